@@ -1,0 +1,113 @@
+"""python -m knowledge validate | stats | build-dataset [--out DIR] | search "question" [--exhibit ID] | bench | models
+
+The catalogue's command line: validate the exhibit files, print statistics, build the training
+data, query the retrieval index, benchmark retrieval, or prepare the embedded models.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from knowledge.catalogue import CatalogueError, default_catalogue, load_catalogue
+from knowledge.models import cache_dir
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__.splitlines()[2])
+    p.add_argument("--catalogue", type=Path, default=None, help="directory of exhibit YAML files")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("validate", help="validate every exhibit file")
+    sub.add_parser("stats", help="counts of exhibits, words and facts")
+    b = sub.add_parser("build-dataset", help="write corpus, train and eval files")
+    b.add_argument("--out", type=Path, default=None, help="output directory")
+    s = sub.add_parser("search", help="retrieve facts for a question")
+    s.add_argument("question")
+    s.add_argument("--exhibit", default=None, help="the exhibit in view")
+    s.add_argument("-k", type=int, default=5)
+    sub.add_parser("bench", help="retrieval recall@1, recall@3 and latency on the visitor questions")
+    sub.add_parser("models", help="prepare and verify the embedded models")
+    return p
+
+
+def _stats(catalogue) -> None:
+    words = [len(e.body.split()) for e in catalogue]
+    facts = [len(e.facts) for e in catalogue]
+    kinds = {}
+    for e in catalogue:
+        kinds[e.kind] = kinds.get(e.kind, 0) + 1
+    print(f"exhibits: {len(catalogue)}  version: {catalogue.version}")
+    print(f"kinds: {json.dumps(kinds)}")
+    print(f"body words: min {min(words)}, mean {statistics.mean(words):.0f}, total {sum(words)}")
+    print(f"facts: min {min(facts)}, total {sum(facts)}")
+
+
+def bench(catalogue) -> dict:
+    from knowledge.dataset import load_questions
+    from knowledge.retrieval import Retriever
+
+    retriever = Retriever(catalogue)
+    questions = load_questions(catalogue=catalogue)
+    retriever.rank_exhibits("warm up")
+    results = {}
+    for mode in ("no exhibit in view", "another exhibit in view"):
+        hits1 = hits3 = 0
+        latencies = []
+        for i, q in enumerate(questions):
+            view = None if mode.startswith("no") else catalogue.ids[(catalogue.ids.index(q.exhibit) + 7) % len(catalogue)]
+            start = time.perf_counter()
+            ranked = retriever.rank_exhibits(q.question, view)
+            latencies.append((time.perf_counter() - start) * 1000)
+            hits1 += ranked[0] == q.exhibit
+            hits3 += q.exhibit in ranked[:3]
+        latencies.sort()
+        results[mode] = {"recall@1": hits1 / len(questions), "recall@3": hits3 / len(questions),
+                         "p50_ms": latencies[len(latencies) // 2],
+                         "p95_ms": latencies[int(len(latencies) * 0.95)]}
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        catalogue = load_catalogue(args.catalogue) if args.catalogue else default_catalogue()
+    except CatalogueError as exc:
+        print(f"catalogue is invalid ({len(exc.problems)} problems):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    if args.command == "validate":
+        print(f"ok: {len(catalogue)} exhibits validate (version {catalogue.version})")
+    elif args.command == "stats":
+        _stats(catalogue)
+    elif args.command == "build-dataset":
+        from knowledge.dataset import build, write
+        from knowledge.retrieval import Retriever
+
+        out = args.out or cache_dir() / "dataset"
+        manifest = write(build(catalogue, Retriever(catalogue)), out, catalogue.content_hash)
+        print(f"wrote {out}: {json.dumps(manifest['counts'])} data_hash {manifest['data_hash'][:16]}")
+    elif args.command == "search":
+        from knowledge.retrieval import Retriever
+
+        for hit in Retriever(catalogue).retrieve(args.question, args.exhibit, args.k):
+            print(f"{hit.score:.3f}  {hit.exhibit_id:32s} {hit.passage.kind:9s} {hit.passage.text[:90]}")
+    elif args.command == "bench":
+        for mode, r in bench(catalogue).items():
+            print(f"{mode:24s} recall@1 {r['recall@1']:.3f}  recall@3 {r['recall@3']:.3f}  "
+                  f"latency p50 {r['p50_ms']:.1f} ms  p95 {r['p95_ms']:.1f} ms")
+    elif args.command == "models":
+        from knowledge.models import prepare_embedded_lm, resolve_embedder
+
+        print(f"language model: {prepare_embedded_lm()} (checksum verified)")
+        print(f"sentence encoder: {resolve_embedder('default')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Retrieval over the catalogue's facts and passages with the embedded sentence encoder.
+
+The index is cached on disk, keyed by the catalogue's content hash and the encoder, so it is
+rebuilt only when an exhibit changes.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.catalogue import Catalogue, default_catalogue
+from knowledge.models import cache_dir, resolve_embedder
+from knowledge.settings import Settings
+from pydantic import Field
+
+log = logging.getLogger(__name__)
+STOP = set("the a an of and in at to is was were on for from with by this that it its what who "
+           "where when how why which are be can you me i my we our about there here".split())
+
+
+class RetrievalSettings(Settings):
+    embedder: str = Field("default", description="sentence encoder: 'default', a path or a hub id")
+    k: int = Field(4, ge=1, le=20, description="facts handed to the prompt (each ~30 tokens)")
+    in_view_bonus: float = Field(0.12, ge=0, le=1, description="how strongly the exhibit in view is favoured")
+    name_bonus: float = Field(0.15, ge=0, le=1, description="boost for exhibits the question names")
+
+
+@dataclass(frozen=True)
+class Passage:
+    exhibit_id: str
+    kind: str  # "fact", "summary" or "paragraph"
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    score: float
+
+    @property
+    def exhibit_id(self) -> str:
+        return self.passage.exhibit_id
+
+
+def passages_of(catalogue: Catalogue) -> list[Passage]:
+    out = []
+    for e in catalogue:
+        out.append(Passage(e.id, "summary", e.summary))
+        out += [Passage(e.id, "fact", f) for f in e.facts]
+        out += [Passage(e.id, "paragraph", p) for p in e.paragraphs]
+    return out
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-zα-ω']+", text.lower()) if w not in STOP and len(w) > 2}
+
+
+class Retriever:
+    """Scores passages by cosine similarity, favouring the exhibit in view and named exhibits."""
+
+    def __init__(self, catalogue: Catalogue | None = None,
+                 settings: RetrievalSettings | None = None, encoder=None):
+        self.catalogue = catalogue or default_catalogue()
+        self.settings = settings or RetrievalSettings()
+        self.passages = passages_of(self.catalogue)
+        self._encoder = encoder
+        self._lock = threading.Lock()  # one encode at a time: the encoder is not re-entrant
+        self._name_words = {e.id: _words(e.names.en) | _words(e.id.replace("-", " "))
+                            for e in self.catalogue}
+        self._exhibit_of = np.array([self.catalogue.ids.index(p.exhibit_id) for p in self.passages])
+        self.vectors = self._load_or_build()
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            from sentence_transformers import SentenceTransformer
+
+            self._encoder = SentenceTransformer(str(resolve_embedder(self.settings.embedder)),
+                                                device="cpu")
+        return self._encoder
+
+    def _index_path(self) -> Path:
+        tag = re.sub(r"\W+", "_", self.settings.embedder)[:40]
+        return cache_dir() / f"index-{self.catalogue.content_hash[:16]}-{tag}.npy"
+
+    def _load_or_build(self) -> np.ndarray:
+        path = self._index_path()
+        if path.is_file():
+            vectors = np.load(path)
+            if vectors.shape[0] == len(self.passages):
+                return vectors
+        log.info("building retrieval index over %d passages", len(self.passages))
+        texts = [f"{self.catalogue.get(p.exhibit_id).names.en}: {p.text}" for p in self.passages]
+        vectors = self.encode(texts)
+        tmp = path.with_suffix(".tmp.npy")
+        np.save(tmp, vectors)
+        tmp.replace(path)
+        return vectors
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self.encoder.encode(texts, normalize_embeddings=True,
+                                                  batch_size=64, show_progress_bar=False), dtype=np.float32)
+
+    def exhibit_scores(self, question: str, exhibit_in_view: str | None = None) -> np.ndarray:
+        """Per-passage scores after the in-view and named-exhibit adjustments."""
+        sims = self.vectors @ self.encode([question])[0]
+        bonus = np.zeros(len(self.catalogue), dtype=np.float32)
+        asked = _words(question)
+        for i, e in enumerate(self.catalogue):
+            overlap = asked & self._name_words[e.id]
+            if overlap:
+                bonus[i] += self.settings.name_bonus * min(1.0, len(overlap) / 2)
+        if exhibit_in_view in self.catalogue:
+            bonus[self.catalogue.ids.index(exhibit_in_view)] += self.settings.in_view_bonus
+        return sims + bonus[self._exhibit_of]
+
+    def retrieve(self, question: str, exhibit_in_view: str | None = None,
+                 k: int | None = None) -> list[Hit]:
+        """The k best passages, best first, each with its exhibit id and score."""
+        scores = self.exhibit_scores(question, exhibit_in_view)
+        order = np.argsort(-scores, kind="stable")[: k or self.settings.k]
+        return [Hit(self.passages[i], float(scores[i])) for i in order]
+
+    def facts(self, question: str, exhibit_in_view: str | None = None,
+              k: int | None = None) -> list[str]:
+        """The k best quotable facts (not paragraphs), which keep the prompt short."""
+        return [h.passage.text for h in self.fact_hits(question, exhibit_in_view, k)]
+
+    def fact_hits(self, question: str, exhibit_in_view: str | None = None,
+                  k: int | None = None) -> list[Hit]:
+        scores = self.exhibit_scores(question, exhibit_in_view)
+        order = [i for i in np.argsort(-scores, kind="stable") if self.passages[i].kind == "fact"]
+        return [Hit(self.passages[i], float(scores[i])) for i in order[: k or self.settings.k]]
+
+    def rank_exhibits(self, question: str, exhibit_in_view: str | None = None) -> list[str]:
+        """Exhibit ids by their best passage, best first."""
+        scores = self.exhibit_scores(question, exhibit_in_view)
+        best = np.full(len(self.catalogue), -np.inf)
+        np.maximum.at(best, self._exhibit_of, scores)
+        return [self.catalogue.ids[i] for i in np.argsort(-best, kind="stable")]
