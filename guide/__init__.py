@@ -1,0 +1,1 @@
+"""The websocket guide server: sessions, the exhibit in view, grounded streamed answers."""

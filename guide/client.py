@@ -1,0 +1,95 @@
+"""python -m guide.client [--url ws://127.0.0.1:8765] [--exhibit ID] [--rate N] "question" ...
+
+The reference client: connects, says hello, sets the exhibit in view, asks each question and
+streams the answer to stdout, and optionally rates it. VR developers can read it as a worked
+example of the protocol.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import uuid
+
+from websockets.asyncio.client import connect
+
+
+async def wait_ready(url: str, timeout: float) -> None:
+    """Wait until the server's /readyz answers 200 (the model is loaded)."""
+    import urllib.request
+
+    http = url.replace("ws://", "http://").rstrip("/") + "/readyz"
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            status = await asyncio.to_thread(lambda: urllib.request.urlopen(http, timeout=2).status)
+            if status == 200:
+                return
+        except OSError:
+            pass
+        if loop.time() > deadline:
+            raise TimeoutError(f"{http} not ready after {timeout:.0f} s")
+        await asyncio.sleep(0.5)
+
+
+async def converse(url: str, questions: list[str], exhibit: str | None, tour: str,
+                   rate: int | None, token: str | None, out=sys.stdout) -> list[dict]:
+    done = []
+    async with connect(url) as ws:
+        await ws.send(json.dumps({"type": "hello", "client": "web", "tour": tour, "token": token}))
+        welcome = json.loads(await ws.recv())
+        if welcome["type"] != "welcome":
+            raise RuntimeError(f"server refused the session: {welcome}")
+        print(f"[connected: model {welcome['model']}, catalogue {welcome['catalogue_version']}]", file=out)
+        if exhibit:
+            await ws.send(json.dumps({"type": "exhibit.view", "exhibit": exhibit}))
+        for question in questions:
+            rid = uuid.uuid4().hex[:8]
+            await ws.send(json.dumps({"type": "ask", "request_id": rid, "text": question}))
+            print(f"> {question}", file=out)
+            while True:
+                msg = json.loads(await ws.recv())
+                if msg["type"] == "answer.delta" and msg["request_id"] == rid:
+                    print(msg["text"], end="", flush=True, file=out)
+                elif msg["type"] == "error":
+                    print(f"\n[error {msg['code']}: {msg['message']}]", file=out)
+                elif msg["type"] == "answer.done" and msg["request_id"] == rid:
+                    sources = sorted({s["exhibit"] for s in msg["sources"]})
+                    print(f"\n[{msg['finish']}; {msg['generated_tokens']} tokens; first token "
+                          f"{msg['ttft_ms'] or 0:.0f} ms; sources: {', '.join(sources)}]", file=out)
+                    done.append(msg)
+                    break
+            if rate:
+                scores = dict.fromkeys(["factual_accuracy", "context_relevance", "safety",
+                                        "alignment", "formatting"], rate)
+                await ws.send(json.dumps({"type": "feedback", "feedback_id": uuid.uuid4().hex[:12],
+                                          "answer_id": done[-1]["answer_id"], "scores": scores}))
+                while (ack := json.loads(await ws.recv()))["type"] != "feedback.ack":
+                    pass
+                print(f"[rating stored: {ack['feedback_id']}]", file=out)
+    return done
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m guide.client")
+    p.add_argument("questions", nargs="+")
+    p.add_argument("--url", default="ws://127.0.0.1:8765")
+    p.add_argument("--exhibit", help="exhibit id to look at, e.g. kyrenia-ship")
+    p.add_argument("--tour", default="default")
+    p.add_argument("--token")
+    p.add_argument("--rate", type=int, choices=range(1, 6), help="rate every answer 1-5 on all criteria")
+    p.add_argument("--wait", type=float, default=120, help="seconds to wait for the server to be ready")
+    args = p.parse_args(argv)
+    try:
+        asyncio.run(wait_ready(args.url, args.wait))
+        asyncio.run(converse(args.url, args.questions, args.exhibit, args.tour, args.rate, args.token))
+    except (OSError, TimeoutError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

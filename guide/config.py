@@ -1,0 +1,32 @@
+"""Typed settings of the guide server; guide/config/server.yaml and flags only override them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+from knowledge.retrieval import RetrievalSettings
+from knowledge.settings import Settings
+
+
+class ServerSettings(Settings):
+    host: str = Field("127.0.0.1", description="interface to bind; 0.0.0.0 to serve a room's headsets")
+    port: int = Field(8765, ge=0, le=65535, description="one port for websockets, health, metrics and the web client")
+    model: str = Field("default", description="'default', a Hugging Face id, a checkpoint or a trained guide directory")
+    backend: str = Field("transformers", description="generation backend")
+    db: Path = Field(Path("var/guide.sqlite3"), description="SQLite file for interactions and ratings")
+    max_message_bytes: int = Field(16_384, ge=512, description="larger frames close the socket with 1009")
+    messages_per_second: float = Field(5.0, gt=0, description="sustained message rate per connection")
+    burst: int = Field(20, ge=1, description="messages a connection may send at once before limiting")
+    max_connections: int = Field(200, ge=1, description="connections accepted in total")
+    max_queue: int = Field(32, ge=1, description="answers waiting for the model before 'busy'")
+    max_batch: int = Field(8, ge=1, description="answers decoded together")
+    max_answer_tokens: int = Field(160, ge=8, le=1024, description="longest answer in tokens")
+    history_turns: int = Field(3, ge=0, le=10, description="earlier turns kept in the prompt")
+    send_queue: int = Field(512, ge=8, description="outgoing messages buffered per client before it counts as stalled")
+    visitor_token: str | None = Field(None, description="shared secret for vr/web clients; none admits all")
+    robot_token: str | None = Field(None, description="shared secret for robot clients; none admits all")
+    origins: list[str] | None = Field(None, description="allowed browser Origins; clients without Origin are always admitted")
+    shutdown_seconds: float = Field(10.0, gt=0, description="deadline for draining on SIGTERM")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="how facts are found")
+    threads: int | None = Field(None, ge=1, description="torch threads; none uses every core")

@@ -1,0 +1,105 @@
+"""A bounded, fair queue in front of one engine, drained by one worker thread.
+
+Requests wait in per-session lanes; each batch takes the oldest request of each session in
+turn (round robin), so one chatty visitor cannot starve the others. When the queue is full,
+`submit` raises `Busy` at once instead of letting the visitor wait without end. Events cross
+back into asyncio only through `loop.call_soon_threadsafe`.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from typing import Callable
+
+from guide.engine import Engine, GenRequest, Piece
+
+log = logging.getLogger(__name__)
+
+
+class Busy(RuntimeError):
+    """The queue is full; the client should try again shortly."""
+
+
+@dataclass
+class Job:
+    session: str
+    request: GenRequest
+    on_piece: Callable[[Piece], None]  # called on the event loop
+    loop: asyncio.AbstractEventLoop
+    done: asyncio.Future = field(default=None)
+
+
+class Scheduler:
+    def __init__(self, engine: Engine, max_queue: int = 32):
+        self.engine = engine
+        self.max_queue = max_queue
+        self._lanes: OrderedDict[str, deque[Job]] = OrderedDict()
+        self._cond = threading.Condition()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="generation", daemon=True)
+        self.running = 0
+        self._thread.start()
+
+    @property
+    def depth(self) -> int:
+        with self._cond:
+            return sum(len(lane) for lane in self._lanes.values())
+
+    def submit(self, job: Job) -> None:
+        with self._cond:
+            if self._stopping:
+                raise Busy("the guide is shutting down")
+            if sum(len(lane) for lane in self._lanes.values()) >= self.max_queue:
+                raise Busy(f"all {self.max_queue} places in the answer queue are taken")
+            self._lanes.setdefault(job.session, deque()).append(job)
+            self._cond.notify()
+
+    def _take_batch(self) -> list[Job]:
+        batch: list[Job] = []
+        while self._lanes and len(batch) < self.engine.max_batch:
+            session, lane = next(iter(self._lanes.items()))
+            batch.append(lane.popleft())
+            self._lanes.move_to_end(session)  # round robin: this session goes to the back
+            if not lane:
+                del self._lanes[session]
+        return batch
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._lanes and not self._stopping:
+                    self._cond.wait()
+                if self._stopping and not self._lanes:
+                    return
+                batch = self._take_batch()
+                self.running = len(batch)
+            self._generate(batch)
+            self.running = 0
+
+    def _generate(self, batch: list[Job]) -> None:
+        finished = set()
+        try:
+            for piece in self.engine.generate([j.request for j in batch]):
+                job = batch[piece.index]
+                job.loop.call_soon_threadsafe(job.on_piece, piece)
+                if piece.finish:
+                    finished.add(piece.index)
+        except Exception:  # a failing batch must end every request in it, not hang them
+            log.exception("generation failed")
+        for i, job in enumerate(batch):
+            if i not in finished:
+                job.loop.call_soon_threadsafe(job.on_piece, Piece(i, "", "error"))
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Cancel everything queued or running and let the worker finish."""
+        with self._cond:
+            self._stopping = True
+            for lane in self._lanes.values():
+                for job in lane:  # never started: end them here without a prefill
+                    job.loop.call_soon_threadsafe(job.on_piece, Piece(0, "", "cancelled"))
+            self._lanes.clear()
+            self._cond.notify_all()
+        self._thread.join(timeout)

@@ -1,0 +1,232 @@
+"""python -m guide serve [--config FILE] [--port N] [--model REF]
+
+The websocket edge of the guide: accepts connections, enforces limits, parses messages into
+protocol models and hands them to GuideService; serves /healthz, /readyz, /metrics and the web
+client on the same port; drains cleanly on SIGTERM.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+from http import HTTPStatus
+from pathlib import Path
+
+from pydantic import ValidationError
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Response
+
+from guide import protocol as p
+from guide.config import ServerSettings
+from guide.service import GuideError, GuideService, Session
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css",
+         ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml"}
+VISITOR_ONLY = (p.ExhibitView, p.Ask, p.Cancel, p.Feedback)
+ROBOT_ONLY = (p.RobotPose, p.ExhibitInViewReport)
+
+
+class TokenBucket:
+    def __init__(self, rate: float, burst: int):
+        self.rate, self.capacity, self.tokens, self.at = rate, burst, float(burst), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+def describe(exc: ValidationError) -> tuple[str, str]:
+    err = exc.errors()[0]
+    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        return "unknown_type", f"unknown or missing message type: {err['msg']}"
+    if err["type"] == "json_invalid":
+        return "invalid_json", f"message is not valid JSON: {err['msg']}"
+    field = ".".join(str(x) for x in err["loc"][1:]) or "(message)"
+    return "invalid_message", f"field '{field}': {err['msg']}"
+
+
+class GuideServer:
+    def __init__(self, settings: ServerSettings, build_service):
+        self.settings = settings
+        self.build_service = build_service  # callable returning a GuideService (loads the model)
+        self.service: GuideService | None = None
+        self.connections: set[ServerConnection] = set()
+        self.writers: set[asyncio.Task] = set()
+
+    # ---- HTTP on the same port ----
+    def process_request(self, connection: ServerConnection, request):
+        path = request.path.split("?")[0]
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            if len(self.connections) >= self.settings.max_connections:
+                return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "too many connections\n")
+            return None
+        if path == "/healthz":
+            return connection.respond(HTTPStatus.OK, "ok\n")
+        if path == "/readyz":
+            ready = self.service is not None
+            return connection.respond(HTTPStatus.OK if ready else HTTPStatus.SERVICE_UNAVAILABLE,
+                                      "ready\n" if ready else "loading model\n")
+        if path == "/metrics":
+            body = self.service.metrics.render(self.service.scheduler.depth) if self.service else ""
+            return self._response(200, body.encode(), "text/plain; version=0.0.4")
+        return self._static(path)
+
+    def _static(self, path: str):
+        target = (STATIC / (path.lstrip("/") or "index.html")).resolve()
+        if not target.is_relative_to(STATIC.resolve()) or not target.is_file():
+            return self._response(404, b"not found\n", "text/plain")
+        return self._response(200, target.read_bytes(), TYPES.get(target.suffix, "application/octet-stream"))
+
+    @staticmethod
+    def _response(status: int, body: bytes, content_type: str) -> Response:
+        headers = Headers([("Content-Type", content_type), ("Content-Length", str(len(body))),
+                           ("Cache-Control", "no-store")])
+        return Response(status, HTTPStatus(status).phrase, headers, body)
+
+    # ---- websocket sessions ----
+    async def handler(self, ws: ServerConnection) -> None:
+        if self.service is None:
+            await ws.send(p.Error(code="not_ready", message="the guide is still loading its model",
+                                  fatal=True).model_dump_json())
+            await ws.close(1013, "not ready")
+            return
+        service = self.service
+        outbox: asyncio.Queue[str | None] = asyncio.Queue(self.settings.send_queue)
+
+        def send(message: p.Msg) -> None:
+            try:
+                outbox.put_nowait(message.model_dump_json())
+            except asyncio.QueueFull:  # a stalled client is dropped, never waited for
+                log.warning("closing stalled client %s", session.id)
+                asyncio.ensure_future(ws.close(1008, "client too slow"))
+
+        session = service.open(send)
+        self.connections.add(ws)
+        service.metrics.connections += 1
+        writer = asyncio.create_task(self._write(ws, outbox))
+        self.writers.add(writer)
+        bucket = TokenBucket(self.settings.messages_per_second, self.settings.burst)
+        try:
+            async for raw in ws:
+                if not bucket.take():
+                    service.metrics.errors["rate_limited"] += 1
+                    send(p.Error(code="rate_limited", message="too many messages; slow down", fatal=False))
+                    continue
+                if not await self._dispatch(service, session, raw, ws):
+                    break
+        except ConnectionClosed:
+            pass
+        finally:
+            service.close(session)
+            service.metrics.connections -= 1
+            self.connections.discard(ws)
+            outbox.put_nowait(None) if not outbox.full() else None
+            await asyncio.wait({writer}, timeout=2)
+            writer.cancel()
+            self.writers.discard(writer)
+
+    @staticmethod
+    async def _write(ws: ServerConnection, outbox: asyncio.Queue) -> None:
+        try:
+            while (item := await outbox.get()) is not None:
+                await ws.send(item)
+        except ConnectionClosed:
+            pass
+
+    async def _dispatch(self, service: GuideService, session: Session, raw, ws) -> bool:
+        """Handle one message; False when the session must end."""
+        try:
+            msg = p.parse_client(raw)
+        except ValidationError as exc:
+            code, message = describe(exc)
+            service.metrics.errors[code] += 1
+            session.send(p.Error(code=code, message=message, fatal=False))
+            return True
+        service.metrics.messages[msg.type] += 1
+        try:
+            await self._handle(service, session, msg)
+        except GuideError as exc:
+            service.metrics.errors[exc.code] += 1
+            session.send(p.Error(code=exc.code, message=exc.message, fatal=exc.fatal,
+                                 request_id=exc.request_id))
+            if exc.fatal:
+                await asyncio.sleep(0.05)  # let the writer deliver the error first
+                await ws.close(1008, exc.code)
+                return False
+        return True
+
+    async def _handle(self, service: GuideService, session: Session, msg) -> None:
+        if isinstance(msg, p.Ping):
+            session.send(p.Pong(nonce=msg.nonce))
+        elif isinstance(msg, p.Hello):
+            session.send(service.welcome(session, msg))
+        elif session.hello is None:
+            raise GuideError("hello_required", f"send hello before {msg.type}")
+        elif isinstance(msg, ROBOT_ONLY) and session.hello.client != "robot":
+            raise GuideError("forbidden", f"{msg.type} is accepted from robot clients only")
+        elif isinstance(msg, p.RobotPose):
+            service.broadcast(session.tour, p.RobotPoseOut(**msg.model_dump(exclude={"type"})))
+        elif isinstance(msg, p.ExhibitInViewReport):
+            service.set_exhibit(session, msg.exhibit, msg.source)
+        elif isinstance(msg, p.ExhibitView):
+            service.set_exhibit(session, msg.exhibit, "gaze")
+        elif isinstance(msg, p.Ask):
+            service.ask(session, msg)
+        elif isinstance(msg, p.Cancel):
+            service.cancel(session, msg)
+        elif isinstance(msg, p.Feedback):
+            session.send(await service.feedback(session, msg))
+
+    # ---- lifecycle ----
+    async def run(self, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> None:
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except (NotImplementedError, RuntimeError):
+                pass
+        s = self.settings
+        origins = [None, *s.origins] if s.origins else None
+        async with serve(self.handler, s.host, s.port, process_request=self.process_request,
+                         max_size=s.max_message_bytes, origins=origins, ping_interval=20) as server:
+            self.port = server.sockets[0].getsockname()[1]
+            log.info("listening on ws://%s:%d (model loading)", s.host, self.port)
+            if ready:
+                ready.set()
+            loader = asyncio.create_task(asyncio.to_thread(self.build_service))
+            await asyncio.wait({loader, asyncio.create_task(stop.wait())},
+                               return_when=asyncio.FIRST_COMPLETED)
+            if loader.done():
+                self.service = loader.result()
+                log.info("ready: model %s, catalogue %s", self.service.engine.model_label,
+                         self.service.catalogue.version)
+            await stop.wait()
+            await self.drain(server)
+
+    async def drain(self, server) -> None:
+        """Stop accepting, end in-flight answers with answer.done, flush the store, close 1001."""
+        log.info("shutting down")
+        server.close(close_connections=False)
+        if self.service:
+            for session in list(self.service.sessions.values()):
+                for request in session.inflight.values():
+                    request.cancel.set()
+            if self.service.tasks:
+                await asyncio.wait(set(self.service.tasks), timeout=self.settings.shutdown_seconds)
+            await asyncio.sleep(0.1)  # writers deliver the final answer.done messages
+        for ws in list(self.connections):
+            await ws.close(1001, "server shutting down")
+        if self.service:
+            await asyncio.to_thread(self.service.scheduler.stop)
+            self.service.store.close()

@@ -1,0 +1,223 @@
+"""The guide's core: sessions, tours, the exhibit in view and grounded streamed answers.
+
+It speaks in protocol models through a per-session `send` callable and never touches a socket,
+so it can be driven by the websocket edge (server.py) or directly in tests.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable
+
+from guide import protocol as p
+from guide.config import ServerSettings
+from guide.engine import GenRequest, Piece
+from guide.metrics import Metrics
+from guide.scheduler import Busy, Job, Scheduler
+from guide.store import Interaction, Store, UnknownAnswer
+from knowledge.catalogue import Catalogue
+from knowledge.prompting import Turn, build_messages
+
+log = logging.getLogger(__name__)
+INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>]{1,40}>|\[|\]\([^)]*\)")
+LINE_MARKER = re.compile(r"(^|\n)[ \t]*(#+|[-*•]|\d+[.)])[ \t]+")
+
+
+class DeltaCleaner:
+    """Releases generated text a word at a time, with markdown and HTML removed."""
+
+    def __init__(self) -> None:
+        self.pending = ""
+        self.line_start = True
+
+    def feed(self, text: str) -> str:
+        self.pending += text
+        cut = max(self.pending.rfind(" "), self.pending.rfind("\n"))
+        if cut < 0:
+            return ""
+        ready, self.pending = self.pending[: cut + 1], self.pending[cut + 1:]
+        return self._clean(ready)
+
+    def flush(self) -> str:
+        ready, self.pending = self.pending, ""
+        return self._clean(ready)
+
+    def _clean(self, text: str) -> str:
+        text = LINE_MARKER.sub(r"\1", ("\n" if self.line_start else "") + text)
+        text = text[1:] if self.line_start and text.startswith("\n") else text
+        self.line_start = text.endswith("\n")
+        return INLINE_MARKUP.sub("", text).replace("\n", " ")
+
+
+@dataclass
+class Session:
+    id: str
+    send: Callable[[p.Msg], None]  # queues one message to this client; never blocks
+    hello: p.Hello | None = None
+    history: deque = field(default_factory=lambda: deque(maxlen=10))
+    inflight: dict[str, GenRequest] = field(default_factory=dict)
+
+    @property
+    def tour(self) -> str:
+        return self.hello.tour if self.hello else "default"
+
+
+@dataclass
+class Tour:
+    exhibit: str | None = None
+    sessions: set[str] = field(default_factory=set)
+
+
+class GuideError(Exception):
+    def __init__(self, code: str, message: str, fatal: bool = False, request_id: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.fatal, self.request_id = code, message, fatal, request_id
+
+
+class GuideService:
+    def __init__(self, settings: ServerSettings, catalogue: Catalogue, retriever, engine, store: Store):
+        self.settings, self.catalogue, self.retriever, self.store = settings, catalogue, retriever, store
+        self.engine = engine
+        self.scheduler = Scheduler(engine, settings.max_queue)
+        self.metrics = Metrics()
+        self.sessions: dict[str, Session] = {}
+        self.tours: dict[str, Tour] = {}
+        self.tasks: set[asyncio.Task] = set()
+
+    # ---- sessions ----
+    def open(self, send: Callable[[p.Msg], None]) -> Session:
+        session = Session(uuid.uuid4().hex[:12], send)
+        self.sessions[session.id] = session
+        return session
+
+    def close(self, session: Session) -> None:
+        for request in session.inflight.values():
+            request.cancel.set()
+        self.tours.get(session.tour, Tour()).sessions.discard(session.id)
+        self.sessions.pop(session.id, None)
+
+    def welcome(self, session: Session, hello: p.Hello) -> p.Welcome:
+        tokens = {"robot": self.settings.robot_token}.get(hello.client, self.settings.visitor_token)
+        if tokens and hello.token != tokens:
+            raise GuideError("unauthorised", f"a valid token is required for {hello.client} clients", True)
+        if hello.protocol != p.PROTOCOL_VERSION:
+            raise GuideError("protocol_version", f"server speaks protocol {p.PROTOCOL_VERSION}, "
+                                                 f"client asked for {hello.protocol}", True)
+        if session.hello:
+            self.tours[session.tour].sessions.discard(session.id)
+        session.hello = hello
+        tour = self.tours.setdefault(hello.tour, Tour())
+        tour.sessions.add(session.id)
+        s = self.settings
+        return p.Welcome(session_id=session.id, model=self.engine.model_label,
+                         model_manifest=self.engine.resolved.manifest_hash,
+                         catalogue_version=self.catalogue.version, tour=hello.tour,
+                         exhibit=tour.exhibit,
+                         limits=p.Limits(max_message_bytes=s.max_message_bytes,
+                                         messages_per_second=s.messages_per_second,
+                                         max_answer_tokens=s.max_answer_tokens))
+
+    # ---- the exhibit in view ----
+    def set_exhibit(self, session: Session, exhibit: str | None, source: str) -> None:
+        if exhibit is not None and exhibit not in self.catalogue:
+            raise GuideError("unknown_exhibit", f"no exhibit with id {exhibit!r} in the catalogue")
+        tour = self.tours[session.tour]
+        if tour.exhibit == exhibit:
+            return
+        tour.exhibit = exhibit
+        item = self.catalogue.get(exhibit) if exhibit else None
+        message = p.ExhibitInView(exhibit=exhibit, name=item.names.en if item else None,
+                                  summary=item.summary if item else None, source=source)
+        self.broadcast(session.tour, message)
+
+    def broadcast(self, tour: str, message: p.Msg) -> None:
+        for sid in list(self.tours.get(tour, Tour()).sessions):
+            if sid in self.sessions:
+                self.sessions[sid].send(message)
+
+    # ---- answers ----
+    def ask(self, session: Session, ask: p.Ask) -> None:
+        if ask.request_id in session.inflight:
+            raise GuideError("duplicate_request", f"request {ask.request_id!r} is still running",
+                             request_id=ask.request_id)
+        request = GenRequest([], self.settings.max_answer_tokens)
+        session.inflight[ask.request_id] = request
+        task = asyncio.ensure_future(self._answer(session, ask, request))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def cancel(self, session: Session, cancel: p.Cancel) -> None:
+        request = session.inflight.get(cancel.request_id)
+        if request is None:
+            raise GuideError("unknown_request", f"no answer {cancel.request_id!r} is running",
+                             request_id=cancel.request_id)
+        request.cancel.set()
+
+    async def _answer(self, session: Session, ask: p.Ask, request: GenRequest) -> None:
+        start = time.perf_counter()
+        answer_id = uuid.uuid4().hex[:16]
+        exhibit_id = self.tours[session.tour].exhibit
+        exhibit = self.catalogue.get(exhibit_id) if exhibit_id else None
+        hits, finish, text, counts, ttft = [], "error", "", (0, 0), None
+        session.send(p.AnswerStart(request_id=ask.request_id, answer_id=answer_id, exhibit=exhibit_id))
+        try:
+            hits = await asyncio.to_thread(self.retriever.fact_hits, ask.text, exhibit_id)
+            request.messages = build_messages(ask.text, exhibit, [h.passage.text for h in hits],
+                                              list(session.history), session.hello.language,
+                                              self.settings.history_turns)
+            finish, text, counts, ttft = await self._stream(session, ask, request, start)
+        except Busy as exc:
+            self.metrics.errors["busy"] += 1
+            session.send(p.Error(code="busy", message=f"The guide is busy ({exc}); please ask "
+                                 "again in a moment.", fatal=False, request_id=ask.request_id))
+        except Exception:  # one failed answer must still end with answer.done
+            log.exception("answer %s failed", answer_id)
+            self.metrics.errors["generation_failed"] += 1
+            session.send(p.Error(code="generation_failed", message="The answer could not be "
+                                 "generated.", fatal=False, request_id=ask.request_id))
+        finally:
+            session.inflight.pop(ask.request_id, None)
+        total = time.perf_counter() - start
+        sources = [p.Source(exhibit=h.exhibit_id, fact=h.passage.text) for h in hits]
+        session.send(p.AnswerDone(request_id=ask.request_id, answer_id=answer_id, finish=finish,
+                                  text=text, prompt_tokens=counts[0], generated_tokens=counts[1],
+                                  ttft_ms=ttft * 1000 if ttft is not None else None,
+                                  total_ms=total * 1000, sources=sources))
+        self.metrics.answer(finish, ttft, counts[1], total)
+        if finish in ("stop", "length"):
+            session.history.append(Turn(ask.text, text))
+        row = Interaction(answer_id, session.id, session.tour, exhibit_id, ask.text, text, finish,
+                          [s.model_dump() for s in sources], self.engine.model_label,
+                          self.engine.resolved.manifest_hash, self.catalogue.content_hash,
+                          counts[0], counts[1], ttft * 1000 if ttft is not None else None, total * 1000)
+        await asyncio.to_thread(self.store.log_interaction, row)
+
+    async def _stream(self, session: Session, ask: p.Ask, request: GenRequest, start: float):
+        loop = asyncio.get_running_loop()
+        pieces: asyncio.Queue[Piece] = asyncio.Queue()
+        self.scheduler.submit(Job(session.id, request, pieces.put_nowait, loop))
+        cleaner, seq, text, ttft = DeltaCleaner(), 0, "", None
+        while True:
+            piece = await pieces.get()
+            chunk = cleaner.feed(piece.text) + (cleaner.flush() if piece.finish else "")
+            if chunk:
+                ttft = ttft if ttft is not None else time.perf_counter() - start
+                session.send(p.AnswerDelta(request_id=ask.request_id, seq=seq, text=chunk))
+                seq, text = seq + 1, text + chunk
+            if piece.finish:
+                return piece.finish, text.strip(), (piece.prompt_tokens, piece.generated_tokens), ttft
+
+    # ---- feedback ----
+    async def feedback(self, session: Session, fb: p.Feedback) -> p.FeedbackAck:
+        try:
+            new = await asyncio.to_thread(self.store.add_rating, fb.feedback_id, fb.answer_id,
+                                          fb.scores.model_dump(), fb.comment, fb.role)
+        except UnknownAnswer:
+            raise GuideError("unknown_answer", f"no answer {fb.answer_id!r} has been logged; "
+                                               "ratings must name an answer_id from answer.done")
+        return p.FeedbackAck(feedback_id=fb.feedback_id, duplicate=not new)

@@ -1,0 +1,131 @@
+"""The interaction and rating store: one SQLite file in WAL mode, schema versioned by migrations.
+
+Ratings are written with synchronous=FULL and acknowledged only after the commit returns, so a
+`kill -9` never loses an acknowledged rating. One connection serves all calls, behind a lock;
+the server calls it through `asyncio.to_thread`.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+MIGRATIONS = [
+    """
+    CREATE TABLE interactions (
+        answer_id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        tour TEXT NOT NULL,
+        exhibit TEXT,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        finish TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        model TEXT NOT NULL,
+        model_manifest TEXT,
+        catalogue_hash TEXT NOT NULL,
+        prompt_tokens INTEGER,
+        generated_tokens INTEGER,
+        ttft_ms REAL,
+        total_ms REAL,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE ratings (
+        feedback_id TEXT PRIMARY KEY,
+        answer_id TEXT NOT NULL REFERENCES interactions(answer_id),
+        factual_accuracy INTEGER NOT NULL CHECK (factual_accuracy BETWEEN 1 AND 5),
+        context_relevance INTEGER NOT NULL CHECK (context_relevance BETWEEN 1 AND 5),
+        safety INTEGER NOT NULL CHECK (safety BETWEEN 1 AND 5),
+        alignment INTEGER NOT NULL CHECK (alignment BETWEEN 1 AND 5),
+        formatting INTEGER NOT NULL CHECK (formatting BETWEEN 1 AND 5),
+        comment TEXT,
+        role TEXT NOT NULL CHECK (role IN ('visitor', 'expert')),
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX ratings_answer ON ratings(answer_id);
+    CREATE INDEX interactions_exhibit ON interactions(exhibit);
+    """,
+]
+CRITERIA = ("factual_accuracy", "context_relevance", "safety", "alignment", "formatting")
+
+
+class UnknownAnswer(LookupError):
+    """A rating names an answer the store has never logged."""
+
+
+@dataclass(frozen=True)
+class Interaction:
+    answer_id: str
+    session_id: str
+    tour: str
+    exhibit: str | None
+    question: str
+    answer: str
+    finish: str
+    sources: list[dict]
+    model: str
+    model_manifest: str | None
+    catalogue_hash: str
+    prompt_tokens: int
+    generated_tokens: int
+    ttft_ms: float | None
+    total_ms: float
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                self._db.executescript("BEGIN;" + script + f"PRAGMA user_version={number};COMMIT;")
+
+    @property
+    def schema_version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def log_interaction(self, row: Interaction) -> None:
+        values = dict(row.__dict__, sources=json.dumps(row.sources), created_at=time.time())
+        cols = ", ".join(values)
+        marks = ", ".join(f":{k}" for k in values)
+        with self._lock:
+            self._db.execute(f"INSERT INTO interactions ({cols}) VALUES ({marks})", values)
+
+    def add_rating(self, feedback_id: str, answer_id: str, scores: dict[str, int],
+                   comment: str | None, role: str) -> bool:
+        """Commit a rating; True if it was new, False for a repeated feedback id."""
+        with self._lock:
+            if self._db.execute("SELECT 1 FROM ratings WHERE feedback_id=?",
+                                (feedback_id,)).fetchone():
+                return False
+            if not self._db.execute("SELECT 1 FROM interactions WHERE answer_id=?",
+                                    (answer_id,)).fetchone():
+                raise UnknownAnswer(answer_id)
+            self._db.execute(
+                "INSERT INTO ratings (feedback_id, answer_id, " + ", ".join(CRITERIA) +
+                ", comment, role, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (feedback_id, answer_id, *(scores[c] for c in CRITERIA), comment, role, time.time()))
+            return True
+
+    def query(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            cur = self._db.execute(sql, params)
+            cur.row_factory = sqlite3.Row
+            return cur.fetchall()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.close()
