@@ -194,7 +194,7 @@ class GuideServer:
         for sig in (signal.SIGTERM, signal.SIGINT):
             try:
                 loop.add_signal_handler(sig, stop.set)
-            except (NotImplementedError, RuntimeError):
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
                 pass
         s = self.settings
         origins = [None, *s.origins] if s.origins else None

@@ -179,10 +179,11 @@ def _facts_for(retriever, question: str, exhibit: Exhibit, must: list[str], k: i
         facts = retriever.facts(question, exhibit.id, k)
     else:
         facts = list(exhibit.facts[:k])
-    for fact in must:
-        if fact not in facts and fact != exhibit.summary:
-            facts = facts[: k - 1] + [fact] if len(facts) >= k else facts + [fact]
-    return facts
+    required = [f for f in must if f != exhibit.summary]
+    kept = [f for f in facts if f not in required][: max(0, k - len(required))]
+    # Keep the retrieved order where the required facts were found; append the ones that were not.
+    ordered = [f for f in facts if f in required or f in kept]
+    return ordered + [f for f in required if f not in ordered]
 
 
 def write(data: dict[str, list], out: Path, catalogue_hash: str) -> dict:

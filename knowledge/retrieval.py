@@ -26,7 +26,7 @@ STOP = set("the a an of and in at to is was were on for from with by this that i
 class RetrievalSettings(Settings):
     embedder: str = Field("default", description="sentence encoder: 'default', a path or a hub id")
     k: int = Field(4, ge=1, le=20, description="facts handed to the prompt (each ~30 tokens)")
-    in_view_bonus: float = Field(0.12, ge=0, le=1, description="how strongly the exhibit in view is favoured")
+    in_view_bonus: float = Field(0.25, ge=0, le=1, description="how strongly the exhibit in view is favoured")
     name_bonus: float = Field(0.15, ge=0, le=1, description="boost for exhibits the question names")
 
 

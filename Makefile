@@ -1,0 +1,33 @@
+# Every target does its own set-up (scripts/setup.sh is idempotent and skips pip when nothing changed).
+PY := .venv/bin/python
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_VERBOSITY := error
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup run demo test test-fast bench train schema
+
+setup:
+	@bash scripts/setup.sh
+	@$(PY) -m knowledge models >/dev/null
+
+run: setup  ## start the guide service on the embedded model and answer a first question
+	@bash scripts/run.sh
+
+demo: setup  ## the same, but stop after the first answer
+	@DEMO_ONLY=1 bash scripts/run.sh
+
+test: setup  ## the whole test suite
+	@$(PY) -m pytest -q
+
+test-fast: setup
+	@$(PY) -m pytest -q -m "not embedded and not slow"
+
+bench: setup  ## retrieval and serving benchmarks; prints numbers
+	@$(PY) -m knowledge bench
+	@$(PY) -m guide.bench
+
+train: setup  ## fine-tune the default guide (QLoRA, NF4, CPU)
+	@$(PY) -m training --out artifacts/guide-smollm2
+
+schema: setup
+	@$(PY) -m guide schema

@@ -1,0 +1,147 @@
+"""A real server on a free port, real websocket clients, a tiny random model."""
+import json
+import sqlite3
+import time
+import urllib.request
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from guide.config import ServerSettings
+from tests.conftest import free_port
+from tests.guide.harness import Client, RunningServer
+
+SCORES = dict.fromkeys(["factual_accuracy", "context_relevance", "safety", "alignment", "formatting"], 4)
+
+
+@pytest.fixture(scope="module")
+def server(tiny_llama, tmp_path_factory):
+    db = tmp_path_factory.mktemp("db") / "guide.sqlite3"
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=db, max_answer_tokens=16,
+                              messages_per_second=50, burst=40, max_message_bytes=4096)
+    with RunningServer(settings) as running:
+        yield running
+
+
+def test_full_lifecycle_answer_logged_and_rating_on_disk(server):
+    c = Client(server.url, client="vr", tour="t-life")
+    assert c.welcome["model"] and c.welcome["catalogue_version"]
+    c.send({"type": "exhibit.view", "exhibit": "kyrenia-ship"})
+    assert c.expect("exhibit.in_view")["name"] == "Kyrenia Ship"
+    c.send({"type": "ask", "request_id": "r1", "text": "Who found this ship?"})
+    start = c.expect("answer.start", request_id="r1")
+    done = c.expect("answer.done", request_id="r1")
+    deltas = [m for m in c.inbox if m["type"] == "answer.delta"]
+    assert [d["seq"] for d in deltas] == list(range(len(deltas)))
+    assert done["answer_id"] == start["answer_id"] and done["finish"] == "length"
+    assert done["text"] == "".join(d["text"] for d in deltas).strip()
+    assert any(s["exhibit"] == "kyrenia-ship" for s in done["sources"])
+    c.send({"type": "feedback", "feedback_id": "fb-1", "answer_id": done["answer_id"], "scores": SCORES})
+    assert c.expect("feedback.ack")["duplicate"] is False
+    c.send({"type": "feedback", "feedback_id": "fb-1", "answer_id": done["answer_id"], "scores": SCORES})
+    assert c.expect("feedback.ack")["duplicate"] is True
+    db = sqlite3.connect(server.settings.db)
+    assert db.execute("SELECT count(*) FROM ratings WHERE feedback_id='fb-1'").fetchone()[0] == 1
+    row = db.execute("SELECT exhibit, question, catalogue_hash FROM interactions WHERE answer_id=?",
+                     (done["answer_id"],)).fetchone()
+    assert row[0] == "kyrenia-ship" and row[1] == "Who found this ship?" and row[2]
+    c.close()
+
+
+def test_rating_for_unknown_answer_is_refused(server):
+    c = Client(server.url, tour="t-unknown")
+    c.send({"type": "feedback", "feedback_id": "fb-x", "answer_id": "nope", "scores": SCORES})
+    err = c.expect("error")
+    assert err["code"] == "unknown_answer" and not err["fatal"]
+    c.send({"type": "ping", "nonce": "still-here"})
+    assert c.expect("pong")["nonce"] == "still-here"
+
+
+def test_cancel_ends_with_one_cancelled_done(server, tiny_llama, tmp_path):
+    settings = server.settings.model_copy(update={"port": free_port(), "max_answer_tokens": 1000,
+                                                  "db": tmp_path / "c.sqlite3"})
+    with RunningServer(settings) as long_server:
+        c = Client(long_server.url, tour="t-cancel")
+        c.send({"type": "ask", "request_id": "long", "text": "Tell me everything."})
+        c.expect("answer.delta", request_id="long")
+        c.send({"type": "cancel", "request_id": "long"})
+        done = c.expect("answer.done", request_id="long")
+        assert done["finish"] == "cancelled" and done["generated_tokens"] < 1000
+        with pytest.raises(TimeoutError):
+            c.expect("answer.done", request_id="long", timeout=1)
+
+
+def test_two_clients_on_one_tour_both_see_the_exhibit_and_the_robot(server):
+    a, b = Client(server.url, tour="t-shared"), Client(server.url, tour="t-shared")
+    other = Client(server.url, tour="t-elsewhere")
+    robot = Client(server.url, client="robot", tour="t-shared")
+    robot.send({"type": "exhibit.in_view", "exhibit": "salamis", "source": "pose"})
+    robot.send({"type": "robot.pose", "x": 9.0, "y": 6.5, "theta": 0.1})
+    for c in (a, b):
+        assert c.expect("exhibit.in_view")["exhibit"] == "salamis"
+        assert c.expect("robot.pose")["x"] == 9.0
+    with pytest.raises(TimeoutError):
+        other.expect("exhibit.in_view", timeout=0.5)
+    a.send({"type": "robot.pose", "x": 1, "y": 1})
+    assert a.expect("error")["code"] == "forbidden"
+
+
+def test_malformed_unknown_and_out_of_order_messages_get_errors_and_the_session_goes_on(server):
+    from websockets.sync.client import connect
+
+    ws = connect(server.url)
+    ws.send(json.dumps({"type": "ask", "request_id": "r", "text": "hi"}))
+    assert json.loads(ws.recv(5))["code"] == "hello_required"
+    for raw, code in [("{not json", "invalid_json"), ('{"type": "dance"}', "unknown_type"),
+                      ('{"type": "ask", "request_id": "r"}', "invalid_message"),
+                      ('{"type": "exhibit.view", "exhibit": "atlantis"}', "hello_required")]:
+        ws.send(raw)
+        err = json.loads(ws.recv(5))
+        assert err["type"] == "error" and err["code"] == code and err["fatal"] is False
+    ws.send(json.dumps({"type": "hello", "tour": "t-bad"}))
+    assert json.loads(ws.recv(5))["type"] == "welcome"
+    ws.send(json.dumps({"type": "exhibit.view", "exhibit": "atlantis"}))
+    err = json.loads(ws.recv(5))
+    assert err["code"] == "unknown_exhibit" and "atlantis" in err["message"]
+
+
+def test_oversize_message_closes_with_1009_and_spares_other_clients(server):
+    bystander = Client(server.url, tour="t-size")
+    c = Client(server.url, tour="t-size")
+    c.send({"type": "ask", "request_id": "big", "text": "x" * 10_000})
+    with pytest.raises(ConnectionClosed) as closed:
+        c.expect("pong", timeout=5)
+    assert closed.value.rcvd.code == 1009
+    assert bystander.ask("after").get("finish") == "length"
+
+
+def test_rate_limit_answers_with_an_error_and_recovers(server):
+    c = Client(server.url, tour="t-rate")
+    for i in range(60):
+        c.send({"type": "ping", "nonce": str(i)})
+    assert c.expect("error")["code"] == "rate_limited"
+    time.sleep(0.5)
+    c.send({"type": "ping", "nonce": "later"})
+    assert c.expect("pong", nonce="later")
+
+
+def test_health_ready_and_metrics(server):
+    base = f"http://127.0.0.1:{server.settings.port}"
+    assert urllib.request.urlopen(base + "/healthz").read() == b"ok\n"
+    assert urllib.request.urlopen(base + "/readyz").status == 200
+    metrics = urllib.request.urlopen(base + "/metrics").read().decode()
+    assert "guide_open_connections" in metrics and 'guide_messages_total{type="hello"}' in metrics
+
+
+def test_token_is_required_when_configured(tiny_llama, tmp_path):
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "a.sqlite3",
+                              visitor_token="s3cret")
+    with RunningServer(settings) as s:
+        from websockets.sync.client import connect
+        ws = connect(s.url)
+        ws.send(json.dumps({"type": "hello", "token": "wrong"}))
+        assert json.loads(ws.recv(5))["code"] == "unauthorised"
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(5)
+        assert closed.value.rcvd.code == 1008
+        assert Client(s.url, token="s3cret").welcome["type"] == "welcome"

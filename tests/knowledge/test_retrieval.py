@@ -1,0 +1,43 @@
+import numpy as np
+import pytest
+
+from knowledge.catalogue import default_catalogue
+from knowledge.dataset import load_questions
+from knowledge.retrieval import Retriever
+
+
+@pytest.mark.parametrize("exhibit", ["kolossi-castle", "enkomi", "lefkara-lace", "salamis"])
+def test_vague_questions_favour_the_exhibit_in_view(retriever, exhibit):
+    for question in ("Who built this?", "How old is it?", "What am I looking at?"):
+        assert retriever.rank_exhibits(question, exhibit)[0] == exhibit
+        assert retriever.fact_hits(question, exhibit)[0].exhibit_id == exhibit
+
+
+def test_a_named_other_exhibit_is_still_found(retriever):
+    hits = retriever.retrieve("Where are the mosaics?", exhibit_in_view="kolossi-castle", k=3)
+    assert hits[0].exhibit_id == "house-of-dionysus"
+    assert hits[0].score >= hits[-1].score
+    assert retriever.rank_exhibits("Tell me about the Idol of Pomos", "kition")[0] == "idol-of-pomos"
+
+
+def test_recall_at_3_on_labelled_visitor_questions(retriever):
+    questions = load_questions()
+    assert len(questions) >= 90
+    hits = sum(q.exhibit in retriever.rank_exhibits(q.question)[:3] for q in questions)
+    assert hits / len(questions) >= 0.95
+
+
+class NoEncoding:
+    def encode(self, texts, **_):
+        raise AssertionError("the cached index should have been used")
+
+
+def test_index_is_cached_and_rebuilt_only_when_content_changes(tmp_path, monkeypatch, retriever):
+    monkeypatch.setenv("HERITAGE_GUIDE_CACHE", str(tmp_path))
+    built = Retriever(encoder=retriever.encoder)
+    cached = Retriever(encoder=NoEncoding())  # same catalogue hash: loads from disk
+    assert np.array_equal(built.vectors, cached.vectors)
+    catalogue = default_catalogue()
+    changed = type(catalogue)(catalogue.exhibits, "0" * 64)
+    with pytest.raises(AssertionError, match="cached index"):
+        Retriever(changed, encoder=NoEncoding())  # a new content hash must encode again

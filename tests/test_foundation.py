@@ -1,0 +1,94 @@
+"""Model resolution and typed settings: the base layer every package uses."""
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge.models import ModelNotAvailable, resolve_embedder, resolve_lm
+from knowledge.settings import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_default_resolves_to_the_verified_embedded_checkpoint():
+    model = resolve_lm("default")
+    assert model.source == "embedded" and (model.path / "model.safetensors").is_file()
+    recorded = json.loads((model.path / "checksum.json").read_text())
+    assert recorded["size"] == (model.path / "model.safetensors").stat().st_size
+    assert resolve_lm(None).path == model.path
+
+
+def test_local_and_trained_guide_directories_resolve(tiny_llama, tmp_path):
+    assert resolve_lm(str(tiny_llama)).source == "local"
+    guide = tmp_path / "guide"
+    guide.mkdir()
+    (guide / "config.json").write_text("{}")
+    (guide / "manifest.json").write_text(json.dumps({"base_model": "default"}))
+    resolved = resolve_lm(str(guide))
+    assert resolved.source == "guide" and resolved.manifest["base_model"] == "default"
+    assert resolved.manifest_hash
+
+
+def test_unreachable_hub_id_names_the_offline_alternatives(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ModelNotAvailable) as err:
+        resolve_lm("TinyLlama/TinyLlama-1.1B-Chat-v1.0")
+    assert "TinyLlama/TinyLlama-1.1B-Chat-v1.0" in str(err.value)
+    assert "'default'" in str(err.value) and "manifest.json" in str(err.value)
+    with pytest.raises(ModelNotAvailable, match="neither a local directory"):
+        resolve_lm("no such model")
+
+
+def test_embedder_resolves_locally_without_a_hub():
+    path = resolve_embedder("default")
+    assert (path / "config.json").is_file() or any(path.iterdir())
+
+
+def shipped_yaml():
+    return sorted(p for p in ROOT.glob("**/*.yaml") if ".venv" not in p.parts and
+                  "exhibits" not in p.parts and "questions" not in p.parts and
+                  "node_modules" not in p.parts and ".cache" not in p.parts)
+
+
+def settings_for(path: Path):
+    from guide.config import ServerSettings
+
+    table = {"server.yaml": (ServerSettings, None)}
+    try:
+        from training.config import TrainSettings
+        table["train.yaml"] = (TrainSettings, None)
+    except ImportError:
+        pass
+    try:
+        from ros_bridge.config import BridgeSettings
+        table["bridge.yaml"] = (BridgeSettings, "guide_bridge")
+    except ImportError:
+        pass
+    return table.get(path.name)
+
+
+def test_every_shipped_yaml_loads_into_its_settings_model():
+    files = shipped_yaml()
+    assert files, "no shipped YAML found"
+    for path in files:
+        entry = settings_for(path)
+        assert entry, f"{path} has no settings model"
+        model, section = entry
+        data = yaml.safe_load(path.read_text())
+        if section:  # ros__parameters form
+            data = data[section]["ros__parameters"]
+            model.model_validate(data)
+        else:
+            load_settings(model, path)
+
+
+def test_settings_errors_name_the_file_and_field(tmp_path):
+    from guide.config import ServerSettings
+
+    bad = tmp_path / "server.yaml"
+    bad.write_text("port: -3\nmax_batchh: 4\n")
+    with pytest.raises(SettingsError) as err:
+        load_settings(ServerSettings, bad)
+    assert f"{bad}: field 'port'" in str(err.value)
+    assert "field 'max_batchh'" in str(err.value)
