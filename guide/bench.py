@@ -1,0 +1,131 @@
+"""python -m guide.bench [--model REF] [--questions N] [--clients 16]
+
+Serving benchmark on this machine: time to first token (p50, p95) for one client; streamed
+tokens/s through the server against the same engine's bare generation on the same prompt;
+16 concurrent clients (all answered? aggregate tokens/s); memory per idle connection.
+Prints numbers; asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+from websockets.asyncio.client import connect
+
+from guide.client import wait_ready
+
+QUESTIONS = ["Who found this ship?", "What was the ship carrying?", "How long was the ship?",
+             "How many sailors were on board?", "Where is the ship displayed?", "When did it sink?"]
+
+
+def rss_kb(pid: int) -> int:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def one_answer(url: str, question: str, tour: str) -> dict:
+    async with connect(url) as ws:
+        await ws.send(json.dumps({"type": "hello", "tour": tour}))
+        await ws.recv()
+        await ws.send(json.dumps({"type": "exhibit.view", "exhibit": "kyrenia-ship"}))
+        await ws.send(json.dumps({"type": "ask", "request_id": "b", "text": question}))
+        start, first = time.perf_counter(), None
+        while True:
+            msg = json.loads(await ws.recv())
+            if msg["type"] == "answer.delta" and first is None:
+                first = time.perf_counter() - start
+            if msg["type"] == "answer.done":
+                return dict(msg, client_ttft=first, client_total=time.perf_counter() - start)
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+async def run(url: str, n: int, clients: int, pid: int) -> dict:
+    single = [await one_answer(url, QUESTIONS[i % len(QUESTIONS)], f"solo{i}") for i in range(n)]
+    ttft = [a["client_ttft"] for a in single if a["client_ttft"] is not None]
+    tokens = sum(a["generated_tokens"] for a in single)
+    stream_tps = tokens / sum(a["client_total"] for a in single)
+    start = time.perf_counter()
+    crowd = await asyncio.gather(*[one_answer(url, QUESTIONS[i % len(QUESTIONS)], f"c{i}")
+                                   for i in range(clients)], return_exceptions=True)
+    wall = time.perf_counter() - start
+    ok = [a for a in crowd if isinstance(a, dict) and a["finish"] in ("stop", "length")]
+    before = rss_kb(pid)
+    idle = [await connect(url) for _ in range(200)]
+    for ws in idle:
+        await ws.send(json.dumps({"type": "hello", "tour": "idle"}))
+        await ws.recv()
+    after = rss_kb(pid)
+    for ws in idle:
+        await ws.close()
+    return {"ttft_p50_s": pct(ttft, 0.5), "ttft_p95_s": pct(ttft, 0.95),
+            "server_stream_tokens_per_s": stream_tps, "one_client_prompt": QUESTIONS[0],
+            "concurrent_clients": clients, "concurrent_answered": len(ok),
+            "concurrent_aggregate_tokens_per_s": sum(a["generated_tokens"] for a in ok) / wall,
+            "concurrent_ttft_p95_s": pct([a["client_ttft"] or wall for a in ok], 0.95) if ok else None,
+            "idle_connection_kb": (after - before) / 200}
+
+
+def bare(model: str, n: int) -> float:
+    """The same engine, same prompts, no server: tokens/s including prefill, one request at a time."""
+    from guide.engine import GenRequest, TransformersEngine
+    from knowledge.catalogue import default_catalogue
+    from knowledge.prompting import build_messages
+    from knowledge.retrieval import Retriever
+
+    catalogue = default_catalogue()
+    retriever, engine = Retriever(catalogue), TransformersEngine(model, max_batch=1)
+    exhibit = catalogue.get("kyrenia-ship")
+    tokens, seconds = 0, 0.0
+    for i in range(n):
+        q = QUESTIONS[i % len(QUESTIONS)]
+        msgs = build_messages(q, exhibit, retriever.facts(q, exhibit.id))
+        start = time.perf_counter()
+        for piece in engine.generate([GenRequest(msgs, 160)]):
+            if piece.finish:
+                tokens += piece.generated_tokens
+        seconds += time.perf_counter() - start
+    return tokens / seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m guide.bench")
+    p.add_argument("--model", default="default")
+    p.add_argument("--questions", type=int, default=12)
+    p.add_argument("--clients", type=int, default=16)
+    args = p.parse_args(argv)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, LOG_LEVEL="WARNING")
+    server = subprocess.Popen([sys.executable, "-m", "guide", "serve", "--port", str(port),
+                               "--model", args.model, "--db", f"/tmp/guide-bench-{port}.sqlite3"], env=env)
+    try:
+        url = f"ws://127.0.0.1:{port}"
+        asyncio.run(wait_ready(url, 180))
+        result = asyncio.run(run(url, args.questions, args.clients, server.pid))
+    finally:
+        server.terminate()
+        server.wait(30)
+    result["bare_engine_tokens_per_s"] = bare(args.model, args.questions)
+    result["stream_vs_bare_ratio"] = result["server_stream_tokens_per_s"] / result["bare_engine_tokens_per_s"]
+    result["concurrent_vs_one_ratio"] = (result["concurrent_aggregate_tokens_per_s"]
+                                         / result["server_stream_tokens_per_s"])
+    for key, value in result.items():
+        print(f"{key:36s} {value:.3f}" if isinstance(value, float) else f"{key:36s} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

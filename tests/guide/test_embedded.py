@@ -1,0 +1,21 @@
+"""The real embedded SmolLM2-135M-Instruct, grounded by the real retrieval index."""
+import pytest
+
+from guide.engine import GenRequest, TransformersEngine
+from knowledge.catalogue import default_catalogue
+from knowledge.prompting import build_messages
+
+pytestmark = pytest.mark.embedded
+
+
+def test_embedded_model_gives_an_on_topic_grounded_answer(retriever):
+    engine = TransformersEngine("default", max_batch=1)
+    exhibit = default_catalogue().get("kyrenia-ship")
+    question = "Who found this ship?"
+    messages = build_messages(question, exhibit, retriever.facts(question, exhibit.id))
+    text, finish = "", None
+    for piece in engine.generate([GenRequest(messages, 60)]):
+        text += piece.text
+        finish = piece.finish or finish
+    assert finish in ("stop", "length") and len(text.split()) >= 4
+    assert any(w in text for w in ("Cariolou", "1965", "diver")), text

@@ -1,0 +1,86 @@
+"""The server as a real process: SIGTERM drains cleanly; kill -9 loses no acknowledged rating."""
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from tests.conftest import free_port
+from tests.guide.harness import Client
+
+SCORES = dict.fromkeys(["factual_accuracy", "context_relevance", "safety", "alignment", "formatting"], 3)
+
+
+def start(tiny_llama, tmp_path, max_tokens: int):
+    port = free_port()
+    config = tmp_path / "server.yaml"
+    config.write_text(f"max_answer_tokens: {max_tokens}\nmessages_per_second: 500\nburst: 500\n")
+    proc = subprocess.Popen([sys.executable, "-m", "guide", "serve", "--config", str(config),
+                             "--port", str(port), "--model", str(tiny_llama),
+                             "--db", str(tmp_path / "g.sqlite3")],
+                            env=dict(os.environ, LOG_LEVEL="WARNING"))
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1).status == 200:
+                return proc, f"ws://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise TimeoutError("server did not become ready")
+
+
+def test_sigterm_finishes_inflight_answers_and_keeps_ratings(tiny_llama, tmp_path):
+    proc, url = start(tiny_llama, tmp_path, 1000)
+    try:
+        c = Client(url, tour="t-term")
+        c.send({"type": "ask", "request_id": "short", "text": "Hi"})
+        c.expect("answer.start", request_id="short")
+        c.send({"type": "cancel", "request_id": "short"})
+        answer = c.expect("answer.done", request_id="short")
+        c.send({"type": "feedback", "feedback_id": "kept", "answer_id": answer["answer_id"], "scores": SCORES})
+        c.expect("feedback.ack")
+        c.send({"type": "ask", "request_id": "inflight", "text": "Tell me everything."})
+        c.expect("answer.delta", request_id="inflight")
+        proc.send_signal(signal.SIGTERM)
+        done = c.expect("answer.done", request_id="inflight", timeout=15)
+        assert done["finish"] == "cancelled"
+        with pytest.raises(ConnectionClosed) as closed:
+            c.expect("pong", timeout=15)
+        assert closed.value.rcvd.code in (1001, 1012)
+        assert proc.wait(20) == 0
+    finally:
+        proc.kill()
+    db = sqlite3.connect(tmp_path / "g.sqlite3")
+    assert db.execute("SELECT count(*) FROM ratings WHERE feedback_id='kept'").fetchone()[0] == 1
+
+
+def test_kill_9_loses_no_acknowledged_rating(tiny_llama, tmp_path):
+    proc, url = start(tiny_llama, tmp_path, 8)
+    acked = []
+    try:
+        c = Client(url, tour="t-kill")
+        answer_id = c.ask("a")["answer_id"]
+        for i in range(400):
+            c.send({"type": "feedback", "feedback_id": f"k{i}", "answer_id": answer_id, "scores": SCORES})
+            if i % 20 == 19:  # keep a few unacknowledged ratings in flight when the kill lands
+                while len(acked) < i - 5:
+                    acked.append(c.expect("feedback.ack")["feedback_id"])
+            if i == 300:
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+    except (ConnectionClosed, TimeoutError):
+        pass
+    finally:
+        proc.kill()
+        proc.wait()
+    assert len(acked) > 100
+    db = sqlite3.connect(tmp_path / "g.sqlite3")
+    stored = {r[0] for r in db.execute("SELECT feedback_id FROM ratings")}
+    assert set(acked) <= stored
