@@ -11,7 +11,7 @@ import asyncio
 import logging
 import threading
 from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from guide.engine import Engine, GenRequest, Piece
@@ -29,7 +29,6 @@ class Job:
     request: GenRequest
     on_piece: Callable[[Piece], None]  # called on the event loop
     loop: asyncio.AbstractEventLoop
-    done: asyncio.Future = field(default=None)
 
 
 class Scheduler:

@@ -6,7 +6,6 @@ from the other packages; `guide` and `training` import it from here.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -58,25 +57,3 @@ def build_messages(question: str, exhibit: Exhibit | None, facts: Sequence[str],
         messages.append({"role": "assistant", "content": turn.answer})
     messages.append({"role": "user", "content": question.strip()})
     return messages
-
-
-MARKUP = re.compile(r"(\*\*|__|`+|^#+\s*|^\s*[-*•]\s+|^\s*\d+[.)]\s+|<[^>]{1,40}>|\[(.*?)\]\(.*?\))",
-                    re.MULTILINE)
-
-
-def clean_markup(text: str) -> str:
-    """Strip markdown and HTML so that the answer reads and speaks as plain prose."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = MARKUP.sub("", text)
-    return re.sub(r"[ \t]{2,}", " ", text)
-
-
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
-
-
-def split_sentences(text: str) -> tuple[list[str], str]:
-    """Complete sentences ready to send, and the unfinished rest."""
-    parts = SENTENCE_END.split(text)
-    if len(parts) == 1:
-        return [], text
-    return [p + " " for p in parts[:-1]], parts[-1]

@@ -1,0 +1,1 @@
+"""Offline QLoRA fine-tuning of the guide model, merge, export and evaluation."""
