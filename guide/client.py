@@ -14,6 +14,8 @@ import uuid
 
 from websockets.asyncio.client import connect
 
+from guide.protocol import CRITERIA
+
 
 async def wait_ready(url: str, timeout: float) -> None:
     """Wait until the server's /readyz answers 200 (the model is loaded)."""
@@ -62,8 +64,7 @@ async def converse(url: str, questions: list[str], exhibit: str | None, tour: st
                     done.append(msg)
                     break
             if rate:
-                scores = dict.fromkeys(["factual_accuracy", "context_relevance", "safety",
-                                        "alignment", "formatting"], rate)
+                scores = dict.fromkeys(CRITERIA, rate)
                 await ws.send(json.dumps({"type": "feedback", "feedback_id": uuid.uuid4().hex[:12],
                                           "answer_id": done[-1]["answer_id"], "scores": scores}))
                 while (ack := json.loads(await ws.recv()))["type"] != "feedback.ack":

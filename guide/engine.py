@@ -102,9 +102,8 @@ class TransformersEngine:
                     if not live[i]:
                         continue
                     finish = self._finish(req, int(next_ids[i]), len(out[i]))
-                    if finish != "stop" or int(next_ids[i]) not in self.stop_ids:
-                        if finish != "cancelled":
-                            out[i].append(int(next_ids[i]))
+                    if finish not in ("stop", "cancelled"):
+                        out[i].append(int(next_ids[i]))
                     text = self.tokenizer.decode(out[i], skip_special_tokens=True)
                     delta, sent[i] = text[len(sent[i]):], text
                     if finish:

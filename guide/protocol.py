@@ -55,6 +55,9 @@ class Scores(Msg):
     formatting: Score
 
 
+CRITERIA = tuple(Scores.model_fields)  # the five criteria, in protocol order
+
+
 class Feedback(Msg):
     type: Literal["feedback"] = "feedback"
     feedback_id: Id = Field(description="client-chosen id: resending it never makes a second row")

@@ -39,7 +39,6 @@ class Scheduler:
         self._cond = threading.Condition()
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="generation", daemon=True)
-        self.running = 0
         self._thread.start()
 
     @property
@@ -74,9 +73,7 @@ class Scheduler:
                 if self._stopping and not self._lanes:
                     return
                 batch = self._take_batch()
-                self.running = len(batch)
             self._generate(batch)
-            self.running = 0
 
     def _generate(self, batch: list[Job]) -> None:
         finished = set()

@@ -130,7 +130,8 @@ class GuideServer:
             service.close(session)
             service.metrics.connections -= 1
             self.connections.discard(ws)
-            outbox.put_nowait(None) if not outbox.full() else None
+            if not outbox.full():
+                outbox.put_nowait(None)  # tells the writer to stop after what is queued
             await asyncio.wait({writer}, timeout=2)
             writer.cancel()
             self.writers.discard(writer)

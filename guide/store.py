@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from guide.protocol import CRITERIA
+
 MIGRATIONS = [
     """
     CREATE TABLE interactions (
@@ -49,7 +51,6 @@ MIGRATIONS = [
     CREATE INDEX interactions_exhibit ON interactions(exhibit);
     """,
 ]
-CRITERIA = ("factual_accuracy", "context_relevance", "safety", "alignment", "formatting")
 
 
 class UnknownAnswer(LookupError):

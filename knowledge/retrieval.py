@@ -72,7 +72,8 @@ class Retriever:
         self._lock = threading.Lock()  # one encode at a time: the encoder is not re-entrant
         self._name_words = {e.id: _words(e.names.en) | _words(e.id.replace("-", " "))
                             for e in self.catalogue}
-        self._exhibit_of = np.array([self.catalogue.ids.index(p.exhibit_id) for p in self.passages])
+        self._position = {exhibit_id: i for i, exhibit_id in enumerate(self.catalogue.ids)}
+        self._exhibit_of = np.array([self._position[p.exhibit_id] for p in self.passages])
         self.vectors = self._load_or_build()
 
     @property
@@ -117,7 +118,7 @@ class Retriever:
             if overlap:
                 bonus[i] += self.settings.name_bonus * min(1.0, len(overlap) / 2)
         if exhibit_in_view in self.catalogue:
-            bonus[self.catalogue.ids.index(exhibit_in_view)] += self.settings.in_view_bonus
+            bonus[self._position[exhibit_in_view]] += self.settings.in_view_bonus
         return sims + bonus[self._exhibit_of]
 
     def retrieve(self, question: str, exhibit_in_view: str | None = None,

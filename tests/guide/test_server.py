@@ -8,10 +8,11 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from guide.config import ServerSettings
+from guide.protocol import CRITERIA
 from tests.conftest import free_port
 from tests.guide.harness import Client, RunningServer
 
-SCORES = dict.fromkeys(["factual_accuracy", "context_relevance", "safety", "alignment", "formatting"], 4)
+SCORES = dict.fromkeys(CRITERIA, 4)
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,11 @@ import urllib.request
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from guide.protocol import CRITERIA
 from tests.conftest import free_port
 from tests.guide.harness import Client
 
-SCORES = dict.fromkeys(["factual_accuracy", "context_relevance", "safety", "alignment", "formatting"], 3)
+SCORES = dict.fromkeys(CRITERIA, 3)
 
 
 def start(tiny_llama, tmp_path, max_tokens: int):
