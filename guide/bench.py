@@ -80,17 +80,12 @@ async def run(url: str, n: int, clients: int, pid: int) -> dict:
 def bare(model: str, n: int) -> float:
     """The same engine, same prompts, no server: tokens/s including prefill, one request at a time."""
     from guide.engine import GenRequest, TransformersEngine
-    from knowledge.catalogue import default_catalogue
-    from knowledge.prompting import build_messages
-    from knowledge.retrieval import Retriever
+    from knowledge.retrieval import Retriever, grounded_prompt
 
-    catalogue = default_catalogue()
-    retriever, engine = Retriever(catalogue), TransformersEngine(model, max_batch=1)
-    exhibit = catalogue.get("kyrenia-ship")
+    retriever, engine = Retriever(), TransformersEngine(model, max_batch=1)
     tokens, seconds = 0, 0.0
     for i in range(n):
-        q = QUESTIONS[i % len(QUESTIONS)]
-        msgs = build_messages(q, exhibit, retriever.facts(q, exhibit.id))
+        _, msgs = grounded_prompt(retriever, QUESTIONS[i % len(QUESTIONS)], "kyrenia-ship")
         start = time.perf_counter()
         for piece in engine.generate([GenRequest(msgs, 160)]):
             if piece.finish:

@@ -21,7 +21,8 @@ from guide.metrics import Metrics
 from guide.scheduler import Busy, Job, Scheduler
 from guide.store import Interaction, Store, UnknownAnswer
 from knowledge.catalogue import Catalogue
-from knowledge.prompting import Turn, build_messages
+from knowledge.prompting import Turn
+from knowledge.retrieval import grounded_prompt
 
 log = logging.getLogger(__name__)
 INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>]{1,40}>|\[|\]\([^)]*\)")
@@ -162,14 +163,12 @@ class GuideService:
         start = time.perf_counter()
         answer_id = uuid.uuid4().hex[:16]
         exhibit_id = self.tours[session.tour].exhibit
-        exhibit = self.catalogue.get(exhibit_id) if exhibit_id else None
         hits, finish, text, counts, ttft = [], "error", "", (0, 0), None
         session.send(p.AnswerStart(request_id=ask.request_id, answer_id=answer_id, exhibit=exhibit_id))
         try:
-            hits = await asyncio.to_thread(self.retriever.fact_hits, ask.text, exhibit_id)
-            request.messages = build_messages(ask.text, exhibit, [h.passage.text for h in hits],
-                                              list(session.history), session.hello.language,
-                                              self.settings.history_turns)
+            hits, request.messages = await asyncio.to_thread(
+                grounded_prompt, self.retriever, ask.text, exhibit_id, list(session.history),
+                session.hello.language, self.settings.history_turns)
             finish, text, counts, ttft = await self._stream(session, ask, request, start)
         except Busy as exc:
             self.metrics.errors["busy"] += 1

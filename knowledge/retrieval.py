@@ -10,11 +10,13 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
 from knowledge.catalogue import Catalogue, default_catalogue
 from knowledge.models import cache_dir, resolve_embedder
+from knowledge.prompting import Turn, build_messages
 from knowledge.settings import Settings
 from pydantic import Field
 
@@ -145,3 +147,15 @@ class Retriever:
         best = np.full(len(self.catalogue), -np.inf)
         np.maximum.at(best, self._exhibit_of, scores)
         return [self.catalogue.ids[i] for i in np.argsort(-best, kind="stable")]
+
+
+def grounded_prompt(retriever: Retriever, question: str, exhibit_id: str | None,
+                    history: Sequence[Turn] = (), language: str | None = "en",
+                    turns: int = 3) -> tuple[list[Hit], list[dict[str, str]]]:
+    """The facts and chat messages for one question: the one prompt path that the server, the
+    benchmarks and the evaluation harness share."""
+    hits = retriever.fact_hits(question, exhibit_id)
+    exhibit = retriever.catalogue.get(exhibit_id) if exhibit_id else None
+    messages = build_messages(question, exhibit, [h.passage.text for h in hits], history,
+                              language, turns)
+    return hits, messages

@@ -2,17 +2,14 @@
 import pytest
 
 from guide.engine import GenRequest, TransformersEngine
-from knowledge.catalogue import default_catalogue
-from knowledge.prompting import build_messages
+from knowledge.retrieval import grounded_prompt
 
 pytestmark = pytest.mark.embedded
 
 
 def test_embedded_model_gives_an_on_topic_grounded_answer(retriever):
     engine = TransformersEngine("default", max_batch=1)
-    exhibit = default_catalogue().get("kyrenia-ship")
-    question = "Who found this ship?"
-    messages = build_messages(question, exhibit, retriever.facts(question, exhibit.id))
+    _, messages = grounded_prompt(retriever, "Who found this ship?", "kyrenia-ship")
     text, finish = "", None
     for piece in engine.generate([GenRequest(messages, 60)]):
         text += piece.text

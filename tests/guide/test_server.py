@@ -146,3 +146,26 @@ def test_token_is_required_when_configured(tiny_llama, tmp_path):
             ws.recv(5)
         assert closed.value.rcvd.code == 1008
         assert Client(s.url, token="s3cret").welcome["type"] == "welcome"
+
+
+def test_full_queue_answers_busy_and_scheduling_is_round_robin(tiny_llama, tmp_path):
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "q.sqlite3",
+                              max_batch=1, max_queue=3, max_answer_tokens=600)
+    with RunningServer(settings) as s:
+        a, b = Client(s.url, tour="t-q"), Client(s.url, tour="t-q")
+        a.send({"type": "ask", "request_id": "a1", "text": "first"})
+        a.expect("answer.delta", request_id="a1")  # a1 is running; the queue is empty
+        for rid in ("a2", "a3"):
+            a.send({"type": "ask", "request_id": rid, "text": rid})
+        time.sleep(0.2)
+        b.send({"type": "ask", "request_id": "b1", "text": "b1"})
+        time.sleep(0.2)
+        b.send({"type": "ask", "request_id": "b2", "text": "b2"})  # a2, a3, b1 queued: full
+        assert b.expect("error", request_id="b2")["code"] == "busy"
+        assert b.expect("answer.done", request_id="b2")["finish"] == "error"
+        done = {rid: c.expect("answer.done", request_id=rid, timeout=60)["answer_id"]
+                for c, rid in ((a, "a2"), (b, "b1"), (a, "a3"))}
+    db = sqlite3.connect(settings.db)
+    logged = {row[0]: row[1] for row in db.execute("SELECT answer_id, created_at FROM interactions")}
+    # b1 was asked after a3 but ran before it: each session takes its turn
+    assert logged[done["a2"]] < logged[done["b1"]] < logged[done["a3"]]

@@ -41,3 +41,17 @@ def test_index_is_cached_and_rebuilt_only_when_content_changes(tmp_path, monkeyp
     changed = type(catalogue)(catalogue.exhibits, "0" * 64)
     with pytest.raises(AssertionError, match="cached index"):
         Retriever(changed, encoder=NoEncoding())  # a new content hash must encode again
+
+
+def test_grounded_prompt_carries_exhibit_facts_language_and_recent_turns(retriever):
+    from knowledge.prompting import Turn
+    from knowledge.retrieval import grounded_prompt
+
+    history = [Turn(f"question {i}?", f"answer {i}.") for i in range(5)]
+    hits, messages = grounded_prompt(retriever, "And when was it built?", "kolossi-castle",
+                                     history, language="el", turns=2)
+    system = messages[0]["content"]
+    assert "Exhibit in view: Kolossi Castle" in system and "in Greek" in system
+    assert all(h.passage.text in system for h in hits) and hits[0].exhibit_id == "kolossi-castle"
+    said = [m["content"] for m in messages[1:]]
+    assert said == ["question 3?", "answer 3.", "question 4?", "answer 4.", "And when was it built?"]
