@@ -169,3 +169,19 @@ def test_full_queue_answers_busy_and_scheduling_is_round_robin(tiny_llama, tmp_p
     logged = {row[0]: row[1] for row in db.execute("SELECT answer_id, created_at FROM interactions")}
     # b1 was asked after a3 but ran before it: each session takes its turn
     assert logged[done["a2"]] < logged[done["b1"]] < logged[done["a3"]]
+
+
+def test_origin_allow_list_admits_listed_and_originless_clients_only(tiny_llama, tmp_path):
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "o.sqlite3",
+                              origins=["http://museum.example"])
+    with RunningServer(settings) as s:
+        with pytest.raises(InvalidStatus) as refused:
+            connect(s.url, origin="http://elsewhere.example", open_timeout=5)
+        assert refused.value.response.status_code == 403
+        with connect(s.url, origin="http://museum.example") as ws:
+            ws.send(json.dumps({"type": "ping"}))
+            assert json.loads(ws.recv(5))["type"] == "pong"
+        assert Client(s.url).welcome["type"] == "welcome"  # a headset sends no Origin
