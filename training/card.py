@@ -1,0 +1,33 @@
+"""The short model card written beside a trained guide (README.md), from its manifest."""
+from __future__ import annotations
+
+
+def model_card(manifest: dict) -> str:
+    s, t = manifest["settings"], manifest["training"]
+    lines = [
+        f"# Heritage guide fine-tuned from {manifest['base_model']['label']}",
+        "",
+        "A museum guide for an exhibition of Cypriot cultural heritage: it answers a visitor's "
+        "question about the exhibit in view in 2 to 4 spoken sentences, from the facts the guide "
+        "server retrieves from the catalogue, and says it does not know rather than guess.",
+        "",
+        "## How it was made",
+        f"- Base: `{manifest['base_model']['ref']}`; LoRA r={s['lora_r']}, alpha={s['lora_alpha']}, "
+        f"dropout={s['lora_dropout']}, targets {s['lora_targets']}; base weights quantised: {s['quantize'] or 'no'}.",
+        f"- Data: the catalogue's chat pairs (data hash `{manifest['data'].get('data_hash', '?')[:16]}`), "
+        f"{t['steps']} optimiser steps, {t['tokens_seen']} tokens, learning rate {s['learning_rate']} (cosine).",
+        f"- Loss: train {t['train_loss']}, validation {t['eval_loss']}; {t['tokens_per_s']} tokens/s; "
+        f"{manifest['train_seconds']} s; code {manifest['code_version']}.",
+        "- The adapter was merged into a full-precision copy of the base; `adapter/` holds it alone.",
+        "",
+        "## Use",
+        "`python -m guide serve --model <this directory>`; the prompt layout is in "
+        "`knowledge/prompting.py` and the model expects it.",
+        "",
+        "## Limits",
+        "It knows only what the prompt gives it; ungrounded it can still invent facts. It was "
+        "tuned and checked in English; answers in other languages are less reliable.",
+    ]
+    if manifest.get("evaluation"):
+        lines += ["", "## Held-out evaluation (percent, 95% interval)", "", manifest["evaluation"]["table"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,138 @@
+"""One fine-tuning run from settings to a trained guide directory (called by train_guide.py)."""
+from __future__ import annotations
+
+import json
+import logging
+import resource
+import subprocess
+import time
+from pathlib import Path
+from typing import Sequence
+
+import torch
+
+from knowledge.models import ResolvedModel, project_root, resolve_lm
+from training import data as D
+from training.config import TrainSettings
+
+log = logging.getLogger("training")
+
+
+def examples_for(s: TrainSettings, tokenizer, data_dir: Path) -> tuple[list, list]:
+    """(train, validation) examples: chat pairs, plus the corpus when asked."""
+    pairs = D.sample(D.load_pairs(data_dir / "train.jsonl"), s.max_examples, s.seed)
+    encoded = [D.encode_pair(tokenizer, row["messages"], s.max_length) for row in pairs]
+    train, val = D.split(encoded, s.val_fraction, s.seed)
+    if s.corpus:
+        text = (data_dir / "corpus.txt").read_text(encoding="utf-8").split("\n\n")
+        train += D.encode_text(tokenizer, text, s.max_length, s.packing)
+    return train, val
+
+
+def load_tokenizer(path: Path):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def code_version() -> str:
+    try:
+        return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=project_root(),
+                              capture_output=True, text=True, timeout=5).stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def peak_memory() -> dict:
+    out = {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    if torch.cuda.is_available():
+        out["peak_gpu_mb"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)
+    return out
+
+
+def train_adapter(s: TrainSettings, resolved: ResolvedModel, tokenizer, train, val, out: Path,
+                  callbacks: Sequence = ()) -> dict:
+    """Train the LoRA adapter and save it to out/adapter; returns the training figures."""
+    from training import lora
+    from training.trainer import GuideTrainer, OOM_HINT, arguments, is_oom
+
+    from transformers import set_seed
+
+    if s.threads:
+        torch.set_num_threads(s.threads)
+    set_seed(s.seed)  # the adapter's initialisation too, so that two runs of one seed agree
+    model = lora.add_lora(lora.load_base(resolved.path, s.quantize, s.gradient_checkpointing),
+                          s.lora_r, s.lora_alpha, s.lora_dropout, s.lora_targets)
+    trainable, total = lora.trainable_parameters(model)
+    log.info("LoRA: %d trainable of %d parameters; %d training and %d validation examples",
+             trainable, total, len(train), len(val))
+    trainer = GuideTrainer(model=model, args=arguments(s, out / "checkpoints", bool(val)),
+                           train_dataset=train, eval_dataset=val or None,
+                           data_collator=D.Collator(tokenizer.pad_token_id), callbacks=list(callbacks))
+    try:
+        result = trainer.train(resume_from_checkpoint=True if s.resume else None)
+    except (RuntimeError, MemoryError) as exc:
+        if is_oom(exc):
+            from training.train_guide import RunError
+
+            raise RunError(OOM_HINT) from exc
+        raise
+    metrics = trainer.evaluate() if val else {}
+    trainer.model.save_pretrained(out / "adapter")
+    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+    return {"train_loss": round(result.training_loss, 4), "first_logged_loss": losses[0] if losses else None,
+            "last_logged_loss": losses[-1] if losses else None, "eval_loss": metrics.get("eval_loss"),
+            "steps": trainer.state.global_step, "tokens_seen": int(trainer.state.num_input_tokens_seen),
+            "tokens_per_s": round(trainer.tokens_per_second(), 1),
+            "trainable_parameters": trainable, "total_parameters": total}
+
+
+def write_model(resolved: ResolvedModel, tokenizer, out: Path) -> None:
+    """Merged full-precision weights, tokenizer and chat template, beside the adapter."""
+    from training.lora import merged
+
+    model = merged(resolved.path, out / "adapter")
+    model.generation_config.eos_token_id = tokenizer.eos_token_id
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+
+
+def run(s: TrainSettings, callbacks: Sequence = ()) -> dict:
+    """Train, merge, evaluate and describe; the manifest is written last, so a directory with
+    one is always complete."""
+    from training.train_guide import prepare_out
+
+    started = time.time()
+    resolved = resolve_lm(s.model)
+    out = prepare_out(s)
+    data_dir = D.ensure_dataset(s.data, out)
+    tokenizer = load_tokenizer(resolved.path)
+    train, val = examples_for(s, tokenizer, data_dir)
+    figures = train_adapter(s, resolved, tokenizer, train, val, out, callbacks)
+    write_model(resolved, tokenizer, out)
+    manifest = {
+        "kind": "heritage-guide", "base_model": {"ref": resolved.ref, "label": resolved.label,
+                                                 "source": resolved.source},
+        "data": json.loads((data_dir / "manifest.json").read_text()) if (data_dir / "manifest.json").exists() else {},
+        "settings": s.model_dump(mode="json"), "training": figures, "memory": peak_memory(),
+        "train_seconds": round(time.time() - started, 1), "code_version": code_version(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    if s.evaluate:
+        from training.evaluate import evaluate_models, markdown_table
+
+        results = evaluate_models([resolved.ref if resolved.source != "embedded" else "default", str(out)],
+                                  out / "eval", limit=s.eval_limit, max_tokens=s.eval_max_tokens,
+                                  eval_file=data_dir / "eval.jsonl")
+        results[1]["model"] = f"tuned ({out.name})"
+        manifest["evaluation"] = {"table": markdown_table(results),
+                                  "summary": {r["model"]: r["summary"] for r in results}}
+    manifest["duration_seconds"] = round(time.time() - started, 1)
+    from training.card import model_card
+
+    (out / "README.md").write_text(model_card(manifest))
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return manifest

@@ -1,0 +1,84 @@
+"""python training/train_guide.py [--config training/configs/train.yaml] [--model default] [--quantize nf4|int8|none] [--out DIR]
+
+Fine-tunes a small causal LM into the museum guide with QLoRA, offline: the knowledge dataset in
+the model's own chat template (loss on the answers only), the transformers Trainer (cosine
+schedule, gradient accumulation, checkpoints, --resume; runs unchanged under `accelerate launch`),
+then merges the adapter into a full-precision copy of the base and writes a trained guide
+directory: merged weights, adapter/, tokenizer and chat template, manifest.json, README.md, and
+the before/after evaluation under eval/. Same as `python -m training`.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the project importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from knowledge.models import ModelNotAvailable, resolve_lm  # noqa: E402
+from knowledge.settings import SettingsError, load_settings  # noqa: E402
+from training.config import TrainSettings  # noqa: E402
+from training.data import DatasetError  # noqa: E402
+
+log = logging.getLogger("training")
+DEFAULT_CONFIG = Path(__file__).parent / "configs" / "train.yaml"
+
+
+class RunError(RuntimeError):
+    """A run that cannot start or finish; the message says what to change."""
+
+
+def parse_args(argv: list[str] | None) -> TrainSettings:
+    """Every settings field is a flag (--lora-r, --quantize none, --overwrite/--no-overwrite)."""
+    parser = argparse.ArgumentParser(prog="python training/train_guide.py", description=__doc__.split("\n\n")[1])
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="YAML overrides of the defaults")
+    for name, field in TrainSettings.model_fields.items():
+        flag = "--" + name.replace("_", "-")
+        if field.annotation is bool:
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=field.description)
+        else:
+            parser.add_argument(flag, default=None, help=field.description)
+    args = vars(parser.parse_args(argv))
+    config = args.pop("config")
+    return load_settings(TrainSettings, config if config and Path(config).exists() else None, args)
+
+
+def prepare_out(s: TrainSettings) -> Path:
+    """Refuse to clobber a directory unless asked; --resume needs its checkpoints."""
+    out = Path(s.out)
+    checkpoints = out / "checkpoints"
+    if s.resume:
+        if not any(checkpoints.glob("checkpoint-*")):
+            raise RunError(f"--resume: no checkpoint under {checkpoints}; start without --resume")
+        return out
+    if out.exists() and any(out.iterdir()):
+        if not s.overwrite:
+            raise RunError(f"{out} exists and is not empty: pass --overwrite to replace it, "
+                           "--resume to continue its run, or choose another --out")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = parse_args(argv)
+        from training.run import run
+
+        manifest = run(settings)
+    except (SettingsError, ModelNotAvailable, DatasetError, RunError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"trained guide written to {settings.out}")
+    if manifest.get("evaluation"):
+        print(manifest["evaluation"]["table"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
