@@ -141,6 +141,15 @@ class GuideService:
             if sid in self.sessions:
                 self.sessions[sid].send(message)
 
+    def tell_robots(self, asker: Session, done: p.AnswerDone) -> None:
+        """Robots of the tour get every finished answer, for the speaker on the robot."""
+        if done.finish not in ("stop", "length") or not done.text:
+            return
+        for sid in list(self.tours.get(asker.tour, Tour()).sessions):
+            other = self.sessions.get(sid)
+            if other is not None and other is not asker and other.hello and other.hello.client == "robot":
+                other.send(done)
+
     # ---- answers ----
     def ask(self, session: Session, ask: p.Ask) -> None:
         if ask.request_id in session.inflight:
@@ -183,10 +192,12 @@ class GuideService:
             session.inflight.pop(ask.request_id, None)
         total = time.perf_counter() - start
         sources = [p.Source(exhibit=h.exhibit_id, fact=h.passage.text) for h in hits]
-        session.send(p.AnswerDone(request_id=ask.request_id, answer_id=answer_id, finish=finish,
-                                  text=text, prompt_tokens=counts[0], generated_tokens=counts[1],
-                                  ttft_ms=ttft * 1000 if ttft is not None else None,
-                                  total_ms=total * 1000, sources=sources))
+        done = p.AnswerDone(request_id=ask.request_id, answer_id=answer_id, finish=finish,
+                            text=text, prompt_tokens=counts[0], generated_tokens=counts[1],
+                            ttft_ms=ttft * 1000 if ttft is not None else None,
+                            total_ms=total * 1000, sources=sources)
+        session.send(done)
+        self.tell_robots(session, done)
         self.metrics.answer(finish, ttft, counts[1], total)
         if finish in ("stop", "length"):
             session.history.append(Turn(ask.text, text))

@@ -38,7 +38,7 @@ class TrainSettings(Settings):
     logging_steps: int = Field(5, ge=1, description="optimiser steps between loss reports")
     threads: int | None = Field(None, ge=1, description="torch CPU threads; none uses every core")
     evaluate: bool = Field(True, description="answer the held-out questions with the base and the tuned model")
-    eval_limit: int | None = Field(None, ge=1, description="evaluate on the first N held-out questions; none uses all")
+    eval_limit: int | None = Field(None, ge=1, description="evaluate on N held-out questions spread over the exhibits; none uses all")
     eval_max_tokens: int = Field(96, ge=8, description="longest evaluation answer in tokens")
     overwrite: bool = Field(False, description="replace an existing output directory")
     resume: bool = Field(False, description="continue from the last checkpoint in the output directory")

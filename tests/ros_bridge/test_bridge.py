@@ -1,0 +1,142 @@
+"""Real rclpy over Fast DDS between processes: the simulated TurtleBot2 drives the bridge node,
+which drives a real guide server on a free port; a subscriber in this process checks the ROS
+side (transient-local exhibit topic, republished answers)."""
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from guide.config import ServerSettings
+from tests.conftest import free_port
+from tests.guide.harness import Client, RunningServer
+
+rclpy = pytest.importorskip("rclpy")
+
+
+@pytest.fixture(scope="module")
+def ros_env():
+    env = dict(os.environ, ROS_AUTOMATIC_DISCOVERY_RANGE="LOCALHOST",
+               ROS_DOMAIN_ID=str(random.randint(1, 100)), PYTHONUNBUFFERED="1")
+    old = {k: os.environ.get(k) for k in ("ROS_AUTOMATIC_DISCOVERY_RANGE", "ROS_DOMAIN_ID")}
+    os.environ.update({k: env[k] for k in old})
+    yield env
+    for k, v in old.items():
+        os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+
+
+def start(env, *args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def stop(proc: subprocess.Popen) -> str:
+    proc.terminate()
+    try:
+        out, _ = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return out
+
+
+class Listener:
+    """A node in this process that records the bridge's topics."""
+
+    def __init__(self):
+        from std_msgs.msg import String
+
+        from ros_bridge.node import LATCHED
+
+        self.context = rclpy.Context()
+        rclpy.init(context=self.context)
+        self.node = rclpy.create_node("test_listener", context=self.context)
+        self.in_view: list[str] = []
+        self.answers: list[str] = []
+        self.node.create_subscription(String, "guide/exhibit_in_view",
+                                      lambda m: self.in_view.append(m.data), LATCHED)
+        self.node.create_subscription(String, "guide/answer", lambda m: self.answers.append(m.data), 10)
+        self.executor = rclpy.executors.SingleThreadedExecutor(context=self.context)
+        self.executor.add_node(self.node)
+        self.thread = threading.Thread(target=self.executor.spin, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.executor.shutdown()
+        self.node.destroy_node()
+        rclpy.try_shutdown(context=self.context)
+
+
+def wait_for(predicate, timeout: float, what: str):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def in_view_sequence(client: Client, count: int, timeout: float) -> list[str]:
+    seen, deadline = [], time.time() + timeout
+    while len(seen) < count and time.time() < deadline:
+        msg = client.expect("exhibit.in_view", timeout=max(0.1, deadline - time.time()))
+        if msg["exhibit"] and (not seen or seen[-1] != msg["exhibit"]):
+            seen.append(msg["exhibit"])
+    return seen
+
+
+def test_simulated_tour_drives_the_guide_through_the_bridge(ros_env, tmp_path, retriever):
+    from ros_bridge.path import gallery_order
+
+    places = {e.id: (e.place.x, e.place.y) for e in retriever.catalogue}
+    route = gallery_order(places)[:3]
+    port = free_port()
+    # the embedded model, so that the answer relayed to the robot has words in it
+    settings = ServerSettings(port=port, model="default", db=tmp_path / "a.sqlite3", max_answer_tokens=12)
+    bridge = start(ros_env, "ros_bridge", "--ros-args", "-p", f"guide_url:=ws://127.0.0.1:{port}",
+                   "-p", "tour_id:=lab", "-p", "dwell_s:=0.3", "-p", "stale_s:=60.0",
+                   "-p", "reconnect_max_s:=1.0")
+    sim = None
+    try:
+        with RunningServer(settings) as server:
+            visitor = Client(server.url, client="web", tour="lab")
+            sim = start(ros_env, "ros_bridge.sim_tour", "--exhibits", ",".join(route),
+                        "--speed", "2.0", "--pause", "1.5")
+            assert in_view_sequence(visitor, 3, timeout=60) == route
+
+            listener = Listener()  # joins late: the transient-local topic still tells it
+            try:
+                wait_for(lambda: listener.in_view, 15, "the latched exhibit")
+                assert listener.in_view[-1] == route[-1]
+                done = visitor.ask("r1", "What is this?")
+                assert done["text"], done
+                assert wait_for(lambda: listener.answers, 30, "the answer on guide/answer") == [done["text"]]
+            finally:
+                listener.close()
+            visitor.close()
+
+        # the guide restarts: the bridge reconnects and tells it where the robot is
+        settings2 = settings.model_copy(update={"db": tmp_path / "b.sqlite3"})
+        with RunningServer(settings2) as server:
+            def current():
+                c = Client(server.url, client="web", tour="lab")
+                exhibit = c.welcome["exhibit"]
+                c.close()
+                return exhibit
+            assert wait_for(current, 20, "the bridge to reconnect") == route[-1]
+    finally:
+        out = stop(bridge) + (stop(sim) if sim else "")
+    assert "Traceback" not in out, out
+
+
+def test_bad_parameters_are_named(ros_env):
+    proc = subprocess.run([sys.executable, "-m", "ros_bridge", "--ros-args", "-p", "dwell_s:=-1.0"],
+                          env=ros_env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "dwell_s" in proc.stderr
