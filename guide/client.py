@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 import uuid
 
 from websockets.asyncio.client import connect
@@ -36,8 +37,24 @@ async def wait_ready(url: str, timeout: float) -> None:
         await asyncio.sleep(0.5)
 
 
+async def follow(ws, seconds: float, out=sys.stdout) -> list[str]:
+    """Print the exhibits the tour moves to (the robot or a visitor's gaze) for a while."""
+    seen, deadline = [], time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            msg = json.loads(await asyncio.wait_for(ws.recv(), left))
+        except asyncio.TimeoutError:
+            break
+        if msg["type"] == "exhibit.in_view":
+            seen.append(msg["exhibit"])
+            where = f"{msg['name']}: {msg['summary']}" if msg["exhibit"] else "no exhibit"
+            print(f"[in view ({msg['source']}): {where}]", file=out, flush=True)
+    return seen
+
+
 async def converse(url: str, questions: list[str], exhibit: str | None, tour: str,
-                   rate: int | None, token: str | None, out=sys.stdout) -> list[dict]:
+                   rate: int | None, token: str | None, out=sys.stdout,
+                   follow_seconds: float = 0) -> list[dict]:
     done = []
     async with connect(url) as ws:
         await ws.send(json.dumps({"type": "hello", "client": "web", "tour": tour, "token": token}))
@@ -70,22 +87,27 @@ async def converse(url: str, questions: list[str], exhibit: str | None, tour: st
                 while (ack := json.loads(await ws.recv()))["type"] != "feedback.ack":
                     pass
                 print(f"[rating stored: {ack['feedback_id']}]", file=out)
+        if follow_seconds:
+            await follow(ws, follow_seconds, out)
     return done
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m guide.client")
-    p.add_argument("questions", nargs="+")
+    p.add_argument("questions", nargs="*")
     p.add_argument("--url", default="ws://127.0.0.1:8765")
     p.add_argument("--exhibit", help="exhibit id to look at, e.g. kyrenia-ship")
     p.add_argument("--tour", default="default")
     p.add_argument("--token")
     p.add_argument("--rate", type=int, choices=range(1, 6), help="rate every answer 1-5 on all criteria")
     p.add_argument("--wait", type=float, default=120, help="seconds to wait for the server to be ready")
+    p.add_argument("--follow", type=float, default=0, metavar="SECONDS",
+                   help="afterwards, print the exhibits the tour moves to for this long")
     args = p.parse_args(argv)
     try:
         asyncio.run(wait_ready(args.url, args.wait))
-        asyncio.run(converse(args.url, args.questions, args.exhibit, args.tour, args.rate, args.token))
+        asyncio.run(converse(args.url, args.questions, args.exhibit, args.tour, args.rate, args.token,
+                             follow_seconds=args.follow))
     except (OSError, TimeoutError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -10,11 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+import yaml
 from tqdm import tqdm
 
 from knowledge.prompting import build_messages
@@ -22,7 +25,8 @@ from knowledge.retrieval import Retriever, grounded_prompt
 from training import scoring
 
 log = logging.getLogger(__name__)
-CRITERIA = ("factual_accuracy", "context_relevance", "formatting")
+CRITERIA = ("factual_accuracy", "context_relevance", "safety", "alignment", "formatting")
+RED_TEAM = Path(__file__).resolve().parent.parent / "knowledge" / "questions" / "red_team.yaml"
 
 
 def load_eval(path: Path | None = None, limit: int | None = None) -> list[dict]:
@@ -34,9 +38,14 @@ def load_eval(path: Path | None = None, limit: int | None = None) -> list[dict]:
         from knowledge.dataset import build
 
         rows = build()["eval"]
+    return spaced(rows, limit)
+
+
+def spaced(rows: list, limit: int | None) -> list:
+    """`limit` rows spread evenly over the list (all of them when there is no limit)."""
     if not limit or limit >= len(rows):
         return rows
-    return [rows[i * len(rows) // limit] for i in range(limit)]  # spread over every exhibit
+    return [rows[i * len(rows) // limit] for i in range(limit)]
 
 
 def prompt_for(retriever: Retriever, item: dict, grounded: bool) -> tuple[list[str], list[dict]]:
@@ -67,55 +76,129 @@ def answer_all(engine, retriever: Retriever, items: list[dict], grounded: bool =
     return rows
 
 
-def score_rows(rows: list[dict], retriever: Retriever) -> dict[str, list[float]]:
-    """Per-criterion scores, one per answer."""
+def load_red_team(limit: int | None = None) -> list[dict]:
+    rows = yaml.safe_load(RED_TEAM.read_text(encoding="utf-8"))
+    items = [{"id": f"red/{n}", "exhibit": r["exhibit"], "question": r["prompt"],
+              "category": r["category"]} for n, r in enumerate(rows)]
+    return spaced(items, limit)
+
+
+def score_rows(rows: list[dict], red_rows: list[dict], retriever: Retriever,
+               human_alignment: list[float] | None = None) -> tuple[dict[str, list[float]], list[dict]]:
+    """Per-criterion scores, one per answer, and every unsafe completion found."""
     out: dict[str, list[float]] = {c: [] for c in CRITERIA}
-    for row in rows:
+    sims = _similarities(retriever, rows)
+    for row, sim in zip(rows, sims):
         exhibit = retriever.catalogue.get(row["exhibit"])
         sources = row["facts"] + [row["fact"], exhibit.summary, exhibit.period.dates, row["question"]]
         out["factual_accuracy"].append(scoring.factual(row["answer"], row["key_terms"], sources))
         ranked = retriever.rank_exhibits(row["answer"]) if row["answer"] else []
         out["context_relevance"].append(float(bool(ranked) and ranked[0] == row["exhibit"]))
+        out["alignment"].append(scoring.helpful(row["answer"], sim))
         out["formatting"].append(scoring.formatting(row["answer"]))
-    return out
+    out["safety"] = [scoring.safe_refusal(r["answer"]) for r in red_rows]
+    if human_alignment:
+        out["alignment"] = human_alignment
+    unsafe = [{"id": r["id"], "answer": r["answer"], "why": why} for r in rows + red_rows
+              if (why := scoring.unsafe_reasons(r["answer"]))]
+    return out, unsafe
 
 
-def evaluate_model(model: str, items: list[dict], retriever: Retriever, grounded: bool = True,
-                   max_tokens: int = 96, batch: int = 8) -> dict:
+def _similarities(retriever: Retriever, rows: list[dict]) -> list[float]:
+    if not rows:
+        return []
+    q = retriever.encode([r["question"] for r in rows])
+    a = retriever.encode([r["answer"] or "." for r in rows])
+    return [float(x) for x in (q * a).sum(axis=1)]
+
+
+def human_alignment(db: Path | None, model_label: str) -> list[float] | None:
+    """Visitors' and experts' alignment ratings of this model, scaled from 1-5 to 0-1."""
+    if db is None or not Path(db).is_file():
+        return None
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        rows = con.execute("SELECT r.alignment FROM ratings r JOIN interactions i USING (answer_id) "
+                           "WHERE i.model = ?", (model_label,)).fetchall()
+    return [(a - 1) / 4 for (a,) in rows] or None
+
+
+def evaluate_model(model: str, items: list[dict], red_team: list[dict], retriever: Retriever,
+                   grounded: bool = True, max_tokens: int = 96, batch: int = 8,
+                   ratings: Path | None = None) -> dict:
     from guide.engine import TransformersEngine
 
     started = time.perf_counter()
     engine = TransformersEngine(model, max_batch=batch)
-    rows = answer_all(engine, retriever, items, grounded, max_tokens, desc=f"answering ({engine.model_label})")
-    scores = score_rows(rows, retriever)
+    label = engine.model_label
+    rows = answer_all(engine, retriever, items, grounded, max_tokens, desc=f"questions ({label})")
+    red_rows = answer_all(engine, retriever, red_team, grounded, max_tokens, desc=f"red team ({label})")
+    human = human_alignment(ratings, label)
+    scores, unsafe = score_rows(rows, red_rows, retriever, human)
     summary = {c: scoring.summarise(v).as_dict() for c, v in scores.items()}
-    return {"model": engine.model_label, "grounded": grounded, "summary": summary, "rows": rows,
-            "seconds": round(time.perf_counter() - started, 1)}
+    return {"model": label, "grounded": grounded, "summary": summary, "unsafe": unsafe,
+            "alignment_source": "human ratings" if human else "proxy: direct, on-topic, spoken length",
+            "rows": rows, "red_team": red_rows, "seconds": round(time.perf_counter() - started, 1)}
+
+
+@dataclass(frozen=True)
+class EvalOptions:
+    grounded: bool = True  # retrieved facts in the prompt, as the server does
+    limit: int | None = None  # held-out questions (evenly spaced); none: all
+    red_team_limit: int | None = None  # red-team prompts (evenly spaced); none: all
+    max_tokens: int = 96  # longest answer
+    eval_file: Path | None = None  # eval.jsonl of a built dataset; none builds it
+    ratings: Path | None = None  # a guide store whose human alignment ratings replace the proxy
 
 
 def markdown_table(results: Sequence[dict]) -> str:
-    head = "| criterion | " + " | ".join(r["model"] for r in results) + " |"
+    head = "| criterion (percent, 95% CI) | " + " | ".join(r["model"] for r in results) + " |"
     lines = [head, "|" + "---|" * (len(results) + 1)]
     for c in CRITERIA:
         cells = []
         for r in results:
             s = r["summary"][c]
-            cells.append(f"{100 * s['mean']:.1f} ({100 * s['ci95'][0]:.0f}-{100 * s['ci95'][1]:.0f})")
+            cells.append(f"{100 * s['mean']:.1f} ({100 * s['ci95'][0]:.0f}-{100 * s['ci95'][1]:.0f}), n={s['n']}")
         lines.append(f"| {c} | " + " | ".join(cells) + " |")
+    lines.append("| unsafe completions | " + " | ".join(str(len(r["unsafe"])) for r in results) + " |")
     return "\n".join(lines)
 
 
-def evaluate_models(models: Sequence[str], out: Path | None = None, grounded: bool = True,
-                    limit: int | None = None, max_tokens: int = 96, eval_file: Path | None = None,
+def bar_chart(results: Sequence[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4))
+    width = 0.8 / max(1, len(results))
+    for k, r in enumerate(results):
+        means = [100 * r["summary"][c]["mean"] for c in CRITERIA]
+        errs = [[100 * (r["summary"][c]["mean"] - r["summary"][c]["ci95"][0]) for c in CRITERIA],
+                [100 * (r["summary"][c]["ci95"][1] - r["summary"][c]["mean"]) for c in CRITERIA]]
+        ax.bar([i + k * width for i in range(len(CRITERIA))], means, width, yerr=errs, capsize=3, label=r["model"])
+    ax.set_xticks([i + width * (len(results) - 1) / 2 for i in range(len(CRITERIA))],
+                  [c.replace("_", "\n") for c in CRITERIA])
+    ax.set_ylabel("score (%)")
+    ax.set_ylim(0, 105)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def evaluate_models(models: Sequence[str], out: Path | None = None, options: EvalOptions = EvalOptions(),
                     retriever: Retriever | None = None) -> list[dict]:
-    """Evaluate each model; write results.json and table.md under `out` when given."""
+    """Evaluate each model; write results.json, table.md and scores.png under `out` when given."""
     retriever = retriever or Retriever()
-    items = load_eval(eval_file, limit)
-    results = [evaluate_model(m, items, retriever, grounded, max_tokens) for m in models]
+    items = load_eval(options.eval_file, options.limit)
+    red_team = load_red_team(options.red_team_limit)
+    results = [evaluate_model(m, items, red_team, retriever, options.grounded, options.max_tokens,
+                              ratings=options.ratings) for m in models]
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
         (out / "table.md").write_text(markdown_table(results) + "\n")
+        bar_chart(results, out / "scores.png")
     return results
 
 
@@ -124,16 +207,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", action="append", required=True, help="'default', a hub id, a checkpoint or a guide directory; repeat to compare")
     parser.add_argument("--ungrounded", action="store_true", help="no retrieved facts in the prompt")
     parser.add_argument("--limit", type=int, help="N held-out questions, evenly spaced over the exhibits")
+    parser.add_argument("--red-team-limit", type=int, help="N red-team prompts, evenly spaced")
     parser.add_argument("--max-tokens", type=int, default=96, help="longest answer in tokens")
     parser.add_argument("--eval-file", type=Path, help="eval.jsonl of a built dataset; default builds it")
-    parser.add_argument("--out", type=Path, help="directory for results.json and table.md")
+    parser.add_argument("--ratings", type=Path, help="guide store (SQLite) whose alignment ratings replace the proxy")
+    parser.add_argument("--out", type=Path, help="directory for results.json, table.md and scores.png")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     from knowledge.models import ModelNotAvailable
 
+    options = EvalOptions(not args.ungrounded, args.limit, args.red_team_limit, args.max_tokens,
+                          args.eval_file, args.ratings)
     try:
-        results = evaluate_models(args.model, args.out, not args.ungrounded, args.limit,
-                                  args.max_tokens, args.eval_file)
+        results = evaluate_models(args.model, args.out, options)
     except ModelNotAvailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

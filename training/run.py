@@ -122,12 +122,12 @@ def run(s: TrainSettings, callbacks: Sequence = ()) -> dict:
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     if s.evaluate:
-        from training.evaluate import evaluate_models, markdown_table
+        from training.evaluate import EvalOptions, evaluate_models, markdown_table
 
-        results = evaluate_models([resolved.ref if resolved.source != "embedded" else "default", str(out)],
-                                  out / "eval", limit=s.eval_limit, max_tokens=s.eval_max_tokens,
-                                  eval_file=data_dir / "eval.jsonl")
-        results[1]["model"] = f"tuned ({out.name})"
+        base = resolved.ref if resolved.source != "embedded" else "default"
+        options = EvalOptions(limit=s.eval_limit, red_team_limit=s.eval_red_team,
+                              max_tokens=s.eval_max_tokens, eval_file=data_dir / "eval.jsonl")
+        results = evaluate_models([base, str(out)], out / "eval", options)
         manifest["evaluation"] = {"table": markdown_table(results),
                                   "summary": {r["model"]: r["summary"] for r in results}}
     manifest["duration_seconds"] = round(time.time() - started, 1)

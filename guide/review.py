@@ -1,0 +1,226 @@
+"""python -m guide.review [--db var/guide.sqlite3] [--out var/review] [--since 2026-01-01] [--until ...] [--tour T] [--role expert]
+
+The feedback review script: reads the guide's store (read-only) and writes, under --out,
+summary.md (per model version and criterion: mean, count, 95% CI; per exhibit; the worst-rated
+answers with their comments), ratings.csv and ratings.jsonl, preference_pairs.jsonl (TRL DPO:
+prompt, chosen, rejected) and kto.jsonl (TRL KTO: prompt, completion, label), scores.png and
+distributions.png, and report.html that embeds them.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import csv
+import datetime as dt
+import html
+import json
+import sqlite3
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from guide.protocol import CRITERIA
+from knowledge.stats import summarise
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: float | None = None  # unix time; ratings before it are left out
+    until: float | None = None  # unix time; ratings after it are left out
+    tour: str | None = None
+    role: str | None = None  # visitor | expert
+
+
+def load(db: Path, f: Filters = Filters()) -> list[dict]:
+    """One row per rating, joined with its answer."""
+    if not Path(db).is_file():
+        raise FileNotFoundError(f"no guide store at {db}")
+    where, params = ["1=1"], []
+    for sql, value in (("r.created_at >= ?", f.since), ("r.created_at <= ?", f.until),
+                       ("i.tour = ?", f.tour), ("r.role = ?", f.role)):
+        if value is not None:
+            where.append(sql)
+            params.append(value)
+    query = ("SELECT r.*, i.tour, i.exhibit, i.question, i.answer, i.sources, i.model, i.model_manifest "
+             "FROM ratings r JOIN interactions i USING (answer_id) WHERE " + " AND ".join(where) +
+             " ORDER BY r.created_at")
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        con.row_factory = sqlite3.Row
+        rows = [dict(r) for r in con.execute(query, params)]
+    for r in rows:
+        r["sources"] = json.loads(r["sources"] or "[]")
+        r["overall"] = sum(r[c] for c in CRITERIA) / len(CRITERIA)
+        r["version"] = r["model"] + (f"@{r['model_manifest'][:8]}" if r["model_manifest"] else "")
+    return rows
+
+
+def by_criterion(rows: list[dict], key: str) -> dict[str, dict[str, dict]]:
+    """{group: {criterion: mean, count and CI}} for group = the row's `key` field."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[str(r[key])].append(r)
+    return {g: {c: summarise([r[c] for r in rs], 1, 5).as_dict() for c in (*CRITERIA, "overall")}
+            for g, rs in sorted(groups.items())}
+
+
+def worst(rows: list[dict], n: int = 10) -> list[dict]:
+    per_answer: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        per_answer[r["answer_id"]].append(r)
+    ranked = sorted(per_answer.values(), key=lambda rs: sum(r["overall"] for r in rs) / len(rs))
+    return [{"answer_id": rs[0]["answer_id"], "exhibit": rs[0]["exhibit"], "question": rs[0]["question"],
+             "answer": rs[0]["answer"], "overall": round(sum(r["overall"] for r in rs) / len(rs), 2),
+             "comments": [r["comment"] for r in rs if r["comment"]]} for rs in ranked[:n]]
+
+
+def prompt_messages(row: dict) -> list[dict]:
+    """The conversational prompt the guide saw (persona, exhibit, the logged facts, question)."""
+    from knowledge.catalogue import default_catalogue
+    from knowledge.prompting import build_messages
+
+    catalogue = default_catalogue()
+    exhibit = catalogue.get(row["exhibit"]) if row["exhibit"] in catalogue else None
+    return build_messages(row["question"], exhibit, [s["fact"] for s in row["sources"]])
+
+
+def answers(rows: list[dict]) -> list[dict]:
+    """One entry per rated answer with its mean overall score."""
+    per: dict[str, dict] = {}
+    for r in rows:
+        entry = per.setdefault(r["answer_id"], {**r, "scores": []})
+        entry["scores"].append(r["overall"])
+    return [{**e, "score": sum(e["scores"]) / len(e["scores"])} for e in per.values()]
+
+
+def preference_pairs(rows: list[dict], margin: float = 1.0) -> list[dict]:
+    """Answers to the same question at the same exhibit, the better-rated one chosen."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for a in answers(rows):
+        groups[(a["exhibit"], " ".join(a["question"].lower().split()))].append(a)
+    pairs = []
+    for group in groups.values():
+        group.sort(key=lambda a: -a["score"])
+        for i, better in enumerate(group):
+            for worse in group[i + 1:]:
+                if better["score"] - worse["score"] >= margin:
+                    pairs.append({"prompt": prompt_messages(better),
+                                  "chosen": [{"role": "assistant", "content": better["answer"]}],
+                                  "rejected": [{"role": "assistant", "content": worse["answer"]}]})
+    return pairs
+
+
+def kto_rows(rows: list[dict]) -> list[dict]:
+    """Clearly good (mean >= 4) or clearly bad (mean <= 2) answers as KTO examples."""
+    return [{"prompt": prompt_messages(a), "completion": [{"role": "assistant", "content": a["answer"]}],
+             "label": a["score"] >= 4} for a in answers(rows) if a["score"] >= 4 or a["score"] <= 2]
+
+
+def summary_markdown(rows: list[dict]) -> str:
+    lines = [f"# Feedback review: {len(rows)} ratings of {len({r['answer_id'] for r in rows})} answers", ""]
+    for title, key in (("By model version", "version"), ("By exhibit", "exhibit"), ("By rater role", "role")):
+        table = by_criterion(rows, key)
+        lines += [f"## {title}", "", f"| {key} | " + " | ".join((*CRITERIA, "overall")) + " |",
+                  "|" + "---|" * (len(CRITERIA) + 2)]
+        for group, stats in table.items():
+            cells = [f"{s['mean']:.2f} ({s['ci95'][0]:.2f}-{s['ci95'][1]:.2f}), n={s['n']}" for s in stats.values()]
+            lines.append(f"| {group} | " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += ["## Worst-rated answers", ""]
+    for w in worst(rows):
+        comments = "; ".join(w["comments"]) or "no comment"
+        lines.append(f"- {w['overall']:.2f} at {w['exhibit']}: \"{w['question']}\" -> \"{w['answer']}\" ({comments})")
+    return "\n".join(lines) + "\n"
+
+
+def write_tables(rows: list[dict], out: Path) -> None:
+    fields = ["feedback_id", "answer_id", "created_at", "role", "tour", "exhibit", "version", "question",
+              "answer", *CRITERIA, "overall", "comment"]
+    with (out / "ratings.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    jsonl = {"ratings.jsonl": rows, "preference_pairs.jsonl": preference_pairs(rows), "kto.jsonl": kto_rows(rows)}
+    for name, items in jsonl.items():
+        (out / name).write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+
+
+def write_plots(rows: list[dict], out: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = by_criterion(rows, "version")
+    fig, ax = plt.subplots(figsize=(8, 4))
+    width = 0.8 / max(1, len(table))
+    for k, (version, stats) in enumerate(table.items()):
+        means = [stats[c]["mean"] for c in CRITERIA]
+        ax.bar([i + k * width for i in range(len(CRITERIA))], means, width, label=version)
+    ax.set_xticks([i + width * (len(table) - 1) / 2 for i in range(len(CRITERIA))], [c.replace("_", "\n") for c in CRITERIA])
+    ax.set_ylim(1, 5)
+    ax.set_ylabel("mean rating (1-5)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / "scores.png", dpi=110)
+    plt.close(fig)
+    fig, axes = plt.subplots(1, len(CRITERIA), figsize=(12, 2.6), sharey=True)
+    for ax, c in zip(axes, CRITERIA):
+        ax.hist([r[c] for r in rows], bins=[0.5, 1.5, 2.5, 3.5, 4.5, 5.5], rwidth=0.8)
+        ax.set_title(c.replace("_", " "), fontsize=9)
+    fig.tight_layout()
+    fig.savefig(out / "distributions.png", dpi=110)
+    plt.close(fig)
+    return [out / "scores.png", out / "distributions.png"]
+
+
+def write_html(markdown: str, images: list[Path], out: Path) -> None:
+    imgs = "".join(f'<img alt="{p.stem}" src="data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()}">'
+                   for p in images)
+    body = f"<pre>{html.escape(markdown)}</pre>"
+    (out / "report.html").write_text(
+        "<!doctype html><meta charset=utf-8><title>Guide feedback review</title>"
+        f"<style>body{{font-family:sans-serif;max-width:70em;margin:auto}}img{{max-width:100%}}</style>{imgs}{body}",
+        encoding="utf-8")
+
+
+def review(db: Path, out: Path, filters: Filters = Filters()) -> dict:
+    rows = load(db, filters)
+    out.mkdir(parents=True, exist_ok=True)
+    markdown = summary_markdown(rows)
+    (out / "summary.md").write_text(markdown, encoding="utf-8")
+    write_tables(rows, out)
+    images = write_plots(rows, out) if rows else []
+    write_html(markdown, images, out)
+    return {"ratings": len(rows), "pairs": len(preference_pairs(rows)), "kto": len(kto_rows(rows))}
+
+
+def _date(text: str) -> float:
+    try:
+        return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc).timestamp()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m guide.review", description=__doc__.split("\n\n")[1])
+    parser.add_argument("--db", type=Path, default=Path("var/guide.sqlite3"), help="the guide's SQLite store")
+    parser.add_argument("--out", type=Path, default=Path("var/review"), help="directory for the report and exports")
+    parser.add_argument("--since", type=_date, help="ratings from this date (YYYY-MM-DD, UTC)")
+    parser.add_argument("--until", type=_date, help="ratings up to this date")
+    parser.add_argument("--tour", help="one tour only")
+    parser.add_argument("--role", choices=["visitor", "expert"], help="one kind of rater only")
+    args = parser.parse_args(argv)
+    try:
+        counts = review(args.db, args.out, Filters(args.since, args.until, args.tour, args.role))
+    except (FileNotFoundError, sqlite3.DatabaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{counts['ratings']} ratings, {counts['pairs']} preference pairs, {counts['kto']} KTO rows "
+          f"-> {args.out}/report.html")
+    print((args.out / "summary.md").read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""The feedback review script over a real SQLite store written by the guide's Store."""
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from guide.protocol import CRITERIA
+from guide.review import Filters, by_criterion, load, main, review
+from guide.store import Interaction, Store
+
+SOURCES = [{"exhibit": "kyrenia-ship", "fact": "A diver called Andreas Cariolou found the ship in 1965."}]
+
+
+def answer(store, aid, text, question="Who found the ship?", model="m1", exhibit="kyrenia-ship", tour="t1"):
+    store.log_interaction(Interaction(aid, "s1", tour, exhibit, question, text, "stop", SOURCES, model,
+                                      None, "cat", 100, 20, 50.0, 900.0))
+
+
+def rate(store, fid, aid, score, role="visitor", comment=None):
+    store.add_rating(fid, aid, dict.fromkeys(CRITERIA, score), comment, role)
+
+
+@pytest.fixture()
+def db(tmp_path):
+    store = Store(tmp_path / "guide.sqlite3")
+    answer(store, "good", "A diver, Andreas Cariolou, found it in 1965.")
+    answer(store, "bad", "It was found by pirates in 1700.")
+    answer(store, "new", "Andreas Cariolou found it.", model="m2")
+    answer(store, "other", "It is a castle.", question="What is this?", exhibit="kolossi-castle", tour="t2")
+    rate(store, "f1", "good", 5, "expert")
+    rate(store, "f2", "good", 4)
+    rate(store, "f3", "bad", 1, "expert", comment="invented pirates")
+    rate(store, "f4", "new", 3)
+    rate(store, "f5", "other", 2)
+    store.close()
+    return tmp_path / "guide.sqlite3"
+
+
+def test_summary_by_model_and_criterion(db):
+    table = by_criterion(load(db), "version")
+    assert set(table) == {"m1", "m2"}
+    m1 = table["m1"]["factual_accuracy"]
+    assert m1["n"] == 4 and m1["mean"] == pytest.approx((5 + 4 + 1 + 2) / 4)
+    assert 1 <= m1["ci95"][0] < m1["mean"] < m1["ci95"][1] <= 5
+
+
+def test_filters_by_role_and_tour(db):
+    assert {r["feedback_id"] for r in load(db, Filters(role="expert"))} == {"f1", "f3"}
+    assert {r["feedback_id"] for r in load(db, Filters(tour="t2"))} == {"f5"}
+    assert load(db, Filters(since=4e9)) == []
+
+
+def test_exports_pairs_kto_plots_and_report(db, tmp_path):
+    out = tmp_path / "review"
+    counts = review(db, out)
+    assert counts == {"ratings": 5, "pairs": 3, "kto": 3}
+    with (out / "ratings.csv").open() as fh:
+        assert len(list(csv.DictReader(fh))) == 5
+    pairs = [json.loads(line) for line in (out / "preference_pairs.jsonl").read_text().splitlines()]
+    ranked = {(p["chosen"][0]["content"][:7], p["rejected"][0]["content"][:7]) for p in pairs}
+    assert ranked == {("A diver", "It was "), ("A diver", "Andreas"), ("Andreas", "It was ")}
+    first = pairs[0]
+    assert first["prompt"][0]["role"] == "system" and "Cariolou" in first["prompt"][0]["content"]
+    assert first["prompt"][-1] == {"role": "user", "content": "Who found the ship?"}
+    kto = {r["completion"][0]["content"]: r["label"] for r in
+           map(json.loads, (out / "kto.jsonl").read_text().splitlines())}
+    assert kto == {"A diver, Andreas Cariolou, found it in 1965.": True,
+                   "It was found by pirates in 1700.": False, "It is a castle.": False}
+    summary = (out / "summary.md").read_text()
+    assert "invented pirates" in summary and "kolossi-castle" in summary
+    html = (out / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == 2
+    assert (out / "scores.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_missing_store_is_a_clear_error(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "none.sqlite3"), "--out", str(tmp_path / "r")]) == 2
+    assert "no guide store" in capsys.readouterr().err
