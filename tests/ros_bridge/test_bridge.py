@@ -4,7 +4,6 @@ side (transient-local exhibit topic, republished answers)."""
 from __future__ import annotations
 
 import os
-import random
 import subprocess
 import sys
 import threading
@@ -15,34 +14,19 @@ import pytest
 from guide.config import ServerSettings
 from tests.conftest import free_port
 from tests.guide.harness import Client, RunningServer
+from tests.processes import robot_tour, ros_environment, stop
 
 rclpy = pytest.importorskip("rclpy")
 
 
 @pytest.fixture(scope="module")
 def ros_env():
-    env = dict(os.environ, ROS_AUTOMATIC_DISCOVERY_RANGE="LOCALHOST",
-               ROS_DOMAIN_ID=str(random.randint(1, 100)), PYTHONUNBUFFERED="1")
+    env = ros_environment()
     old = {k: os.environ.get(k) for k in ("ROS_AUTOMATIC_DISCOVERY_RANGE", "ROS_DOMAIN_ID")}
-    os.environ.update({k: env[k] for k in old})
+    os.environ.update({k: env[k] for k in old})  # this process's listener joins the same domain
     yield env
     for k, v in old.items():
         os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
-
-
-def start(env, *args) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-
-
-def stop(proc: subprocess.Popen) -> str:
-    proc.terminate()
-    try:
-        out, _ = proc.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, _ = proc.communicate()
-    return out
 
 
 class Listener:
@@ -99,15 +83,11 @@ def test_simulated_tour_drives_the_guide_through_the_bridge(ros_env, tmp_path, r
     port = free_port()
     # the embedded model, so that the answer relayed to the robot has words in it
     settings = ServerSettings(port=port, model="default", db=tmp_path / "a.sqlite3", max_answer_tokens=12)
-    bridge = start(ros_env, "ros_bridge", "--ros-args", "-p", f"guide_url:=ws://127.0.0.1:{port}",
-                   "-p", "tour_id:=lab", "-p", "dwell_s:=0.3", "-p", "stale_s:=60.0",
-                   "-p", "reconnect_max_s:=1.0")
-    sim = None
+    procs = []
     try:
         with RunningServer(settings) as server:
             visitor = Client(server.url, client="web", tour="lab")
-            sim = start(ros_env, "ros_bridge.sim_tour", "--exhibits", ",".join(route),
-                        "--speed", "2.0", "--pause", "1.5")
+            procs = robot_tour(ros_env, port, "lab", route)
             assert in_view_sequence(visitor, 3, timeout=60) == route
 
             listener = Listener()  # joins late: the transient-local topic still tells it
@@ -131,7 +111,7 @@ def test_simulated_tour_drives_the_guide_through_the_bridge(ros_env, tmp_path, r
                 return exhibit
             assert wait_for(current, 20, "the bridge to reconnect") == route[-1]
     finally:
-        out = stop(bridge) + (stop(sim) if sim else "")
+        out = "".join(stop(p) for p in procs)
     assert "Traceback" not in out, out
 
 
