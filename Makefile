@@ -4,7 +4,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run demo test test-fast bench train schema
+.PHONY: setup run demo test test-fast bench bench-train train schema
 
 setup:
 	@bash scripts/setup.sh
@@ -26,6 +26,9 @@ test-fast: setup
 bench: setup  ## retrieval and serving benchmarks; prints numbers
 	@$(PY) -m knowledge bench
 	@$(PY) -m guide.bench
+
+bench-train: setup  ## training tokens/s and peak memory for nf4, int8 and none
+	@$(PY) -m training.bench
 
 train: setup  ## fine-tune the default guide (QLoRA, NF4, CPU)
 	@$(PY) -m training --out artifacts/guide-smollm2

@@ -24,6 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--model", help="'default', a Hugging Face id, a checkpoint or a trained guide directory")
     s.add_argument("--db", type=Path, help="SQLite file for interactions and ratings")
     s.add_argument("--max-batch", type=int, dest="max_batch")
+    s.add_argument("--backend", choices=["auto", "transformers", "llamacpp", "openai"],
+                   help="generation backend (default auto: llama.cpp when installed and the model has a GGUF)")
+    s.add_argument("--openai-url", dest="openai_url", help="OpenAI-compatible server, for --backend openai")
+    s.add_argument("--openai-model", dest="openai_model", help="model name on that server")
     sub.add_parser("schema", help="write guide/protocol_schema.json")
     return p
 
@@ -42,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     from guide.config import ServerSettings
     from guide.server import GuideServer
 
-    overrides = {k: getattr(args, k) for k in ("host", "port", "model", "db", "max_batch")}
+    overrides = {k: getattr(args, k) for k in ("host", "port", "model", "db", "max_batch", "backend",
+                                                  "openai_url", "openai_model")}
     try:
         settings = load_settings(ServerSettings, args.config, overrides)
     except SettingsError as exc:

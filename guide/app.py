@@ -1,19 +1,33 @@
 """Builds a ready GuideService from settings: catalogue, retrieval, store and model."""
 from __future__ import annotations
 
+import logging
+
 from guide.config import ServerSettings
 from guide.service import GuideService
 from guide.store import Store
 from knowledge.catalogue import default_catalogue
 from knowledge.retrieval import Retriever
 
+log = logging.getLogger(__name__)
+
 
 def make_engine(settings: ServerSettings):
-    if settings.backend != "transformers":
-        raise ValueError(f"field 'backend': unknown backend {settings.backend!r}; "
-                         "available: 'transformers'")
+    """The configured backend; 'auto' takes llama.cpp where it can run, else transformers."""
+    from guide.backends import BackendUnavailable, LlamaCppEngine, OpenAIEngine
     from guide.engine import TransformersEngine
 
+    if settings.backend == "openai":
+        if not settings.openai_url:
+            raise ValueError("field 'openai_url': required when backend is 'openai'")
+        return OpenAIEngine(settings.openai_url, settings.openai_model, max_batch=settings.max_batch)
+    if settings.backend in ("auto", "llamacpp"):
+        try:
+            return LlamaCppEngine(settings.model, threads=settings.threads)
+        except BackendUnavailable as exc:
+            if settings.backend == "llamacpp":
+                raise
+            log.info("transformers backend: %s", exc)
     return TransformersEngine(settings.model, max_batch=settings.max_batch, threads=settings.threads)
 
 

@@ -1,8 +1,9 @@
-"""python -m guide.bench [--model REF] [--questions N] [--clients 16]
+"""python -m guide.bench [--model REF] [--backend auto|transformers|llamacpp] [--versus transformers] [--questions N] [--clients 16]
 
 Serving benchmark on this machine: time to first token (p50, p95) for one client; streamed
 tokens/s through the server against the same engine's bare generation on the same prompt;
-16 concurrent clients (all answered? aggregate tokens/s); memory per idle connection.
+16 concurrent clients (all answered? aggregate tokens/s); memory per idle connection; with
+--versus, the other backend's bare tokens/s on the same prompts, and the ratio.
 Prints numbers; asserts nothing.
 """
 from __future__ import annotations
@@ -77,12 +78,15 @@ async def run(url: str, n: int, clients: int, pid: int) -> dict:
             "idle_connection_kb": (after - before) / 200}
 
 
-def bare(model: str, n: int) -> float:
+def bare(model: str, backend: str, n: int) -> tuple[str, float]:
     """The same engine, same prompts, no server: tokens/s including prefill, one request at a time."""
-    from guide.engine import GenRequest, TransformersEngine
+    from guide.app import make_engine
+    from guide.config import ServerSettings
+    from guide.engine import GenRequest
     from knowledge.retrieval import Retriever, grounded_prompt
 
-    retriever, engine = Retriever(), TransformersEngine(model, max_batch=1)
+    retriever = Retriever()
+    engine = make_engine(ServerSettings(model=model, backend=backend, max_batch=1))
     tokens, seconds = 0, 0.0
     for i in range(n):
         _, msgs = grounded_prompt(retriever, QUESTIONS[i % len(QUESTIONS)], "kyrenia-ship")
@@ -91,7 +95,7 @@ def bare(model: str, n: int) -> float:
             if piece.finish:
                 tokens += piece.generated_tokens
         seconds += time.perf_counter() - start
-    return tokens / seconds
+    return engine.name, tokens / seconds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,13 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", default="default")
     p.add_argument("--questions", type=int, default=12)
     p.add_argument("--clients", type=int, default=16)
+    p.add_argument("--backend", default="auto", choices=["auto", "transformers", "llamacpp"])
+    p.add_argument("--versus", choices=["transformers", "llamacpp"], help="also time this backend bare")
     args = p.parse_args(argv)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, LOG_LEVEL="WARNING")
     server = subprocess.Popen([sys.executable, "-m", "guide", "serve", "--port", str(port),
-                               "--model", args.model, "--db", f"/tmp/guide-bench-{port}.sqlite3"], env=env)
+                               "--model", args.model, "--backend", args.backend, "--db", f"/tmp/guide-bench-{port}.sqlite3"], env=env)
     try:
         url = f"ws://127.0.0.1:{port}"
         asyncio.run(wait_ready(url, 180))
@@ -113,7 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.terminate()
         server.wait(30)
-    result["bare_engine_tokens_per_s"] = bare(args.model, args.questions)
+    result["backend"], result["bare_engine_tokens_per_s"] = bare(args.model, args.backend, args.questions)
+    if args.versus:
+        _, other = bare(args.model, args.versus, args.questions)
+        result[f"bare_{args.versus}_tokens_per_s"] = other
+        result[f"server_stream_vs_bare_{args.versus}_ratio"] = result["server_stream_tokens_per_s"] / other
     result["stream_vs_bare_ratio"] = result["server_stream_tokens_per_s"] / result["bare_engine_tokens_per_s"]
     result["concurrent_vs_one_ratio"] = (result["concurrent_aggregate_tokens_per_s"]
                                          / result["server_stream_tokens_per_s"])

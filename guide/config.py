@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 
@@ -13,7 +14,10 @@ class ServerSettings(Settings):
     host: str = Field("127.0.0.1", description="interface to bind; 0.0.0.0 to serve a room's headsets")
     port: int = Field(8765, ge=0, le=65535, description="one port for websockets, health, metrics and the web client")
     model: str = Field("default", description="'default', a Hugging Face id, a checkpoint or a trained guide directory")
-    backend: str = Field("transformers", description="generation backend")
+    backend: Literal["auto", "transformers", "llamacpp", "openai"] = Field(
+        "auto", description="generation backend; auto takes llama.cpp when it is installed and the model has a GGUF")
+    openai_url: str | None = Field(None, description="base URL of an OpenAI-compatible server, for backend openai")
+    openai_model: str = Field("guide", description="model name to ask that server for")
     db: Path = Field(Path("var/guide.sqlite3"), description="SQLite file for interactions and ratings")
     max_message_bytes: int = Field(16_384, ge=512, description="larger frames close the socket with 1009")
     messages_per_second: float = Field(5.0, gt=0, description="sustained message rate per connection")

@@ -144,14 +144,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         rclpy.try_shutdown()
         return 2
+    spin(node)
+    return 0
+
+
+def spin(node: Node, until=lambda: False) -> None:
+    """Run a node until Ctrl-C, SIGTERM or `until()`, then shut ROS down cleanly."""
     try:
-        rclpy.spin(node)
+        while rclpy.ok() and not until():
+            rclpy.spin_once(node, timeout_sec=0.1)
     except (KeyboardInterrupt, rclpy.executors.ExternalShutdownException):
         pass
     finally:
         node.destroy_node()
         rclpy.try_shutdown()
-    return 0
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data
 
 from knowledge.catalogue import default_catalogue
+from ros_bridge.node import spin
 from ros_bridge.path import TourPath, gallery_order
 
 log = logging.getLogger("sim_tour")
@@ -101,14 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     rclpy.init(args=["sim_turtlebot", *ros_args])
     node = SimTour(path, args.rate, args.time_scale, args.loop)
     log.info("touring %d exhibits in %.0f s (%s)", len(ids), path.duration / args.time_scale, ", ".join(ids))
-    try:
-        while rclpy.ok() and not node.finished:
-            rclpy.spin_once(node, timeout_sec=0.1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
+    spin(node, until=lambda: node.finished)
     return 0
 
 

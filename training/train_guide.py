@@ -35,7 +35,7 @@ class RunError(RuntimeError):
 def parse_args(argv: list[str] | None) -> TrainSettings:
     """Every settings field is a flag (--lora-r, --quantize none, --overwrite/--no-overwrite)."""
     parser = argparse.ArgumentParser(prog="python training/train_guide.py", description=__doc__.split("\n\n")[1])
-    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="YAML overrides of the defaults")
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="YAML overrides of the defaults ('' for none)")
     for name, field in TrainSettings.model_fields.items():
         flag = "--" + name.replace("_", "-")
         if field.annotation is bool:
@@ -44,7 +44,10 @@ def parse_args(argv: list[str] | None) -> TrainSettings:
             parser.add_argument(flag, default=None, help=field.description)
     args = vars(parser.parse_args(argv))
     config = args.pop("config")
-    return load_settings(TrainSettings, config if config and Path(config).exists() else None, args)
+    use = config is not None and str(config) not in ("", ".")  # --config "" means defaults only
+    if use and not Path(config).is_file():
+        raise SettingsError(f"--config {config}: no such file")
+    return load_settings(TrainSettings, config if use else None, args)
 
 
 def prepare_out(s: TrainSettings) -> Path:

@@ -1,0 +1,117 @@
+"""GGUF export, the llama.cpp backend and the OpenAI-compatible backend (against llama-cpp-python's
+own server). Skipped where llama-cpp-python, an optional extra, is not installed."""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from guide.engine import GenRequest
+from tests.conftest import free_port
+
+llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is the optional extra 'llamacpp'")
+pytestmark = pytest.mark.slow
+MESSAGES = [{"role": "system", "content": "You are a museum guide."},
+            {"role": "user", "content": "Who found the Kyrenia ship?"}]
+
+
+@pytest.fixture(scope="module")
+def exported(tiny_llama, tmp_path_factory):
+    """The tiny llama as a guide directory with f16 and q8_0 GGUF exports in its manifest."""
+    from training.export import main
+
+    guide = tmp_path_factory.mktemp("guide")
+    shutil.copytree(tiny_llama, guide, dirs_exist_ok=True)
+    (guide / "manifest.json").write_text(json.dumps({"kind": "heritage-guide"}))
+    assert main(["--model", str(guide), "--types", "f16,q8_0"]) == 0
+    return guide
+
+
+def test_export_is_readable_by_llama_cpp_and_matches_transformers(exported):
+    from training.export import parity
+
+    manifest = json.loads((exported / "manifest.json").read_text())
+    assert {e["file"] for e in manifest["exports"]} == {"gguf/guide-f16.gguf", "gguf/guide-q8_0.gguf"}
+    llm = llama_cpp.Llama(str(exported / "gguf" / "guide-q8_0.gguf"), n_ctx=256, verbose=False)
+    assert llm.n_vocab() == 49152
+    rate = parity(exported, exported / "gguf" / "guide-f16.gguf", [MESSAGES] * 2, max_tokens=8)
+    assert rate == 1.0  # greedy tokens agree: the q/k layout and the tensor names are right
+
+
+def test_llamacpp_backend_streams_and_cancels(exported):
+    from guide.backends import LlamaCppEngine
+
+    engine = LlamaCppEngine(str(exported))
+    assert engine.gguf.name == "guide-q8_0.gguf"
+    pieces = list(engine.generate([GenRequest(MESSAGES, 6)]))
+    assert pieces[-1].finish in ("stop", "length") and pieces[-1].prompt_tokens > 10
+    request = GenRequest(MESSAGES, 200)
+    seen = []
+    for piece in engine.generate([request]):
+        seen.append(piece)
+        if len(seen) == 2:
+            request.cancel.set()
+    assert seen[-1].finish == "cancelled" and len(seen) == 3  # stops on the next token
+
+
+def test_unexported_guide_is_a_clear_error(tiny_llama, tmp_path):
+    from guide.backends import BackendUnavailable, LlamaCppEngine
+
+    shutil.copytree(tiny_llama, tmp_path / "g")
+    (tmp_path / "g" / "manifest.json").write_text("{}")
+    with pytest.raises(BackendUnavailable, match="training.export"):
+        LlamaCppEngine(str(tmp_path / "g"))
+
+
+@pytest.fixture(scope="module")
+def openai_server(exported):
+    pytest.importorskip("uvicorn", reason="llama-cpp-python's server needs its 'server' extra")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model",
+                             str(exported / "gguf" / "guide-q8_0.gguf"), "--port", str(port),
+                             "--model_alias", "guide", "--n_ctx", "512"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_openai_backend_streams_from_a_real_server(openai_server):
+    from guide.backends import OpenAIEngine
+
+    engine = OpenAIEngine(openai_server, "guide", timeout=30)
+    pieces = list(engine.generate([GenRequest(MESSAGES, 8)]))
+    assert pieces[-1].finish in ("stop", "length")
+    assert sum(1 for p in pieces if p.text) >= 1
+
+
+def test_openai_backend_errors_instead_of_hanging():
+    from guide.backends import BackendUnavailable, OpenAIEngine
+
+    down = OpenAIEngine(f"http://127.0.0.1:{free_port()}", "guide", timeout=2)
+    with pytest.raises(BackendUnavailable, match="did not answer"):
+        list(down.generate([GenRequest(MESSAGES, 8)]))
+    silent = socket.socket()  # accepts connections, never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    threading.Thread(target=lambda: silent.accept(), daemon=True).start()
+    slow = OpenAIEngine(f"http://127.0.0.1:{silent.getsockname()[1]}", "guide", timeout=1)
+    start = time.time()
+    with pytest.raises(BackendUnavailable):
+        list(slow.generate([GenRequest(MESSAGES, 8)]))
+    assert time.time() - start < 5
+    silent.close()
