@@ -30,8 +30,8 @@ bench: setup  ## retrieval and serving benchmarks; prints numbers
 bench-train: setup  ## training tokens/s and peak memory for nf4, int8 and none
 	@$(PY) -m training.bench
 
-train: setup  ## fine-tune the default guide (QLoRA, NF4, CPU)
-	@$(PY) -m training --out artifacts/guide-smollm2
+train: setup  ## fine-tune the default guide (QLoRA, NF4, CPU); ARGS=--overwrite to redo it
+	@$(PY) -m training --out artifacts/guide-smollm2 $(ARGS)
 
 schema: setup
 	@$(PY) -m guide schema

@@ -40,6 +40,7 @@ class TrainSettings(Settings):
     evaluate: bool = Field(True, description="answer the held-out questions with the base and the tuned model")
     eval_limit: int | None = Field(None, ge=1, description="evaluate on N held-out questions spread over the exhibits; none uses all")
     eval_red_team: int | None = Field(None, ge=1, description="red-team prompts in the safety score, spread over the set; none uses all")
+    eval_batch: int = Field(16, ge=1, description="evaluation answers decoded together; more is faster on a CPU")
     eval_max_tokens: int = Field(96, ge=8, description="longest evaluation answer in tokens")
     overwrite: bool = Field(False, description="replace an existing output directory")
     resume: bool = Field(False, description="continue from the last checkpoint in the output directory")

@@ -148,6 +148,7 @@ class EvalOptions:
     max_tokens: int = 96  # longest answer
     eval_file: Path | None = None  # eval.jsonl of a built dataset; none builds it
     ratings: Path | None = None  # a guide store whose human alignment ratings replace the proxy
+    batch: int = 8  # answers decoded together (the server's default max_batch)
 
 
 def markdown_table(results: Sequence[dict]) -> str:
@@ -193,7 +194,7 @@ def evaluate_models(models: Sequence[str], out: Path | None = None, options: Eva
     items = load_eval(options.eval_file, options.limit)
     red_team = load_red_team(options.red_team_limit)
     results = [evaluate_model(m, items, red_team, retriever, options.grounded, options.max_tokens,
-                              ratings=options.ratings) for m in models]
+                              options.batch, options.ratings) for m in models]
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")

@@ -126,7 +126,8 @@ def run(s: TrainSettings, callbacks: Sequence = ()) -> dict:
 
         base = resolved.ref if resolved.source != "embedded" else "default"
         options = EvalOptions(limit=s.eval_limit, red_team_limit=s.eval_red_team,
-                              max_tokens=s.eval_max_tokens, eval_file=data_dir / "eval.jsonl")
+                              max_tokens=s.eval_max_tokens, eval_file=data_dir / "eval.jsonl",
+                              batch=s.eval_batch)
         results = evaluate_models([base, str(out)], out / "eval", options)
         manifest["evaluation"] = {"table": markdown_table(results),
                                   "summary": {r["model"]: r["summary"] for r in results}}
