@@ -211,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--red-team-limit", type=int, help="N red-team prompts, evenly spaced")
     parser.add_argument("--max-tokens", type=int, default=96, help="longest answer in tokens")
     parser.add_argument("--eval-file", type=Path, help="eval.jsonl of a built dataset; default builds it")
+    parser.add_argument("--batch", type=int, default=8, help="answers decoded together")
     parser.add_argument("--ratings", type=Path, help="guide store (SQLite) whose alignment ratings replace the proxy")
     parser.add_argument("--out", type=Path, help="directory for results.json, table.md and scores.png")
     args = parser.parse_args(argv)
@@ -218,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     from knowledge.models import ModelNotAvailable
 
     options = EvalOptions(not args.ungrounded, args.limit, args.red_team_limit, args.max_tokens,
-                          args.eval_file, args.ratings)
+                          args.eval_file, args.ratings, args.batch)
     try:
         results = evaluate_models(args.model, args.out, options)
     except ModelNotAvailable as exc:
