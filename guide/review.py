@@ -18,6 +18,7 @@ import sqlite3
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from guide.protocol import CRITERIA
@@ -74,12 +75,18 @@ def worst(rows: list[dict], n: int = 10) -> list[dict]:
              "comments": [r["comment"] for r in rs if r["comment"]]} for rs in ranked[:n]]
 
 
+@lru_cache(maxsize=1)
+def _catalogue():
+    from knowledge.catalogue import default_catalogue
+
+    return default_catalogue()  # read once, not once per exported row
+
+
 def prompt_messages(row: dict) -> list[dict]:
     """The conversational prompt the guide saw (persona, exhibit, the logged facts, question)."""
-    from knowledge.catalogue import default_catalogue
     from knowledge.prompting import build_messages
 
-    catalogue = default_catalogue()
+    catalogue = _catalogue()
     exhibit = catalogue.get(row["exhibit"]) if row["exhibit"] in catalogue else None
     return build_messages(row["question"], exhibit, [s["fact"] for s in row["sources"]])
 
