@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import resource
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -16,6 +17,27 @@ from training import data as D
 from training.config import TrainSettings
 
 log = logging.getLogger("training")
+
+
+class RunError(RuntimeError):
+    """A run that cannot start or finish; the message says what to change."""
+
+
+def prepare_out(s: TrainSettings) -> Path:
+    """Refuse to clobber a directory unless asked; --resume needs its checkpoints."""
+    out = Path(s.out)
+    checkpoints = out / "checkpoints"
+    if s.resume:
+        if not any(checkpoints.glob("checkpoint-*")):
+            raise RunError(f"--resume: no checkpoint under {checkpoints}; start without --resume")
+        return out
+    if out.exists() and any(out.iterdir()):
+        if not s.overwrite:
+            raise RunError(f"{out} exists and is not empty: pass --overwrite to replace it, "
+                           "--resume to continue its run, or choose another --out")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
 
 
 def examples_for(s: TrainSettings, tokenizer, data_dir: Path) -> tuple[list, list]:
@@ -76,8 +98,6 @@ def train_adapter(s: TrainSettings, resolved: ResolvedModel, tokenizer, train, v
         result = trainer.train(resume_from_checkpoint=True if s.resume else None)
     except (RuntimeError, MemoryError) as exc:
         if is_oom(exc):
-            from training.train_guide import RunError
-
             raise RunError(OOM_HINT) from exc
         raise
     metrics = trainer.evaluate() if val else {}
@@ -103,8 +123,6 @@ def write_model(resolved: ResolvedModel, tokenizer, out: Path) -> None:
 def run(s: TrainSettings, callbacks: Sequence = ()) -> dict:
     """Train, merge, evaluate and describe; the manifest is written last, so a directory with
     one is always complete."""
-    from training.train_guide import prepare_out
-
     started = time.time()
     resolved = resolve_lm(s.model)
     out = prepare_out(s)

@@ -11,25 +11,20 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
 import sys
-import time
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from knowledge.models import ModelNotAvailable, resolve_lm  # noqa: E402
+from knowledge.models import ModelNotAvailable  # noqa: E402
 from knowledge.settings import SettingsError, load_settings  # noqa: E402
 from training.config import TrainSettings  # noqa: E402
 from training.data import DatasetError  # noqa: E402
+from training.run import RunError, run  # noqa: E402
 
 log = logging.getLogger("training")
 DEFAULT_CONFIG = Path(__file__).parent / "configs" / "train.yaml"
-
-
-class RunError(RuntimeError):
-    """A run that cannot start or finish; the message says what to change."""
 
 
 def parse_args(argv: list[str] | None) -> TrainSettings:
@@ -50,29 +45,10 @@ def parse_args(argv: list[str] | None) -> TrainSettings:
     return load_settings(TrainSettings, config if use else None, args)
 
 
-def prepare_out(s: TrainSettings) -> Path:
-    """Refuse to clobber a directory unless asked; --resume needs its checkpoints."""
-    out = Path(s.out)
-    checkpoints = out / "checkpoints"
-    if s.resume:
-        if not any(checkpoints.glob("checkpoint-*")):
-            raise RunError(f"--resume: no checkpoint under {checkpoints}; start without --resume")
-        return out
-    if out.exists() and any(out.iterdir()):
-        if not s.overwrite:
-            raise RunError(f"{out} exists and is not empty: pass --overwrite to replace it, "
-                           "--resume to continue its run, or choose another --out")
-        shutil.rmtree(out)
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = parse_args(argv)
-        from training.run import run
-
         manifest = run(settings)
     except (SettingsError, ModelNotAvailable, DatasetError, RunError) as exc:
         print(f"error: {exc}", file=sys.stderr)
