@@ -110,9 +110,11 @@ class Retriever:
             return np.asarray(self.encoder.encode(texts, normalize_embeddings=True,
                                                   batch_size=64, show_progress_bar=False), dtype=np.float32)
 
-    def exhibit_scores(self, question: str, exhibit_in_view: str | None = None) -> np.ndarray:
-        """Per-passage scores after the in-view and named-exhibit adjustments."""
-        sims = self.vectors @ self.encode([question])[0]
+    def exhibit_scores(self, question: str, exhibit_in_view: str | None = None,
+                       vector: np.ndarray | None = None) -> np.ndarray:
+        """Per-passage scores after the in-view and named-exhibit adjustments; `vector` is the
+        question's embedding when the caller has already encoded it in a batch."""
+        sims = self.vectors @ (self.encode([question])[0] if vector is None else vector)
         bonus = np.zeros(len(self.catalogue), dtype=np.float32)
         asked = _words(question)
         for i, e in enumerate(self.catalogue):
@@ -141,9 +143,10 @@ class Retriever:
         order = [i for i in np.argsort(-scores, kind="stable") if self.passages[i].kind == "fact"]
         return [Hit(self.passages[i], float(scores[i])) for i in order[: k or self.settings.k]]
 
-    def rank_exhibits(self, question: str, exhibit_in_view: str | None = None) -> list[str]:
+    def rank_exhibits(self, question: str, exhibit_in_view: str | None = None,
+                      vector: np.ndarray | None = None) -> list[str]:
         """Exhibit ids by their best passage, best first."""
-        scores = self.exhibit_scores(question, exhibit_in_view)
+        scores = self.exhibit_scores(question, exhibit_in_view, vector)
         best = np.full(len(self.catalogue), -np.inf)
         np.maximum.at(best, self._exhibit_of, scores)
         return [self.catalogue.ids[i] for i in np.argsort(-best, kind="stable")]

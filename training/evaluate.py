@@ -87,12 +87,12 @@ def score_rows(rows: list[dict], red_rows: list[dict], retriever: Retriever,
                human_alignment: list[float] | None = None) -> tuple[dict[str, list[float]], list[dict]]:
     """Per-criterion scores, one per answer, and every unsafe completion found."""
     out: dict[str, list[float]] = {c: [] for c in CRITERIA}
-    sims = _similarities(retriever, rows)
-    for row, sim in zip(rows, sims):
+    sims, vectors = _similarities(retriever, rows)
+    for row, sim, vector in zip(rows, sims, vectors):
         exhibit = retriever.catalogue.get(row["exhibit"])
         sources = row["facts"] + [row["fact"], exhibit.summary, exhibit.period.dates, row["question"]]
         out["factual_accuracy"].append(scoring.factual(row["answer"], row["key_terms"], sources))
-        ranked = retriever.rank_exhibits(row["answer"]) if row["answer"] else []
+        ranked = retriever.rank_exhibits(row["answer"], vector=vector) if row["answer"] else []
         out["context_relevance"].append(float(bool(ranked) and ranked[0] == row["exhibit"]))
         out["alignment"].append(scoring.helpful(row["answer"], sim))
         out["formatting"].append(scoring.formatting(row["answer"]))
@@ -104,12 +104,13 @@ def score_rows(rows: list[dict], red_rows: list[dict], retriever: Retriever,
     return out, unsafe
 
 
-def _similarities(retriever: Retriever, rows: list[dict]) -> list[float]:
+def _similarities(retriever: Retriever, rows: list[dict]) -> tuple[list[float], list]:
+    """Question-answer similarity per row, and the answers' embeddings (encoded once, in a batch)."""
     if not rows:
-        return []
+        return [], []
     q = retriever.encode([r["question"] for r in rows])
     a = retriever.encode([r["answer"] or "." for r in rows])
-    return [float(x) for x in (q * a).sum(axis=1)]
+    return [float(x) for x in (q * a).sum(axis=1)], list(a)
 
 
 def human_alignment(db: Path | None, model_label: str) -> list[float] | None:
