@@ -14,21 +14,23 @@ log = logging.getLogger(__name__)
 
 def make_engine(settings: ServerSettings):
     """The configured backend; 'auto' takes llama.cpp where it can run, else transformers."""
-    from guide.backends import BackendUnavailable, LlamaCppEngine, OpenAIEngine
+    from guide.backends import BackendUnavailable, OpenAIEngine
     from guide.engine import TransformersEngine
 
     if settings.backend == "openai":
         if not settings.openai_url:
             raise ValueError("field 'openai_url': required when backend is 'openai'")
-        return OpenAIEngine(settings.openai_url, settings.openai_model, max_batch=settings.max_batch)
+        return OpenAIEngine(settings.openai_url, settings.openai_model, max_batch=settings.max_batch or 8)
     if settings.backend in ("auto", "llamacpp"):
         try:
-            return LlamaCppEngine(settings.model, threads=settings.threads)
+            from guide.llamacpp import LlamaCppEngine
+
+            return LlamaCppEngine(settings.model, threads=settings.threads, max_batch=settings.max_batch or 16)
         except BackendUnavailable as exc:
             if settings.backend == "llamacpp":
                 raise
             log.info("transformers backend: %s", exc)
-    return TransformersEngine(settings.model, max_batch=settings.max_batch, threads=settings.threads)
+    return TransformersEngine(settings.model, max_batch=settings.max_batch or 8, threads=settings.threads)
 
 
 def build_service(settings: ServerSettings, engine=None) -> GuideService:

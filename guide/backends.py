@@ -1,6 +1,7 @@
-"""Generation backends besides transformers: llama.cpp in process, and any OpenAI-compatible
-server (llama.cpp's server, vLLM, TGI) over HTTP. Like TransformersEngine they yield text pieces
-and know nothing about sockets; the scheduler runs them on its worker thread."""
+"""Generation backends besides transformers: where llama.cpp finds its GGUF file (the engine
+itself is guide/llamacpp.py), and any OpenAI-compatible server (llama.cpp's server, vLLM, TGI)
+over HTTP. Like TransformersEngine they yield text pieces and know nothing about sockets; the
+scheduler runs them on its worker thread."""
 from __future__ import annotations
 
 import json
@@ -11,8 +12,8 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator
 
-from guide.engine import Finish, GenRequest, Piece
-from knowledge.models import ResolvedModel, embedded_gguf_path, resolve_lm
+from guide.engine import GenRequest, Piece
+from knowledge.models import ResolvedModel, embedded_gguf_path
 
 log = logging.getLogger(__name__)
 PREFERENCE = ("q8_0", "f16", "q4_0", "q4_1")  # the fastest type that keeps answers intact first
@@ -33,67 +34,6 @@ def gguf_for(resolved: ResolvedModel) -> Path:
                 return resolved.path / f
     raise BackendUnavailable(f"{resolved.ref} has no GGUF export; run `python -m training.export "
                              f"--model {resolved.ref}` or use --backend transformers")
-
-
-def _stream_text(decode, tokens: list[int], sent: str) -> tuple[str, str]:
-    text = decode(tokens)
-    return text[len(sent):], text
-
-
-class LlamaCppEngine:
-    """llama-cpp-python, one answer at a time, greedy with the same repetition penalty. It keeps
-    the KV cache of the previous prompt, so the shared persona and exhibit prefix of the next
-    question is not computed again."""
-
-    name = "llamacpp"
-    max_batch = 1
-
-    def __init__(self, model: str = "default", threads: int | None = None, n_ctx: int = 2048,
-                 repetition_penalty: float = 1.15):
-        try:
-            from llama_cpp import Llama
-        except ImportError as exc:
-            raise BackendUnavailable("llama-cpp-python is not installed (pip install -e '.[llamacpp]')") from exc
-        from transformers import AutoTokenizer
-
-        self.resolved = resolve_lm(model)
-        self.model_label = self.resolved.label
-        self.gguf = gguf_for(self.resolved)
-        self.tokenizer = AutoTokenizer.from_pretrained(self.resolved.path)
-        self.repetition_penalty = repetition_penalty
-        self.llm = Llama(str(self.gguf), n_ctx=n_ctx, n_threads=threads or os.cpu_count(), verbose=False)
-        self.eos = {self.llm.token_eos(), self.tokenizer.eos_token_id} - {None}
-        log.info("llama.cpp backend on %s", self.gguf)
-
-    def encode(self, messages: list[dict[str, str]]) -> list[int]:
-        text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-        return self.llm.tokenize(text.encode(), add_bos=False, special=True)
-
-    def _decode(self, tokens: list[int]) -> str:
-        return self.llm.detokenize(tokens).decode("utf-8", errors="ignore")
-
-    def generate(self, batch: list[GenRequest]) -> Iterator[Piece]:
-        for index, req in enumerate(batch):
-            prompt = self.encode(req.messages)
-            out: list[int] = []
-            sent, finish = "", None
-            if req.cancel.is_set():
-                yield Piece(index, "", "cancelled", len(prompt), 0)
-                continue
-            # reset=True keeps the longest common prefix with the previous prompt in the KV cache
-            for token in self.llm.generate(prompt, top_k=1, temp=0.0, repeat_penalty=self.repetition_penalty,
-                                           reset=True):
-                if req.cancel.is_set():
-                    finish = "cancelled"
-                elif token in self.eos:
-                    finish = "stop"
-                else:
-                    out.append(token)
-                    finish = "length" if len(out) >= req.max_new_tokens else None
-                delta, sent = _stream_text(self._decode, out, sent)
-                yield Piece(index, delta, finish, len(prompt), len(out))
-                if finish:
-                    break
 
 
 class OpenAIEngine:

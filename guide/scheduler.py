@@ -4,6 +4,11 @@ Requests wait in per-session lanes; each batch takes the oldest request of each 
 turn (round robin), so one chatty visitor cannot starve the others. When the queue is full,
 `submit` raises `Busy` at once instead of letting the visitor wait without end. Events cross
 back into asyncio only through `loop.call_soon_threadsafe`.
+
+Engines that can take requests while they run (`joins`) are handed new requests between
+steps, so a visitor who asks during someone else's answer starts at once. When nothing is
+queued, the worker computes the prompt prefixes of exhibits that visitors have just reached
+(`warm`), so their first question there starts from a warm cache.
 """
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ class Scheduler:
         self.engine = engine
         self.max_queue = max_queue
         self._lanes: OrderedDict[str, deque[Job]] = OrderedDict()
+        self._warm: OrderedDict[str, list[dict[str, str]]] = OrderedDict()
         self._cond = threading.Condition()
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="generation", daemon=True)
@@ -55,9 +61,20 @@ class Scheduler:
             self._lanes.setdefault(job.session, deque()).append(job)
             self._cond.notify()
 
-    def _take_batch(self) -> list[Job]:
+    def warm(self, key: str, messages: list[dict[str, str]]) -> None:
+        """Ask the engine to precompute this prompt prefix when it has nothing else to do."""
+        if not hasattr(self.engine, "warm"):
+            return
+        with self._cond:
+            self._warm.pop(key, None)
+            self._warm[key] = messages
+            while len(self._warm) > 8:  # only the latest few exhibits matter
+                self._warm.popitem(last=False)
+            self._cond.notify()
+
+    def _take_batch(self, room: int | None = None) -> list[Job]:
         batch: list[Job] = []
-        while self._lanes and len(batch) < self.engine.max_batch:
+        while self._lanes and len(batch) < (self.engine.max_batch if room is None else room):
             session, lane = next(iter(self._lanes.items()))
             batch.append(lane.popleft())
             self._lanes.move_to_end(session)  # round robin: this session goes to the back
@@ -68,17 +85,38 @@ class Scheduler:
     def _run(self) -> None:
         while True:
             with self._cond:
-                while not self._lanes and not self._stopping:
+                while not self._lanes and not self._warm and not self._stopping:
                     self._cond.wait()
                 if self._stopping and not self._lanes:
                     return
                 batch = self._take_batch()
-            self._generate(batch)
+                warm = None if batch or not self._warm else self._warm.popitem(last=False)[1]
+            if warm is not None:
+                self._prepare(warm)
+            else:
+                self._generate(batch)
+
+    def _prepare(self, messages: list[dict[str, str]]) -> None:
+        try:
+            self.engine.warm(messages)
+        except Exception:  # a failed warm-up only costs the first answer some time
+            log.exception("warming a prompt prefix failed")
+
+    def _more(self, batch: list[Job]) -> Callable[[int], list[GenRequest]]:
+        def more(room: int) -> list[GenRequest]:
+            with self._cond:
+                new = [] if self._stopping else self._take_batch(room)
+            batch.extend(new)
+            return [j.request for j in new]
+        return more
 
     def _generate(self, batch: list[Job]) -> None:
         finished = set()
+        requests = [j.request for j in batch]
         try:
-            for piece in self.engine.generate([j.request for j in batch]):
+            pieces = (self.engine.generate(requests, self._more(batch)) if getattr(self.engine, "joins", False)
+                      else self.engine.generate(requests))
+            for piece in pieces:
                 job = batch[piece.index]
                 job.loop.call_soon_threadsafe(job.on_piece, piece)
                 if piece.finish:

@@ -21,7 +21,7 @@ from guide.metrics import Metrics
 from guide.scheduler import Busy, Job, Scheduler
 from guide.store import Interaction, Store, UnknownAnswer
 from knowledge.catalogue import Catalogue
-from knowledge.prompting import Turn
+from knowledge.prompting import Turn, system_prompt
 from knowledge.retrieval import grounded_prompt
 
 log = logging.getLogger(__name__)
@@ -135,6 +135,11 @@ class GuideService:
         message = p.ExhibitInView(exhibit=exhibit, name=item.names.en if item else None,
                                   summary=item.summary if item else None, source=source)
         self.broadcast(session.tour, message)
+        language = session.hello.language if session.hello else "en"
+        # the visitors are only arriving: the prompt prefix shared by every question asked here
+        # (persona, rules, the exhibit) can be computed now instead of in front of the first question
+        self.scheduler.warm(f"{exhibit}/{language}",
+                            [{"role": "system", "content": system_prompt(item, (), language)}])
 
     def broadcast(self, tour: str, message: p.Msg) -> None:
         for sid in list(self.tours.get(tour, Tour()).sessions):

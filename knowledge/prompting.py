@@ -44,12 +44,20 @@ def context_block(exhibit: Exhibit | None, facts: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def system_prompt(exhibit: Exhibit | None, facts: Sequence[str] = (), language: str | None = "en") -> str:
+    """Persona and rules, then the exhibit in view and the facts retrieved for the question. Up to
+    the facts it depends only on the exhibit and the language, so an engine that caches prompt
+    prefixes computes that part once per exhibit (the facts are ordered by relevance to the
+    question: a small model leans on the first facts it is shown, and listing all of an exhibit's
+    facts in a fixed order cost the trained guide much of its accuracy)."""
+    return PERSONA.format(language=language_name(language)) + "\n\n" + context_block(exhibit, facts)
+
+
 def build_messages(question: str, exhibit: Exhibit | None, facts: Sequence[str],
                    history: Iterable[Turn] = (), language: str | None = "en",
                    max_turns: int = 3) -> list[dict[str, str]]:
     """Chat messages for the model: persona and rules, context, last few turns, question."""
-    system = PERSONA.format(language=language_name(language)) + "\n\n" + context_block(exhibit, facts)
-    messages = [{"role": "system", "content": system}]
+    messages = [{"role": "system", "content": system_prompt(exhibit, facts, language)}]
     for turn in list(history)[-max_turns:] if max_turns else []:
         messages.append({"role": "user", "content": turn.question})
         messages.append({"role": "assistant", "content": turn.answer})

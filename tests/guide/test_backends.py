@@ -45,10 +45,27 @@ def test_export_is_readable_by_llama_cpp_and_matches_transformers(exported):
     assert rate == 1.0  # greedy tokens agree: the q/k layout and the tensor names are right
 
 
-def test_llamacpp_backend_streams_and_cancels(exported):
-    from guide.backends import LlamaCppEngine
+@pytest.fixture(scope="module")
+def engine(exported):
+    from guide.llamacpp import LlamaCppEngine
 
-    engine = LlamaCppEngine(str(exported))
+    return LlamaCppEngine(str(exported), max_batch=3, prefixes=2)
+
+
+def answer(engine, requests, more=None):
+    texts, finishes = [""] * 8, [None] * 8
+    for piece in engine.generate(requests, more):
+        assert finishes[piece.index] is None, "a request got pieces after it finished"
+        texts[piece.index] += piece.text
+        finishes[piece.index] = piece.finish
+    return texts, finishes
+
+
+def asked(question, exhibit="You are a museum guide at the Kyrenia Ship. " * 4):
+    return [{"role": "system", "content": exhibit}, {"role": "user", "content": question}]
+
+
+def test_llamacpp_backend_streams_and_cancels(engine):
     assert engine.gguf.name == "guide-q8_0.gguf"
     pieces = list(engine.generate([GenRequest(MESSAGES, 6)]))
     assert pieces[-1].finish in ("stop", "length") and pieces[-1].prompt_tokens > 10
@@ -61,8 +78,41 @@ def test_llamacpp_backend_streams_and_cancels(exported):
     assert seen[-1].finish == "cancelled" and len(seen) == 3  # stops on the next token
 
 
+def test_answers_together_and_joining_midway_equal_answers_alone(engine):
+    questions = ["Who found it?", "What did the ship carry across the sea to Kyrenia?", "How old?", "Why?"]
+    alone = [answer(engine, [GenRequest(asked(q), 10)]) for q in questions]
+    late = [GenRequest(asked(q), 10) for q in questions[2:]]
+    handed = []
+
+    def more(room):  # two more visitors ask while the first two answers are running
+        new, late[:] = late[:room], late[room:]
+        handed.append(room)
+        return new
+    texts, finishes = answer(engine, [GenRequest(asked(q), 10) for q in questions[:2]], more)
+    assert texts[:4] == [t[0] for t, _ in alone] and finishes[:4] == [f[0] for _, f in alone]
+    assert all(texts[:4])
+    assert handed[0] == 1  # three sequences: the third request joined while two were live
+
+
+def test_exhibit_prefix_is_computed_once_and_can_be_warmed(engine):
+    first, second = asked("Who found it?", "The Tombs of the Kings. " * 6), asked("When?", "The Tombs of the Kings. " * 6)
+    before = engine.computed
+    answer(engine, [GenRequest(first, 2)])
+    cold = engine.computed - before
+    before = engine.computed
+    answer(engine, [GenRequest(second, 2)])
+    tail = len(engine.encode(second)) - len(engine._system_tokens(second))
+    assert engine.computed - before <= tail + 1 < cold
+    warmed = asked("Who?", "Choirokoitia, a Neolithic village. " * 5)
+    engine.warm(warmed)
+    before = engine.computed
+    answer(engine, [GenRequest(warmed, 2)])
+    assert engine.computed - before <= len(engine.encode(warmed)) - len(engine._system_tokens(warmed)) + 1
+
+
 def test_unexported_guide_is_a_clear_error(tiny_llama, tmp_path):
-    from guide.backends import BackendUnavailable, LlamaCppEngine
+    from guide.backends import BackendUnavailable
+    from guide.llamacpp import LlamaCppEngine
 
     shutil.copytree(tiny_llama, tmp_path / "g")
     (tmp_path / "g" / "manifest.json").write_text("{}")

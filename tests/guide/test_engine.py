@@ -51,3 +51,21 @@ def test_delta_cleaner_strips_markup_and_releases_whole_words():
     out += cleaner.flush()
     assert out == "The Kyrenia Ship sank near Kyrenia."
     assert DeltaCleaner().feed("unfinished") == ""
+
+
+def test_prefix_cache_finds_the_longest_shared_prefix_and_evicts_the_oldest():
+    from guide.llamacpp import PrefixCache, common_prefix, pick
+
+    assert common_prefix([1, 2, 3], [1, 2, 4, 5]) == 2 and common_prefix([], [1]) == 0
+    assert common_prefix([1, 2], [1, 2, 3]) == 2
+    cache = PrefixCache([7, 8])
+    assert cache.best([1, 2, 3]) == (None, 0)
+    assert cache.claim([1, 2, 3]) == (8, False) and cache.claim([1, 5]) == (7, False)
+    assert cache.best([1, 2, 3, 9]) == (8, 3) and cache.best([1, 5, 5]) == (7, 2)
+    assert cache.claim([4, 4]) == (8, True)  # [1, 2, 3] was used least recently
+    assert cache.best([1, 2, 3]) == (7, 1) and cache.evict_oldest() == 8
+    import numpy as np
+
+    logits = np.array([1.0, 3.0, 2.9, -1.0], dtype=np.float32)
+    assert pick(logits, [], 1.5) == 1 and pick(logits, [1], 1.5) == 2  # 3.0 / 1.5 < 2.9
+    assert logits[1] == 3.0  # the caller's logits are left as they were

@@ -185,3 +185,31 @@ def test_origin_allow_list_admits_listed_and_originless_clients_only(tiny_llama,
             ws.send(json.dumps({"type": "ping"}))
             assert json.loads(ws.recv(5))["type"] == "pong"
         assert Client(s.url).welcome["type"] == "welcome"  # a headset sends no Origin
+
+
+def test_a_stalled_client_is_dropped_and_never_delays_another(tiny_llama, tmp_path, caplog):
+    import logging
+    import socket
+
+    from websockets.sync.client import connect
+
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "s.sqlite3",
+                              send_queue=8, max_answer_tokens=400, burst=20)
+    caplog.set_level(logging.WARNING, logger="guide.server")
+    with RunningServer(settings) as s:
+        raw = socket.create_connection(("127.0.0.1", settings.port))
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stalled = connect(s.url, sock=raw, max_queue=1)  # reads one frame ahead, then stops reading
+        stalled.send(json.dumps({"type": "hello", "tour": "t-slow"}))
+        for i in range(12):  # thousands of deltas that it will never read
+            stalled.send(json.dumps({"type": "ask", "request_id": f"s{i}", "text": "Tell me everything."}))
+        other = Client(s.url, tour="t-other")
+        start = time.time()
+        done = other.ask("o1")
+        assert done["finish"] in ("stop", "length") and time.time() - start < 30
+        deadline = time.time() + 30
+        while time.time() < deadline and not any("stalled" in r.getMessage() for r in caplog.records):
+            time.sleep(0.2)
+        assert any("closing stalled client" in r.getMessage() for r in caplog.records)
+        assert other.ask("o2")["finish"] in ("stop", "length")  # the other session goes on
+        raw.close()

@@ -1,0 +1,281 @@
+"""The llama.cpp backend: many answers decoded together in one llama.cpp context.
+
+Each answer is a sequence of its own in a shared KV cache. The persona-and-exhibit part of the
+prompt (the same for every question at an exhibit) stays cached in a sequence of its own for the
+exhibits seen most recently; a new question borrows those cells (llama.cpp shares them, nothing
+is recomputed or copied) and computes only its own tail: the question and the last few turns.
+Every step is one forward pass over the next token of every live answer plus a slice of any
+newly joined prompt, so a visitor who asks while others are being answered starts at once
+instead of waiting for their answers to end (continuous batching).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Sequence
+
+import numpy as np
+
+from guide.backends import BackendUnavailable, gguf_for
+from guide.engine import Finish, GenRequest, Piece
+from knowledge.models import resolve_lm
+
+log = logging.getLogger(__name__)
+PREFILL_SLICE = 128  # prompt tokens per step, so a long new prompt never stalls live answers for long
+MIN_PREFIX = 16  # shorter shared prefixes are not worth a cache entry
+
+
+def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = min(len(a), len(b))
+    if n == 0:
+        return 0
+    diff = np.flatnonzero(np.asarray(a[:n]) != np.asarray(b[:n]))
+    return int(diff[0]) if diff.size else n
+
+
+class PrefixCache:
+    """Which cache sequence holds which token prefix; least recently used goes first."""
+
+    def __init__(self, slots: Sequence[int]):
+        self.free = list(slots)
+        self.held: OrderedDict[int, tuple[int, ...]] = OrderedDict()
+
+    def best(self, tokens: Sequence[int]) -> tuple[int | None, int]:
+        """The slot sharing the longest prefix with `tokens`, and that length."""
+        slot, length = None, 0
+        for candidate, prefix in self.held.items():
+            n = common_prefix(prefix, tokens)
+            if n > length:
+                slot, length = candidate, n
+        if slot is not None:
+            self.held.move_to_end(slot)
+        return slot, length
+
+    def claim(self, tokens: Sequence[int]) -> tuple[int, bool]:
+        """A slot to hold `tokens`, and whether its old contents must be dropped first."""
+        evicted = not self.free
+        slot = self.free.pop() if self.free else self.held.popitem(last=False)[0]
+        self.held[slot] = tuple(tokens)
+        return slot, evicted
+
+    def evict_oldest(self) -> int | None:
+        if not self.held:
+            return None
+        slot = self.held.popitem(last=False)[0]
+        self.free.append(slot)
+        return slot
+
+
+def pick(logits: np.ndarray, seen: Sequence[int], penalty: float) -> int:
+    """Greedy choice with the transformers-style repetition penalty over the answer so far."""
+    if penalty != 1.0 and seen:
+        logits = logits.copy()
+        idx = np.fromiter(set(seen), dtype=np.int64)
+        vals = logits[idx]
+        logits[idx] = np.where(vals > 0, vals / penalty, vals * penalty)
+    return int(np.argmax(logits))
+
+
+@dataclass
+class Seq:
+    index: int  # the request's place among all requests of this generate() call
+    request: GenRequest
+    tokens: list[int]
+    system: int  # prompt tokens that are the same for every question at this exhibit
+    seq_id: int = -1
+    n_past: int = 0  # tokens of this sequence already in the KV cache
+    next: int | None = None  # the token to feed in the next step, once the prompt is in
+    out: list[int] = field(default_factory=list)
+    sent: str = ""
+    done: bool = False
+
+
+class LlamaCppEngine:
+    """llama-cpp-python's low-level API: one context, `max_batch` answer sequences plus
+    `prefixes` cached exhibit prefixes, greedy decoding with the transformers backend's
+    repetition penalty so both backends give the same answers."""
+
+    name = "llamacpp"
+    joins = True  # generate() accepts requests that arrive while it runs
+
+    def __init__(self, model: str = "default", threads: int | None = None, max_batch: int = 16,
+                 prefixes: int = 8, repetition_penalty: float = 1.15):
+        try:
+            import llama_cpp
+            from llama_cpp._internals import LlamaBatch, LlamaContext, LlamaModel
+            from llama_cpp._logger import set_verbose
+        except ImportError as exc:
+            raise BackendUnavailable("llama-cpp-python is not installed (pip install -e '.[llamacpp]')") from exc
+        from transformers import AutoTokenizer
+
+        self.lib = llama_cpp
+        set_verbose(log.isEnabledFor(logging.DEBUG))  # llama.cpp's own log is long; errors always show
+        self.resolved = resolve_lm(model)
+        self.model_label = self.resolved.label
+        self.gguf = gguf_for(self.resolved)
+        self.tokenizer = AutoTokenizer.from_pretrained(self.resolved.path)
+        self.max_batch, self.repetition_penalty = max_batch, repetition_penalty
+        self.model = LlamaModel(path_model=str(self.gguf), params=llama_cpp.llama_model_default_params(),
+                                verbose=False)
+        params = llama_cpp.llama_context_default_params()
+        params.n_ctx = prefixes * 512 + max_batch * 768  # cached prefixes ~450 tokens; an answer's own tail
+        params.n_batch = params.n_ubatch = 512
+        params.n_seq_max = max_batch + prefixes
+        params.kv_unified = True  # one cell store, so sequences can share a prefix's cells
+        params.n_threads = params.n_threads_batch = threads or os.cpu_count() or 1
+        params.no_perf = True
+        self.ctx = LlamaContext(model=self.model, params=params, verbose=False)
+        self.n_ctx, self.n_batch = params.n_ctx, params.n_batch
+        self.batch = LlamaBatch(n_tokens=self.n_batch, embd=0, n_seq_max=1, verbose=False)
+        self.n_vocab = self.model.n_vocab()
+        self.idle = list(range(max_batch - 1, -1, -1))
+        self.cache = PrefixCache(range(max_batch, max_batch + prefixes))
+        self.computed = 0  # prompt tokens run through the model (cached prefixes are not)
+        self.eos = {self.model.token_eos(), self.model.token_eot(), self.tokenizer.eos_token_id} - {None, -1}
+        log.info("llama.cpp backend on %s: %d answers at once, %d cached prefixes, %d-token context",
+                 self.gguf, max_batch, prefixes, self.n_ctx)
+
+    def _tokenize(self, text: str) -> list[int]:
+        return self.model.tokenize(text.encode(), add_bos=False, special=True)
+
+    def encode(self, messages: list[dict[str, str]]) -> list[int]:
+        return self._tokenize(self.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
+                                                                 tokenize=False))
+
+    def _system_tokens(self, messages: list[dict[str, str]]) -> list[int]:
+        if not messages or messages[0]["role"] != "system":
+            return []
+        return self._tokenize(self.tokenizer.apply_chat_template(messages[:1], tokenize=False))
+
+    def warm(self, messages: list[dict[str, str]]) -> None:
+        """Compute and cache the exhibit prefix of `messages` before anyone asks there."""
+        system = self._system_tokens(messages)
+        if len(system) < MIN_PREFIX or self.cache.best(system)[1] >= len(system):
+            return
+        slot, _ = self.cache.claim(system)
+        self.ctx.kv_cache_seq_rm(slot, -1, -1)
+        for start in range(0, len(system), self.n_batch):
+            rows = [(slot, t, start + j, False) for j, t in enumerate(system[start:start + self.n_batch])]
+            self._decode(rows)
+            self.computed += len(rows)
+
+    def generate(self, batch: list[GenRequest],
+                 more: Callable[[int], list[GenRequest]] | None = None) -> Iterator[Piece]:
+        """Pieces for `batch` and for whatever `more(room)` hands over while it runs."""
+        seqs: list[Seq] = []
+        try:
+            self._admit(seqs, batch)
+            while True:
+                waiting = sum(1 for s in seqs if not s.done and s.seq_id < 0)
+                if more is not None and len(self.idle) > waiting:
+                    self._admit(seqs, more(len(self.idle) - waiting))
+                for s in seqs:
+                    if not s.done and s.request.cancel.is_set() and s.seq_id < 0:
+                        yield self._end(s, "cancelled", 0)
+                live = [s for s in seqs if not s.done]
+                if not live:
+                    return
+                yield from self._step(live)
+        finally:
+            for s in seqs:
+                if s.seq_id >= 0:
+                    self._release(s)
+
+    def _admit(self, seqs: list[Seq], requests: list[GenRequest]) -> None:
+        for request in requests:
+            tokens = self.encode(request.messages)
+            system = common_prefix(self._system_tokens(request.messages), tokens)
+            seqs.append(Seq(len(seqs), request, tokens, min(system, len(tokens) - 1)))
+
+    def _start(self, s: Seq) -> None:
+        """Give `s` a sequence and the longest cached prefix of its prompt."""
+        s.seq_id = self.idle.pop()
+        self.ctx.kv_cache_seq_rm(s.seq_id, -1, -1)
+        slot, shared = self.cache.best(s.tokens)
+        shared = min(shared, len(s.tokens) - 1)  # the last prompt token is always computed: it gives the logits
+        if slot is not None and shared > 0:
+            self.ctx.kv_cache_seq_cp(slot, s.seq_id, 0, shared)
+        s.n_past = max(shared, 0)
+
+    def _step(self, live: list[Seq]) -> Iterator[Piece]:
+        rows, owners = [], []
+        for s in live:
+            if s.next is not None:
+                rows.append((s.seq_id, s.next, s.n_past, True))
+                owners.append((s, len(rows) - 1, 1))
+        budget = max(PREFILL_SLICE, self.n_batch - len(rows)) if not rows else PREFILL_SLICE
+        for s in live:
+            if s.next is not None or budget <= 0:
+                continue
+            if s.seq_id < 0:
+                if not self.idle:
+                    continue
+                self._start(s)
+            take = s.tokens[s.n_past:s.n_past + min(budget, self.n_batch - len(rows))]
+            last = s.n_past + len(take) == len(s.tokens)
+            rows += [(s.seq_id, t, s.n_past + j, last and j == len(take) - 1) for j, t in enumerate(take)]
+            owners.append((s, len(rows) - 1 if last else -1, len(take)))
+            budget -= len(take)
+            self.computed += len(take)
+        if not rows:
+            return
+        self._decode(rows)
+        for s, row, advanced in owners:
+            s.n_past += advanced
+            if row >= 0:
+                if s.next is None:
+                    self._remember(s)
+                yield self._advance(s, row)
+
+    def _remember(self, s: Seq) -> None:
+        """Keep this prompt's exhibit prefix for the next question asked there."""
+        if s.system >= MIN_PREFIX and self.cache.best(s.tokens)[1] < s.system:
+            slot, _ = self.cache.claim(s.tokens[:s.system])
+            self.ctx.kv_cache_seq_rm(slot, -1, -1)
+            self.ctx.kv_cache_seq_cp(s.seq_id, slot, 0, s.system)
+
+    def _advance(self, s: Seq, row: int) -> Piece:
+        if s.request.cancel.is_set():
+            return self._end(s, "cancelled", row)
+        ptr = self.lib.llama_get_logits_ith(self.ctx.ctx, row)
+        token = pick(np.ctypeslib.as_array(ptr, shape=(self.n_vocab,)), s.out, self.repetition_penalty)
+        finish: Finish | None = None
+        if token in self.eos:
+            finish = "stop"
+        else:
+            s.out.append(token)
+            finish = "length" if len(s.out) >= s.request.max_new_tokens else None
+        text = self.model.detokenize(s.out).decode("utf-8", errors="ignore")
+        delta, s.sent = text[len(s.sent):], text
+        s.next = token
+        return self._end(s, finish, row, delta) if finish else Piece(s.index, delta, None, len(s.tokens), len(s.out))
+
+    def _end(self, s: Seq, finish: Finish, row: int, delta: str = "") -> Piece:
+        s.done = True
+        if s.seq_id >= 0:
+            self._release(s)
+        return Piece(s.index, delta, finish, len(s.tokens), len(s.out))
+
+    def _release(self, s: Seq) -> None:
+        self.ctx.kv_cache_seq_rm(s.seq_id, -1, -1)
+        self.idle.append(s.seq_id)
+        s.seq_id = -1
+
+    def _decode(self, rows: list[tuple[int, int, int, bool]]) -> None:
+        b = self.batch.batch
+        b.n_tokens = len(rows)
+        for j, (seq_id, token, pos, logits) in enumerate(rows):
+            b.token[j], b.pos[j], b.n_seq_id[j], b.logits[j] = token, pos, 1, logits
+            b.seq_id[j][0] = seq_id
+        code = self.lib.llama_decode(self.ctx.ctx, b)
+        while code == 1:  # no room left in the KV cache: drop the least recently used prefix
+            slot = self.cache.evict_oldest()
+            if slot is None:
+                break
+            self.ctx.kv_cache_seq_rm(slot, -1, -1)
+            code = self.lib.llama_decode(self.ctx.ctx, b)
+        if code != 0:
+            raise RuntimeError(f"llama_decode failed ({code}): {len(rows)} tokens do not fit the "
+                               f"{self.n_ctx}-token context")
