@@ -21,8 +21,13 @@ from websockets.asyncio.client import connect
 
 from guide.client import wait_ready
 
+# all different, so that no answer starts from another one's identical prompt in the cache
 QUESTIONS = ["Who found this ship?", "What was the ship carrying?", "How long was the ship?",
-             "How many sailors were on board?", "Where is the ship displayed?", "When did it sink?"]
+             "How many sailors were on board?", "Where is the ship displayed?", "When did it sink?",
+             "What wood was it built of?", "Who raised the wreck?", "Has anyone built a copy?",
+             "Where did the ship trade?", "Why did it sink?", "How deep was the wreck?",
+             "What did the crew eat?", "How old is the ship?", "Which museum shows it?",
+             "What were the amphorae for?"]
 
 
 def rss_kb(pid: int) -> int:
@@ -58,7 +63,7 @@ async def run(url: str, n: int, clients: int, pid: int) -> dict:
     tokens = sum(a["generated_tokens"] for a in single)
     stream_tps = tokens / sum(a["client_total"] for a in single)
     start = time.perf_counter()
-    crowd = await asyncio.gather(*[one_answer(url, QUESTIONS[i % len(QUESTIONS)], f"c{i}")
+    crowd = await asyncio.gather(*[one_answer(url, "Please tell me: " + QUESTIONS[i % len(QUESTIONS)], f"c{i}")
                                    for i in range(clients)], return_exceptions=True)
     wall = time.perf_counter() - start
     ok = [a for a in crowd if isinstance(a, dict) and a["finish"] in ("stop", "length")]
@@ -101,7 +106,7 @@ def bare(model: str, backend: str, n: int) -> tuple[str, float]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m guide.bench")
     p.add_argument("--model", default="default")
-    p.add_argument("--questions", type=int, default=12)
+    p.add_argument("--questions", type=int, default=len(QUESTIONS))
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--backend", default="auto", choices=["auto", "transformers", "llamacpp"])
     p.add_argument("--versus", choices=["transformers", "llamacpp"], help="also time this backend bare")

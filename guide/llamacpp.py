@@ -189,14 +189,21 @@ class LlamaCppEngine:
             system = common_prefix(self._system_tokens(request.messages), tokens)
             seqs.append(Seq(len(seqs), request, tokens, min(system, len(tokens) - 1)))
 
-    def _start(self, s: Seq) -> None:
-        """Give `s` a sequence and the longest cached prefix of its prompt."""
+    def _start(self, s: Seq, live: list[Seq]) -> None:
+        """Give `s` a sequence and the longest computed prefix of its prompt: from the cache, or
+        from an answer under way whose prompt begins the same (visitors at one exhibit often
+        get the same facts)."""
         s.seq_id = self.idle.pop()
         self.ctx.kv_cache_seq_rm(s.seq_id, -1, -1)
-        slot, shared = self.cache.best(s.tokens)
+        source, shared = self.cache.best(s.tokens)
+        for other in live:
+            if other is not s and other.seq_id >= 0:
+                n = min(common_prefix(other.tokens, s.tokens), other.n_past)
+                if n > shared:
+                    source, shared = other.seq_id, n
         shared = min(shared, len(s.tokens) - 1)  # the last prompt token is always computed: it gives the logits
-        if slot is not None and shared > 0:
-            self.ctx.kv_cache_seq_cp(slot, s.seq_id, 0, shared)
+        if source is not None and shared > 0:
+            self.ctx.kv_cache_seq_cp(source, s.seq_id, 0, shared)
         s.n_past = max(shared, 0)
 
     def _step(self, live: list[Seq]) -> Iterator[Piece]:
@@ -212,7 +219,7 @@ class LlamaCppEngine:
             if s.seq_id < 0:
                 if not self.idle:
                     continue
-                self._start(s)
+                self._start(s, live)
             take = s.tokens[s.n_past:s.n_past + min(budget, self.n_batch - len(rows))]
             last = s.n_past + len(take) == len(s.tokens)
             rows += [(s.seq_id, t, s.n_past + j, last and j == len(take) - 1) for j, t in enumerate(take)]

@@ -110,6 +110,18 @@ def test_exhibit_prefix_is_computed_once_and_can_be_warmed(engine):
     assert engine.computed - before <= len(engine.encode(warmed)) - len(engine._system_tokens(warmed)) + 1
 
 
+def test_an_answer_under_way_lends_its_prompt_to_one_that_joins(engine):
+    same = asked("Who carved the statues?", "The sanctuary of Apollo Hylates. " * 5)
+    second, counts = GenRequest(same, 3), []
+
+    def more(room):
+        counts.append(engine.computed)
+        return [second] if len(counts) == 2 else []  # after the first step
+    texts, finishes = answer(engine, [GenRequest(same, 3)], more)
+    # the first step computed the whole prompt; the joiner reused it and computed one token
+    assert engine.computed - counts[1] == 1 and texts[0] == texts[1]
+
+
 def test_unexported_guide_is_a_clear_error(tiny_llama, tmp_path):
     from guide.backends import BackendUnavailable
     from guide.llamacpp import LlamaCppEngine
