@@ -22,7 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host")
     s.add_argument("--port", type=int)
     s.add_argument("--model", help="'default', a Hugging Face id, a checkpoint or a trained guide directory")
-    s.add_argument("--db", type=Path, help="SQLite file for interactions and ratings")
+    s.add_argument("--db", help="SQLite file for interactions and ratings, or a postgresql:// URL")
     s.add_argument("--max-batch", type=int, dest="max_batch")
     s.add_argument("--backend", choices=["auto", "transformers", "llamacpp", "openai"],
                    help="generation backend (default auto: llama.cpp when installed and the model has a GGUF)")

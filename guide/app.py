@@ -5,7 +5,7 @@ import logging
 
 from guide.config import ServerSettings
 from guide.service import GuideService
-from guide.store import Store
+from guide.store import open_store
 from knowledge.catalogue import default_catalogue
 from knowledge.retrieval import Retriever
 
@@ -38,4 +38,4 @@ def build_service(settings: ServerSettings, engine=None) -> GuideService:
     retriever = Retriever(catalogue, settings.retrieval)
     retriever.fact_hits("warm up the encoder")
     return GuideService(settings, catalogue, retriever, engine or make_engine(settings),
-                        Store(settings.db))
+                        open_store(settings.db))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from knowledge.retrieval import RetrievalSettings
 from knowledge.settings import Settings
@@ -18,7 +18,7 @@ class ServerSettings(Settings):
         "auto", description="generation backend; auto takes llama.cpp when it is installed and the model has a GGUF")
     openai_url: str | None = Field(None, description="base URL of an OpenAI-compatible server, for backend openai")
     openai_model: str = Field("guide", description="model name to ask that server for")
-    db: Path = Field(Path("var/guide.sqlite3"), description="SQLite file for interactions and ratings")
+    db: str = Field("var/guide.sqlite3", description="SQLite file for interactions and ratings, or a postgresql:// URL shared by several guide processes")
     max_message_bytes: int = Field(16_384, ge=512, description="larger frames close the socket with 1009")
     messages_per_second: float = Field(5.0, gt=0, description="sustained message rate per connection")
     burst: int = Field(20, ge=1, description="messages a connection may send at once before limiting")
@@ -34,3 +34,8 @@ class ServerSettings(Settings):
     shutdown_seconds: float = Field(10.0, gt=0, description="deadline for draining on SIGTERM")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="how facts are found")
     threads: int | None = Field(None, ge=1, description="torch threads; none uses every core")
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _path_as_text(cls, value):
+        return str(value) if isinstance(value, Path) else value

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from guide.protocol import CRITERIA
+from guide.store import is_url, open_store
 from knowledge.stats import summarise
 
 
@@ -33,9 +34,9 @@ class Filters:
     role: str | None = None  # visitor | expert
 
 
-def load(db: Path, f: Filters = Filters()) -> list[dict]:
-    """One row per rating, joined with its answer."""
-    if not Path(db).is_file():
+def load(db: str | Path, f: Filters = Filters()) -> list[dict]:
+    """One row per rating, joined with its answer, from a SQLite file or a postgresql:// URL."""
+    if not is_url(db) and not Path(db).is_file():
         raise FileNotFoundError(f"no guide store at {db}")
     where, params = ["1=1"], []
     for sql, value in (("r.created_at >= ?", f.since), ("r.created_at <= ?", f.until),
@@ -46,9 +47,14 @@ def load(db: Path, f: Filters = Filters()) -> list[dict]:
     query = ("SELECT r.*, i.tour, i.exhibit, i.question, i.answer, i.sources, i.model, i.model_manifest "
              "FROM ratings r JOIN interactions i USING (answer_id) WHERE " + " AND ".join(where) +
              " ORDER BY r.created_at")
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
-        con.row_factory = sqlite3.Row
-        rows = [dict(r) for r in con.execute(query, params)]
+    if is_url(db):
+        store = open_store(db)
+        rows = [dict(r) for r in store.query(query, tuple(params))]
+        store.close()
+    else:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:  # read-only: never migrates
+            con.row_factory = sqlite3.Row
+            rows = [dict(r) for r in con.execute(query, params)]
     for r in rows:
         r["sources"] = json.loads(r["sources"] or "[]")
         r["overall"] = sum(r[c] for c in CRITERIA) / len(CRITERIA)
@@ -191,7 +197,7 @@ def write_html(markdown: str, images: list[Path], out: Path) -> None:
         encoding="utf-8")
 
 
-def review(db: Path, out: Path, filters: Filters = Filters()) -> dict:
+def review(db: str | Path, out: Path, filters: Filters = Filters()) -> dict:
     rows = load(db, filters)
     out.mkdir(parents=True, exist_ok=True)
     markdown = summary_markdown(rows)
@@ -211,7 +217,7 @@ def _date(text: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m guide.review", description=__doc__.split("\n\n")[1])
-    parser.add_argument("--db", type=Path, default=Path("var/guide.sqlite3"), help="the guide's SQLite store")
+    parser.add_argument("--db", default="var/guide.sqlite3", help="the guide's SQLite store, or its postgresql:// URL")
     parser.add_argument("--out", type=Path, default=Path("var/review"), help="directory for the report and exports")
     parser.add_argument("--since", type=_date, help="ratings from this date (YYYY-MM-DD, UTC)")
     parser.add_argument("--until", type=_date, help="ratings up to this date")
@@ -220,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         counts = review(args.db, args.out, Filters(args.since, args.until, args.tour, args.role))
-    except (FileNotFoundError, sqlite3.DatabaseError) as exc:
+    except (FileNotFoundError, sqlite3.DatabaseError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"{counts['ratings']} ratings, {counts['pairs']} preference pairs, {counts['kto']} KTO rows "

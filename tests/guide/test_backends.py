@@ -122,6 +122,49 @@ def test_an_answer_under_way_lends_its_prompt_to_one_that_joins(engine):
     assert engine.computed - counts[1] == 1 and texts[0] == texts[1]
 
 
+def test_scheduler_warms_an_exhibit_when_idle_and_lets_a_new_question_join(engine):
+    import asyncio
+
+    from guide.scheduler import Job, Scheduler
+
+    scheduler = Scheduler(engine, max_queue=8)
+    arrived = asked("Who?", "The mosaics of Paphos, in the House of Dionysos. " * 4)
+    before = engine.computed
+    scheduler.warm("paphos/en", arrived[:1])
+    deadline = time.time() + 20
+    while engine.computed - before < len(engine._system_tokens(arrived)) and time.time() < deadline:
+        time.sleep(0.05)
+    assert engine.computed - before == len(engine._system_tokens(arrived))
+
+    async def ask_two():
+        loop, events = asyncio.get_running_loop(), []
+        first_piece = asyncio.Event()
+
+        def record(name):
+            def on_piece(piece):
+                events.append((name, piece.finish))
+                first_piece.set()
+            return on_piece
+        scheduler.submit(Job("a", GenRequest(arrived, 40), record("long"), loop))
+        await first_piece.wait()
+        scheduler.submit(Job("b", GenRequest(asked("When?"), 2), record("short"), loop))
+        while sum(1 for _, f in events if f) < 2:
+            await asyncio.sleep(0.01)
+        return events
+    events = asyncio.run(ask_two())
+    finished = [name for name, finish in events if finish]
+    assert finished == ["short", "long"]  # the short answer joined the long one and ended first
+    scheduler.stop()
+
+
+def test_auto_backend_takes_llamacpp_only_for_a_model_with_a_gguf(exported, tiny_llama):
+    from guide.app import make_engine
+    from guide.config import ServerSettings
+
+    assert make_engine(ServerSettings(model=str(exported))).name == "llamacpp"
+    assert make_engine(ServerSettings(model=str(tiny_llama))).name == "transformers"
+
+
 def test_unexported_guide_is_a_clear_error(tiny_llama, tmp_path):
     from guide.backends import BackendUnavailable
     from guide.llamacpp import LlamaCppEngine

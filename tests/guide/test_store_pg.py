@@ -1,0 +1,84 @@
+"""The PostgreSQL store against a real PostgreSQL server started for these tests (initdb and
+pg_ctl in a temporary directory); skipped where the server binaries or psycopg are missing."""
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from guide.config import ServerSettings
+from guide.protocol import CRITERIA
+from guide.store import MIGRATIONS, Interaction, UnknownAnswer, open_store
+from tests.conftest import free_port
+from tests.guide.harness import Client, RunningServer
+
+pytest.importorskip("psycopg", reason="psycopg is the optional extra 'postgres'")
+INITDB = shutil.which("initdb") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))), None)
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    if not INITDB:
+        pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
+    bindir = Path(os.path.realpath(INITDB)).parent
+    root = Path(tempfile.mkdtemp(prefix="guide-pg-"))
+    as_user = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(root, "postgres")
+    port = free_port()
+    data = root / "data"
+    subprocess.run(as_user + [str(bindir / "initdb"), "-D", str(data), "-U", "guide", "--auth=trust"],
+                   check=True, capture_output=True)
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=on"
+    subprocess.run(as_user + [str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
+                              "-w", "start"], check=True, capture_output=True)
+    yield f"postgresql://guide@127.0.0.1:{port}/postgres"
+    subprocess.run(as_user + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                   capture_output=True)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def interaction(answer_id: str) -> Interaction:
+    return Interaction(answer_id, "s1", "t1", "kyrenia-ship", "Who found it?", "A diver.", "stop",
+                       [{"exhibit": "kyrenia-ship", "fact": "f"}], "m", None, "c", 10, 3, 12.5, 80.0)
+
+
+def test_postgres_store_keeps_the_sqlite_stores_contract(postgres):
+    store = open_store(postgres)
+    assert type(store).__name__ == "PostgresStore" and store.schema_version == len(MIGRATIONS)
+    store.log_interaction(interaction("a1"))
+    scores = dict.fromkeys(CRITERIA, 4)
+    assert store.add_rating("f1", "a1", scores, "clear", "expert") is True
+    assert store.add_rating("f1", "a1", scores, "clear", "expert") is False  # acknowledged, no second row
+    with pytest.raises(UnknownAnswer):
+        store.add_rating("f2", "nope", scores, None, "visitor")
+    with pytest.raises(Exception):
+        store.add_rating("f3", "a1", dict(scores, safety=9), None, "visitor")  # the CHECK holds
+    other = open_store(postgres)  # a second guide process: no second migration, same rows
+    rows = other.query("SELECT r.feedback_id, i.created_at FROM ratings r JOIN interactions i "
+                       "USING (answer_id) WHERE r.role = ?", ("expert",))
+    assert [r["feedback_id"] for r in rows] == ["f1"] and rows[0]["created_at"] > 1.7e9
+    assert other.schema_version == len(MIGRATIONS)
+    store.close()
+    other.close()
+
+
+def test_guide_server_on_postgres_acknowledges_ratings_the_review_reads(postgres, tiny_llama, tmp_path):
+    from guide.review import review
+
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=postgres, max_answer_tokens=8)
+    with RunningServer(settings) as s:
+        visitor = Client(s.url, tour="pg")
+        visitor.send({"type": "exhibit.view", "exhibit": "kyrenia-ship"})
+        done = visitor.ask("q1")
+        visitor.send({"type": "feedback", "feedback_id": "pg-f1", "answer_id": done["answer_id"],
+                      "scores": dict.fromkeys(CRITERIA, 5), "role": "visitor"})
+        assert visitor.expect("feedback.ack", feedback_id="pg-f1")["duplicate"] is False
+    counts = review(postgres, tmp_path / "review")
+    assert counts["ratings"] >= 1 and "pg" in (tmp_path / "review" / "ratings.csv").read_text()
