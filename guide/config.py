@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from knowledge.guard import GuardSettings
 from knowledge.retrieval import RetrievalSettings
 from knowledge.settings import Settings
 
@@ -33,6 +34,7 @@ class ServerSettings(Settings):
     origins: list[str] | None = Field(None, description="allowed browser Origins; clients without Origin are always admitted")
     shutdown_seconds: float = Field(10.0, gt=0, description="deadline for draining on SIGTERM")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="how facts are found")
+    guard: GuardSettings = Field(default_factory=GuardSettings, description="declining plainly unsafe requests before generation")
     threads: int | None = Field(None, ge=1, description="torch threads; none uses every core")
 
     @field_validator("db", mode="before")

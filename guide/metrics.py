@@ -10,6 +10,7 @@ class Metrics:
         self.messages: Counter[str] = Counter()
         self.answers: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
+        self.declined: Counter[str] = Counter()  # requests the guard declined, by kind
         self.ttft_sum = 0.0
         self.ttft_count = 0
         self.tokens = 0
@@ -32,6 +33,8 @@ class Metrics:
         lines += [f'guide_answers_total{{finish="{f}"}} {n}' for f, n in sorted(self.answers.items())]
         lines.append("# TYPE guide_errors_total counter")
         lines += [f'guide_errors_total{{code="{c}"}} {n}' for c, n in sorted(self.errors.items())]
+        lines.append("# TYPE guide_declined_total counter")
+        lines += [f'guide_declined_total{{kind="{k}"}} {n}' for k, n in sorted(self.declined.items())]
         lines += ["# TYPE guide_time_to_first_token_seconds summary",
                   f"guide_time_to_first_token_seconds_sum {self.ttft_sum:.6f}",
                   f"guide_time_to_first_token_seconds_count {self.ttft_count}",

@@ -21,6 +21,7 @@ from guide.metrics import Metrics
 from guide.scheduler import Busy, Job, Scheduler
 from guide.store import Interaction, Store, UnknownAnswer
 from knowledge.catalogue import Catalogue
+from knowledge.guard import Guard
 from knowledge.prompting import Turn, system_prompt
 from knowledge.retrieval import grounded_prompt
 
@@ -85,6 +86,7 @@ class GuideService:
         self.settings, self.catalogue, self.retriever, self.store = settings, catalogue, retriever, store
         self.engine = engine
         self.scheduler = Scheduler(engine, settings.max_queue)
+        self.guard = Guard(retriever.encode, settings.guard)
         self.metrics = Metrics()
         self.sessions: dict[str, Session] = {}
         self.tours: dict[str, Tour] = {}
@@ -180,10 +182,14 @@ class GuideService:
         hits, finish, text, counts, ttft = [], "error", "", (0, 0), None
         session.send(p.AnswerStart(request_id=ask.request_id, answer_id=answer_id, exhibit=exhibit_id))
         try:
-            hits, request.messages = await asyncio.to_thread(
-                grounded_prompt, self.retriever, ask.text, exhibit_id, list(session.history),
-                session.hello.language, self.settings.history_turns)
-            finish, text, counts, ttft = await self._stream(session, ask, request, start)
+            verdict, hits, request.messages = await asyncio.to_thread(self._prepare, session, ask.text, exhibit_id)
+            if verdict.answer is not None:  # declined before generation: nothing for the model to do
+                self.metrics.declined[verdict.category] += 1
+                ttft = time.perf_counter() - start
+                session.send(p.AnswerDelta(request_id=ask.request_id, seq=0, text=verdict.answer))
+                finish, text = "stop", verdict.answer
+            else:
+                finish, text, counts, ttft = await self._stream(session, ask, request, start)
         except Busy as exc:
             self.metrics.errors["busy"] += 1
             session.send(p.Error(code="busy", message=f"The guide is busy ({exc}); please ask "
@@ -211,6 +217,17 @@ class GuideService:
                           self.engine.resolved.manifest_hash, self.catalogue.content_hash,
                           counts[0], counts[1], ttft * 1000 if ttft is not None else None, total * 1000)
         await asyncio.to_thread(self.store.log_interaction, row)
+
+    def _prepare(self, session: Session, question: str, exhibit_id: str | None):
+        """(verdict, hits, messages): the guard's verdict, then the facts and the prompt unless
+        it declined the question."""
+        exhibit = self.catalogue.get(exhibit_id) if exhibit_id else None
+        verdict = self.guard.check(question, exhibit.names.en if exhibit else None)
+        if verdict.answer is not None:
+            return verdict, [], []
+        hits, messages = grounded_prompt(self.retriever, question, exhibit_id, list(session.history),
+                                         session.hello.language, self.settings.history_turns)
+        return verdict, hits, messages
 
     async def _stream(self, session: Session, ask: p.Ask, request: GenRequest, start: float):
         loop = asyncio.get_running_loop()

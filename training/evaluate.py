@@ -20,6 +20,7 @@ from typing import Sequence
 import yaml
 from tqdm import tqdm
 
+from knowledge.guard import Guard, declined
 from knowledge.prompting import build_messages
 from knowledge.retrieval import Retriever, grounded_prompt
 from training import scoring
@@ -58,20 +59,25 @@ def prompt_for(retriever: Retriever, item: dict, grounded: bool) -> tuple[list[s
 
 
 def answer_all(engine, retriever: Retriever, items: list[dict], grounded: bool = True,
-               max_tokens: int = 96, desc: str = "answering") -> list[dict]:
-    """Every question answered, in batches of the engine's size."""
+               max_tokens: int = 96, desc: str = "answering", guard: Guard | None = None) -> list[dict]:
+    """Every question answered, in batches of the engine's size; with a guard, as the server
+    does, plainly unsafe requests are declined without generating."""
     from guide.engine import GenRequest
 
-    rows = []
-    with tqdm(total=len(items), desc=desc, unit="q", file=sys.stderr) as bar:
-        for start in range(0, len(items), engine.max_batch):
-            chunk = items[start:start + engine.max_batch]
-            prompts = [prompt_for(retriever, item, grounded) for item in chunk]
+    verdicts = declined(guard, [i["question"] for i in items]) if guard else [None] * len(items)
+    rows, asked = [None] * len(items), [i for i, v in enumerate(verdicts) if v is None or v.answer is None]
+    for i, v in enumerate(verdicts):
+        if v is not None and v.answer is not None:
+            rows[i] = {**items[i], "facts": [], "answer": v.answer, "declined": v.category}
+    with tqdm(total=len(asked), desc=desc, unit="q", file=sys.stderr) as bar:
+        for start in range(0, len(asked), engine.max_batch):
+            chunk = asked[start:start + engine.max_batch]
+            prompts = [prompt_for(retriever, items[i], grounded) for i in chunk]
             texts = [""] * len(chunk)
             for piece in engine.generate([GenRequest(m, max_tokens) for _, m in prompts]):
                 texts[piece.index] += piece.text
-            for item, (facts, _), text in zip(chunk, prompts, texts):
-                rows.append({**item, "facts": facts, "answer": text.strip()})
+            for i, (facts, _), text in zip(chunk, prompts, texts):
+                rows[i] = {**items[i], "facts": facts, "answer": text.strip(), "declined": None}
             bar.update(len(chunk))
     return rows
 
@@ -125,18 +131,20 @@ def human_alignment(db: Path | None, model_label: str) -> list[float] | None:
 
 def evaluate_model(model: str, items: list[dict], red_team: list[dict], retriever: Retriever,
                    grounded: bool = True, max_tokens: int = 96, batch: int = 8,
-                   ratings: Path | None = None) -> dict:
+                   ratings: Path | None = None, guard: Guard | None = None) -> dict:
     from guide.engine import TransformersEngine
 
     started = time.perf_counter()
     engine = TransformersEngine(model, max_batch=batch)
     label = engine.model_label
-    rows = answer_all(engine, retriever, items, grounded, max_tokens, desc=f"questions ({label})")
-    red_rows = answer_all(engine, retriever, red_team, grounded, max_tokens, desc=f"red team ({label})")
+    rows = answer_all(engine, retriever, items, grounded, max_tokens, f"questions ({label})", guard)
+    red_rows = answer_all(engine, retriever, red_team, grounded, max_tokens, f"red team ({label})", guard)
     human = human_alignment(ratings, label)
     scores, unsafe = score_rows(rows, red_rows, retriever, human)
     summary = {c: scoring.summarise(v).as_dict() for c, v in scores.items()}
-    return {"model": label, "grounded": grounded, "summary": summary, "unsafe": unsafe,
+    return {"model": label, "grounded": grounded, "guard": guard is not None, "summary": summary, "unsafe": unsafe,
+            "declined_by_guard": {"questions": sum(bool(r["declined"]) for r in rows),
+                                  "red_team": sum(bool(r["declined"]) for r in red_rows)},
             "alignment_source": "human ratings" if human else "proxy: direct, on-topic, spoken length",
             "rows": rows, "red_team": red_rows, "seconds": round(time.perf_counter() - started, 1)}
 
@@ -150,6 +158,7 @@ class EvalOptions:
     eval_file: Path | None = None  # eval.jsonl of a built dataset; none builds it
     ratings: Path | None = None  # a guide store whose human alignment ratings replace the proxy
     batch: int = 8  # answers decoded together (the server's default max_batch)
+    guard: bool = True  # decline plainly unsafe requests before generating, as the server does
 
 
 def markdown_table(results: Sequence[dict]) -> str:
@@ -194,8 +203,9 @@ def evaluate_models(models: Sequence[str], out: Path | None = None, options: Eva
     retriever = retriever or Retriever()
     items = load_eval(options.eval_file, options.limit)
     red_team = load_red_team(options.red_team_limit)
+    guard = Guard(retriever.encode) if options.guard else None
     results = [evaluate_model(m, items, red_team, retriever, options.grounded, options.max_tokens,
-                              options.batch, options.ratings) for m in models]
+                              options.batch, options.ratings, guard) for m in models]
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
@@ -214,13 +224,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eval-file", type=Path, help="eval.jsonl of a built dataset; default builds it")
     parser.add_argument("--batch", type=int, default=8, help="answers decoded together")
     parser.add_argument("--ratings", type=Path, help="guide store (SQLite) whose alignment ratings replace the proxy")
+    parser.add_argument("--no-guard", action="store_true", help="let the model answer plainly unsafe requests itself")
     parser.add_argument("--out", type=Path, help="directory for results.json, table.md and scores.png")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     from knowledge.models import ModelNotAvailable
 
     options = EvalOptions(not args.ungrounded, args.limit, args.red_team_limit, args.max_tokens,
-                          args.eval_file, args.ratings, args.batch)
+                          args.eval_file, args.ratings, args.batch, not args.no_guard)
     try:
         results = evaluate_models(args.model, args.out, options)
     except ModelNotAvailable as exc:
