@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from guide.protocol import CRITERIA
-from guide.store import is_url, open_store
+from guide.store import read_rows
 from knowledge.stats import summarise
 
 
@@ -36,8 +36,6 @@ class Filters:
 
 def load(db: str | Path, f: Filters = Filters()) -> list[dict]:
     """One row per rating, joined with its answer, from a SQLite file or a postgresql:// URL."""
-    if not is_url(db) and not Path(db).is_file():
-        raise FileNotFoundError(f"no guide store at {db}")
     where, params = ["1=1"], []
     for sql, value in (("r.created_at >= ?", f.since), ("r.created_at <= ?", f.until),
                        ("i.tour = ?", f.tour), ("r.role = ?", f.role)):
@@ -47,14 +45,7 @@ def load(db: str | Path, f: Filters = Filters()) -> list[dict]:
     query = ("SELECT r.*, i.tour, i.exhibit, i.question, i.answer, i.sources, i.model, i.model_manifest "
              "FROM ratings r JOIN interactions i USING (answer_id) WHERE " + " AND ".join(where) +
              " ORDER BY r.created_at")
-    if is_url(db):
-        store = open_store(db)
-        rows = [dict(r) for r in store.query(query, tuple(params))]
-        store.close()
-    else:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:  # read-only: never migrates
-            con.row_factory = sqlite3.Row
-            rows = [dict(r) for r in con.execute(query, params)]
+    rows = read_rows(db, query, tuple(params))
     for r in rows:
         r["sources"] = json.loads(r["sources"] or "[]")
         r["overall"] = sum(r[c] for c in CRITERIA) / len(CRITERIA)

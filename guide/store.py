@@ -67,6 +67,22 @@ def open_store(db: str | Path):
     return Store(db)
 
 
+def read_rows(db: str | Path, sql: str, params: tuple = ()) -> list[dict]:
+    """Rows of a read-only query (`?` placeholders) on a SQLite file, never creating or
+    migrating it, or on the PostgreSQL database a URL names."""
+    if is_url(db):
+        store = open_store(db)
+        try:
+            return [dict(r) for r in store.query(sql, params)]
+        finally:
+            store.close()
+    if not Path(db).is_file():
+        raise FileNotFoundError(f"no guide store at {db}")
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        con.row_factory = sqlite3.Row
+        return [dict(r) for r in con.execute(sql, params)]
+
+
 class UnknownAnswer(LookupError):
     """A rating names an answer the store has never logged."""
 

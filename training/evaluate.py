@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sqlite3
 import sys
 import time
 from dataclasses import dataclass
@@ -119,19 +118,21 @@ def _similarities(retriever: Retriever, rows: list[dict]) -> tuple[list[float], 
     return [float(x) for x in (q * a).sum(axis=1)], list(a)
 
 
-def human_alignment(db: Path | None, model_label: str) -> list[float] | None:
-    """Visitors' and experts' alignment ratings of this model, scaled from 1-5 to 0-1."""
-    if db is None or not Path(db).is_file():
+def human_alignment(db: str | Path | None, model_label: str) -> list[float] | None:
+    """Visitors' and experts' alignment ratings of this model, scaled from 1-5 to 0-1, from a
+    guide store (SQLite file or postgresql:// URL)."""
+    from guide.store import is_url, read_rows
+
+    if db is None or (not is_url(db) and not Path(db).is_file()):
         return None
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
-        rows = con.execute("SELECT r.alignment FROM ratings r JOIN interactions i USING (answer_id) "
-                           "WHERE i.model = ?", (model_label,)).fetchall()
-    return [(a - 1) / 4 for (a,) in rows] or None
+    rows = read_rows(db, "SELECT r.alignment FROM ratings r JOIN interactions i USING (answer_id) "
+                         "WHERE i.model = ?", (model_label,))
+    return [(r["alignment"] - 1) / 4 for r in rows] or None
 
 
 def evaluate_model(model: str, items: list[dict], red_team: list[dict], retriever: Retriever,
                    grounded: bool = True, max_tokens: int = 96, batch: int = 8,
-                   ratings: Path | None = None, guard: Guard | None = None) -> dict:
+                   ratings: str | Path | None = None, guard: Guard | None = None) -> dict:
     from guide.engine import TransformersEngine
 
     started = time.perf_counter()
@@ -156,7 +157,7 @@ class EvalOptions:
     red_team_limit: int | None = None  # red-team prompts (evenly spaced); none: all
     max_tokens: int = 96  # longest answer
     eval_file: Path | None = None  # eval.jsonl of a built dataset; none builds it
-    ratings: Path | None = None  # a guide store whose human alignment ratings replace the proxy
+    ratings: str | Path | None = None  # a guide store (file or URL) whose human alignment ratings replace the proxy
     batch: int = 8  # answers decoded together (the server's default max_batch)
     guard: bool = True  # decline plainly unsafe requests before generating, as the server does
 
@@ -223,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-tokens", type=int, default=96, help="longest answer in tokens")
     parser.add_argument("--eval-file", type=Path, help="eval.jsonl of a built dataset; default builds it")
     parser.add_argument("--batch", type=int, default=8, help="answers decoded together")
-    parser.add_argument("--ratings", type=Path, help="guide store (SQLite) whose alignment ratings replace the proxy")
+    parser.add_argument("--ratings", help="guide store (SQLite file or postgresql:// URL) whose alignment ratings replace the proxy")
     parser.add_argument("--no-guard", action="store_true", help="let the model answer plainly unsafe requests itself")
     parser.add_argument("--out", type=Path, help="directory for results.json, table.md and scores.png")
     args = parser.parse_args(argv)

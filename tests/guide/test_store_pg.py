@@ -82,3 +82,14 @@ def test_guide_server_on_postgres_acknowledges_ratings_the_review_reads(postgres
         assert visitor.expect("feedback.ack", feedback_id="pg-f1")["duplicate"] is False
     counts = review(postgres, tmp_path / "review")
     assert counts["ratings"] >= 1 and "pg" in (tmp_path / "review" / "ratings.csv").read_text()
+
+
+def test_evaluation_reads_human_alignment_ratings_from_postgres(postgres):
+    from training.evaluate import human_alignment
+
+    store = open_store(postgres)
+    store.log_interaction(Interaction("h1", "s", "t", "kolossi-castle", "q", "a", "stop", [], "guide-x",
+                                      None, "c", 1, 1, 1.0, 1.0))
+    store.add_rating("hf1", "h1", dict.fromkeys(CRITERIA, 5) | {"alignment": 3}, None, "expert")
+    store.close()
+    assert human_alignment(postgres, "guide-x") == [0.5] and human_alignment(postgres, "other") is None
