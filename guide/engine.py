@@ -2,16 +2,20 @@
 
 The transformers backend decodes several requests together (left-padded batch, greedy, with a
 repetition penalty), checks each request's cancel flag between tokens, and reports how each one
-finished. The server runs it on a worker thread, never on the event loop.
+finished. A lone request starts from a cached copy of the model's KV cache for the longest
+prompt beginning it shares with recent ones (persona, rules, exhibit), so only its own part is
+computed. The server runs it on a worker thread, never on the event loop.
 """
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Iterator, Literal, Protocol
 
+from guide.prefix import MIN_PREFIX, PrefixCache, common_prefix
 from knowledge.models import ResolvedModel, resolve_lm
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,15 @@ class Engine(Protocol):
     def generate(self, batch: list[GenRequest]) -> Iterator[Piece]: ...
 
 
+def _kept(cache, length: int):
+    """A copy of a model's KV cache holding only its first `length` tokens."""
+    kept = copy.deepcopy(cache)
+    drop = kept.get_seq_length() - length
+    if drop > 0:
+        kept.crop(-drop)  # transformers 5 takes the number of tokens to remove, negated
+    return kept
+
+
 class TransformersEngine:
     """Greedy batched decoding with a KV cache, one token per step for every live request."""
 
@@ -66,6 +79,8 @@ class TransformersEngine:
         self.model = AutoModelForCausalLM.from_pretrained(self.resolved.path, dtype=torch.float32)
         self.model.eval()
         self.stop_ids = self._stop_ids()
+        self.prefixes, self._kv = PrefixCache(range(8)), {}  # slot -> the model's cache for that beginning
+        self.computed = 0  # prompt tokens run through the model (cached beginnings are not)
         log.info("loaded %s in %.1f s", self.model_label, time.perf_counter() - start)
 
     def _stop_ids(self) -> set[int]:
@@ -78,26 +93,72 @@ class TransformersEngine:
         ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
         return list(ids["input_ids"] if hasattr(ids, "keys") else ids)
 
+    def _system_tokens(self, messages: list[dict[str, str]]) -> list[int]:
+        if not messages or messages[0]["role"] != "system":
+            return []
+        ids = self.tokenizer.apply_chat_template(messages[:1], tokenize=True)
+        return list(ids["input_ids"] if hasattr(ids, "keys") else ids)
+
+    def _reuse(self, prompt: list[int]):
+        """A private copy of the cache for the longest cached beginning of `prompt`, and its length."""
+        slot, shared = self.prefixes.best(prompt)
+        shared = min(shared, len(prompt) - 1)  # the last prompt token is always computed: it gives the logits
+        if slot is None or shared < MIN_PREFIX:
+            return None, 0
+        return _kept(self._kv[slot], shared), shared
+
+    def _remember(self, messages: list[dict[str, str]], tokens: list[int], cache) -> None:
+        """Keep the cache of this prompt's beginning (everything before the question's turn)."""
+        system = common_prefix(self._system_tokens(messages), tokens)
+        if system < MIN_PREFIX or self.prefixes.best(tokens)[1] >= system:
+            return
+        slot, _ = self.prefixes.claim(tokens[:system])
+        self._kv[slot] = _kept(cache, system)
+
+    def warm(self, messages: list[dict[str, str]]) -> None:
+        """Compute and cache the beginning of `messages` before anyone asks there."""
+        import torch
+
+        system = self._system_tokens(messages)
+        if len(system) < MIN_PREFIX or self.prefixes.best(system)[1] >= len(system):
+            return
+        with torch.inference_mode():
+            out = self.model(input_ids=torch.tensor([system]), use_cache=True, logits_to_keep=1)
+        slot, _ = self.prefixes.claim(system)
+        self._kv[slot] = out.past_key_values
+        self.computed += len(system)
+
+    def _inputs(self, prompts: list[list[int]], start: int):
+        """Left-padded ids of what is not cached yet, the attention mask over the cached
+        beginning and them, and their positions."""
+        import torch
+
+        tails = [p[start:] for p in prompts]
+        width = max(map(len, tails))
+        pad = self.tokenizer.pad_token_id
+        ids = torch.tensor([[pad] * (width - len(t)) + t for t in tails])
+        mask = torch.tensor([[1] * start + [0] * (width - len(t)) + [1] * len(t) for t in tails])
+        positions = (mask.cumsum(-1) - 1).clamp(min=0)[:, -width:]
+        self.computed += sum(map(len, tails))
+        return ids, mask, positions
+
     def generate(self, batch: list[GenRequest]) -> Iterator[Piece]:
         import torch
 
         prompts = [self.encode(r.messages) for r in batch]
-        width = max(map(len, prompts))
-        pad = self.tokenizer.pad_token_id
-        ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts])
-        mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
-        positions = (mask.cumsum(-1) - 1).clamp(min=0)
+        cache, start = self._reuse(prompts[0]) if len(batch) == 1 else (None, 0)
+        ids, mask, positions = self._inputs(prompts, start)
         out: list[list[int]] = [[] for _ in batch]
         sent = [""] * len(batch)
         live = [True] * len(batch)
-        cache = None
         with torch.inference_mode():
             for step in range(max(r.max_new_tokens for r in batch)):
                 result = self.model(input_ids=ids, attention_mask=mask, position_ids=positions,
                                     past_key_values=cache, use_cache=True, logits_to_keep=1)
                 cache = result.past_key_values
-                logits = result.logits[:, -1, :]
-                next_ids = self._pick(logits, out)
+                if step == 0 and len(batch) == 1:
+                    self._remember(batch[0].messages, prompts[0], cache)
+                next_ids = self._pick(result.logits[:, -1, :], out)
                 for i, req in enumerate(batch):
                     if not live[i]:
                         continue

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
@@ -20,52 +19,11 @@ import numpy as np
 
 from guide.backends import BackendUnavailable, gguf_for
 from guide.engine import Finish, GenRequest, Piece
+from guide.prefix import MIN_PREFIX, PrefixCache, common_prefix
 from knowledge.models import resolve_lm
 
 log = logging.getLogger(__name__)
 PREFILL_SLICE = 128  # prompt tokens per step, so a long new prompt never stalls live answers for long
-MIN_PREFIX = 16  # shorter shared prefixes are not worth a cache entry
-
-
-def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
-    n = min(len(a), len(b))
-    if n == 0:
-        return 0
-    diff = np.flatnonzero(np.asarray(a[:n]) != np.asarray(b[:n]))
-    return int(diff[0]) if diff.size else n
-
-
-class PrefixCache:
-    """Which cache sequence holds which token prefix; least recently used goes first."""
-
-    def __init__(self, slots: Sequence[int]):
-        self.free = list(slots)
-        self.held: OrderedDict[int, tuple[int, ...]] = OrderedDict()
-
-    def best(self, tokens: Sequence[int]) -> tuple[int | None, int]:
-        """The slot sharing the longest prefix with `tokens`, and that length."""
-        slot, length = None, 0
-        for candidate, prefix in self.held.items():
-            n = common_prefix(prefix, tokens)
-            if n > length:
-                slot, length = candidate, n
-        if slot is not None:
-            self.held.move_to_end(slot)
-        return slot, length
-
-    def claim(self, tokens: Sequence[int]) -> tuple[int, bool]:
-        """A slot to hold `tokens`, and whether its old contents must be dropped first."""
-        evicted = not self.free
-        slot = self.free.pop() if self.free else self.held.popitem(last=False)[0]
-        self.held[slot] = tuple(tokens)
-        return slot, evicted
-
-    def evict_oldest(self) -> int | None:
-        if not self.held:
-            return None
-        slot = self.held.popitem(last=False)[0]
-        self.free.append(slot)
-        return slot
 
 
 def pick(logits: np.ndarray, seen: Sequence[int], penalty: float) -> int:

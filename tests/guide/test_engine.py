@@ -54,7 +54,8 @@ def test_delta_cleaner_strips_markup_and_releases_whole_words():
 
 
 def test_prefix_cache_finds_the_longest_shared_prefix_and_evicts_the_oldest():
-    from guide.llamacpp import PrefixCache, common_prefix, pick
+    from guide.llamacpp import pick
+    from guide.prefix import PrefixCache, common_prefix
 
     assert common_prefix([1, 2, 3], [1, 2, 4, 5]) == 2 and common_prefix([], [1]) == 0
     assert common_prefix([1, 2], [1, 2, 3]) == 2
@@ -69,3 +70,22 @@ def test_prefix_cache_finds_the_longest_shared_prefix_and_evicts_the_oldest():
     logits = np.array([1.0, 3.0, 2.9, -1.0], dtype=np.float32)
     assert pick(logits, [], 1.5) == 1 and pick(logits, [1], 1.5) == 2  # 3.0 / 1.5 < 2.9
     assert logits[1] == 3.0  # the caller's logits are left as they were
+
+
+def test_a_lone_question_reuses_the_cached_beginning_and_answers_the_same(tiny_llama):
+    fresh = TransformersEngine(str(tiny_llama), max_batch=4, repetition_penalty=1.0)
+    system = "You are a guide at the Tombs of the Kings, rock-cut tombs near Paphos. " * 3
+    ask = [{"role": "system", "content": system}, {"role": "user", "content": "Who was buried here?"}]
+    cold = run(fresh, [GenRequest(ask, 12)])
+    cold_cost = fresh.computed
+    other = [{"role": "system", "content": system}, {"role": "user", "content": "How old are they?"}]
+    before = fresh.computed
+    run(fresh, [GenRequest(other, 4)])
+    own = len(fresh.encode(other)) - len(fresh._system_tokens(other))
+    assert fresh.computed - before == own < cold_cost  # only the question's turn was computed
+    assert run(fresh, [GenRequest(ask, 12)]) == cold  # and answers are unchanged by the cache
+    warmed = TransformersEngine(str(tiny_llama), max_batch=4, repetition_penalty=1.0)
+    warmed.warm(ask[:1])
+    before = warmed.computed
+    assert run(warmed, [GenRequest(ask, 12)]) == cold
+    assert warmed.computed - before == len(warmed.encode(ask)) - len(warmed._system_tokens(ask))
