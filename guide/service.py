@@ -222,11 +222,12 @@ class GuideService:
         """(verdict, hits, messages): the guard's verdict, then the facts and the prompt unless
         it declined the question."""
         exhibit = self.catalogue.get(exhibit_id) if exhibit_id else None
-        verdict = self.guard.check(question, exhibit.names.en if exhibit else None)
+        vector = self.retriever.encode([question])[0]  # once, for the guard and for retrieval
+        verdict = self.guard.check(question, exhibit.names.en if exhibit else None, vector)
         if verdict.answer is not None:
             return verdict, [], []
         hits, messages = grounded_prompt(self.retriever, question, exhibit_id, list(session.history),
-                                         session.hello.language, self.settings.history_turns)
+                                         session.hello.language, self.settings.history_turns, vector)
         return verdict, hits, messages
 
     async def _stream(self, session: Session, ask: p.Ask, request: GenRequest, start: float):

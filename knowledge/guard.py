@@ -101,13 +101,14 @@ class Guard:
 
     def check(self, question: str, exhibit_name: str | None = None,
               vector: np.ndarray | None = None) -> Verdict:
-        sims = self.vectors @ (self.encode([question])[0] if vector is None else vector)
-        unsafe = self.unsafe
-        best = int(np.argmax(np.where(unsafe, sims, -np.inf)))
-        kind, similarity = self.labels[best], float(sims[best])
-        ordinary = float(sims[~unsafe].max())
         s = self.settings
-        if not s.enabled or similarity < s.threshold or ordinary - similarity > s.margin:
+        if not s.enabled:
+            return Verdict(None, 0.0, None)
+        sims = self.vectors @ (self.encode([question])[0] if vector is None else vector)
+        best = int(np.argmax(np.where(self.unsafe, sims, -np.inf)))
+        kind, similarity = self.labels[best], float(sims[best])
+        ordinary = float(sims[~self.unsafe].max())
+        if similarity < s.threshold or ordinary - similarity > s.margin:
             return Verdict(None, similarity, None)
         return Verdict(kind, similarity, refusal(kind, exhibit_name))
 
@@ -118,7 +119,7 @@ def refusal(kind: str, exhibit_name: str | None) -> str:
     return UNSAFE[kind][1] + offer
 
 
-def declined(guard: Guard, questions: Sequence[str]) -> list[Verdict]:
-    """Verdicts for many questions, encoded in one batch."""
-    vectors = guard.encode(list(questions))
+def declined(guard: Guard, questions: Sequence[str], vectors: np.ndarray | None = None) -> list[Verdict]:
+    """Verdicts for many questions, encoded in one batch unless their embeddings are given."""
+    vectors = guard.encode(list(questions)) if vectors is None else vectors
     return [guard.check(q, vector=v) for q, v in zip(questions, vectors)]

@@ -138,8 +138,8 @@ class Retriever:
         return [h.passage.text for h in self.fact_hits(question, exhibit_in_view, k)]
 
     def fact_hits(self, question: str, exhibit_in_view: str | None = None,
-                  k: int | None = None) -> list[Hit]:
-        scores = self.exhibit_scores(question, exhibit_in_view)
+                  k: int | None = None, vector: np.ndarray | None = None) -> list[Hit]:
+        scores = self.exhibit_scores(question, exhibit_in_view, vector)
         order = [i for i in np.argsort(-scores, kind="stable") if self.passages[i].kind == "fact"]
         return [Hit(self.passages[i], float(scores[i])) for i in order[: k or self.settings.k]]
 
@@ -154,10 +154,11 @@ class Retriever:
 
 def grounded_prompt(retriever: Retriever, question: str, exhibit_id: str | None,
                     history: Sequence[Turn] = (), language: str | None = "en",
-                    turns: int = 3) -> tuple[list[Hit], list[dict[str, str]]]:
+                    turns: int = 3, vector: np.ndarray | None = None) -> tuple[list[Hit], list[dict[str, str]]]:
     """The facts and chat messages for one question: the one prompt path that the server, the
-    benchmarks and the evaluation harness share."""
-    hits = retriever.fact_hits(question, exhibit_id)
+    benchmarks and the evaluation harness share. `vector` is the question's embedding when the
+    caller already has it (the guard encodes every question first)."""
+    hits = retriever.fact_hits(question, exhibit_id, vector=vector)
     exhibit = retriever.catalogue.get(exhibit_id) if exhibit_id else None
     messages = build_messages(question, exhibit, [h.passage.text for h in hits], history,
                               language, turns)

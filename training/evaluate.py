@@ -48,10 +48,10 @@ def spaced(rows: list, limit: int | None) -> list:
     return [rows[i * len(rows) // limit] for i in range(limit)]
 
 
-def prompt_for(retriever: Retriever, item: dict, grounded: bool) -> tuple[list[str], list[dict]]:
+def prompt_for(retriever: Retriever, item: dict, grounded: bool, vector=None) -> tuple[list[str], list[dict]]:
     """(facts shown, messages): grounded uses retrieval exactly as the server does."""
     if grounded:
-        hits, messages = grounded_prompt(retriever, item["question"], item["exhibit"])
+        hits, messages = grounded_prompt(retriever, item["question"], item["exhibit"], vector=vector)
         return [h.passage.text for h in hits], messages
     exhibit = retriever.catalogue.get(item["exhibit"])
     return [], build_messages(item["question"], exhibit, [])
@@ -63,7 +63,10 @@ def answer_all(engine, retriever: Retriever, items: list[dict], grounded: bool =
     does, plainly unsafe requests are declined without generating."""
     from guide.engine import GenRequest
 
-    verdicts = declined(guard, [i["question"] for i in items]) if guard else [None] * len(items)
+    questions = [i["question"] for i in items]
+    needed = items and (guard or grounded)  # encoded once, for the guard and for retrieval
+    vectors = retriever.encode(questions) if needed else [None] * len(items)
+    verdicts = declined(guard, questions, vectors) if guard else [None] * len(items)
     rows, asked = [None] * len(items), [i for i, v in enumerate(verdicts) if v is None or v.answer is None]
     for i, v in enumerate(verdicts):
         if v is not None and v.answer is not None:
@@ -71,7 +74,7 @@ def answer_all(engine, retriever: Retriever, items: list[dict], grounded: bool =
     with tqdm(total=len(asked), desc=desc, unit="q", file=sys.stderr) as bar:
         for start in range(0, len(asked), engine.max_batch):
             chunk = asked[start:start + engine.max_batch]
-            prompts = [prompt_for(retriever, items[i], grounded) for i in chunk]
+            prompts = [prompt_for(retriever, items[i], grounded, vectors[i]) for i in chunk]
             texts = [""] * len(chunk)
             for piece in engine.generate([GenRequest(m, max_tokens) for _, m in prompts]):
                 texts[piece.index] += piece.text
@@ -121,12 +124,15 @@ def _similarities(retriever: Retriever, rows: list[dict]) -> tuple[list[float], 
 def human_alignment(db: str | Path | None, model_label: str) -> list[float] | None:
     """Visitors' and experts' alignment ratings of this model, scaled from 1-5 to 0-1, from a
     guide store (SQLite file or postgresql:// URL)."""
-    from guide.store import is_url, read_rows
+    from guide.store import read_rows
 
-    if db is None or (not is_url(db) and not Path(db).is_file()):
+    if db is None:
         return None
-    rows = read_rows(db, "SELECT r.alignment FROM ratings r JOIN interactions i USING (answer_id) "
-                         "WHERE i.model = ?", (model_label,))
+    try:
+        rows = read_rows(db, "SELECT r.alignment FROM ratings r JOIN interactions i USING (answer_id) "
+                             "WHERE i.model = ?", (model_label,))
+    except FileNotFoundError:
+        return None
     return [(r["alignment"] - 1) / 4 for r in rows] or None
 
 

@@ -55,3 +55,15 @@ def test_grounded_prompt_carries_exhibit_facts_language_and_recent_turns(retriev
     assert all(h.passage.text in system for h in hits) and hits[0].exhibit_id == "kolossi-castle"
     said = [m["content"] for m in messages[1:]]
     assert said == ["question 3?", "answer 3.", "question 4?", "answer 4.", "And when was it built?"]
+
+
+def test_grounded_prompt_reuses_a_given_question_embedding(retriever, monkeypatch):
+    from knowledge.retrieval import grounded_prompt
+
+    question = "Who found this ship?"
+    hits, messages = grounded_prompt(retriever, question, "kyrenia-ship")
+    vector = retriever.encode([question])[0]
+    calls = []
+    monkeypatch.setattr(retriever, "encode", lambda texts: calls.append(texts) or vector[None, :])
+    again, same = grounded_prompt(retriever, question, "kyrenia-ship", vector=vector)
+    assert calls == [] and same == messages and [h.passage for h in again] == [h.passage for h in hits]
