@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterator, Literal, Protocol
 
-from guide.prefix import MIN_PREFIX, PrefixCache, common_prefix
+from guide.prefix import MIN_PREFIX, PrefixCache, common_prefix, system_turn
 from knowledge.models import ResolvedModel, resolve_lm
 
 log = logging.getLogger(__name__)
@@ -94,10 +94,8 @@ class TransformersEngine:
         return list(ids["input_ids"] if hasattr(ids, "keys") else ids)
 
     def _system_tokens(self, messages: list[dict[str, str]]) -> list[int]:
-        if not messages or messages[0]["role"] != "system":
-            return []
-        ids = self.tokenizer.apply_chat_template(messages[:1], tokenize=True)
-        return list(ids["input_ids"] if hasattr(ids, "keys") else ids)
+        text = system_turn(self.tokenizer, messages)
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"] if text else []
 
     def _reuse(self, prompt: list[int]):
         """A private copy of the cache for the longest cached beginning of `prompt`, and its length."""
@@ -110,7 +108,7 @@ class TransformersEngine:
     def _remember(self, messages: list[dict[str, str]], tokens: list[int], cache) -> None:
         """Keep the cache of this prompt's beginning (everything before the question's turn)."""
         system = common_prefix(self._system_tokens(messages), tokens)
-        if system < MIN_PREFIX or self.prefixes.best(tokens)[1] >= system:
+        if not self.prefixes.lacks(tokens, system):
             return
         slot, _ = self.prefixes.claim(tokens[:system])
         self._kv[slot] = _kept(cache, system)
@@ -120,7 +118,7 @@ class TransformersEngine:
         import torch
 
         system = self._system_tokens(messages)
-        if len(system) < MIN_PREFIX or self.prefixes.best(system)[1] >= len(system):
+        if not self.prefixes.lacks(system, len(system)):
             return
         with torch.inference_mode():
             out = self.model(input_ids=torch.tensor([system]), use_cache=True, logits_to_keep=1)

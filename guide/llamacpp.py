@@ -19,7 +19,7 @@ import numpy as np
 
 from guide.backends import BackendUnavailable, gguf_for
 from guide.engine import Finish, GenRequest, Piece
-from guide.prefix import MIN_PREFIX, PrefixCache, common_prefix
+from guide.prefix import PrefixCache, common_prefix, system_turn
 from knowledge.models import resolve_lm
 
 log = logging.getLogger(__name__)
@@ -103,14 +103,13 @@ class LlamaCppEngine:
                                                                  tokenize=False))
 
     def _system_tokens(self, messages: list[dict[str, str]]) -> list[int]:
-        if not messages or messages[0]["role"] != "system":
-            return []
-        return self._tokenize(self.tokenizer.apply_chat_template(messages[:1], tokenize=False))
+        text = system_turn(self.tokenizer, messages)
+        return self._tokenize(text) if text else []
 
     def warm(self, messages: list[dict[str, str]]) -> None:
         """Compute and cache the exhibit prefix of `messages` before anyone asks there."""
         system = self._system_tokens(messages)
-        if len(system) < MIN_PREFIX or self.cache.best(system)[1] >= len(system):
+        if not self.cache.lacks(system, len(system)):
             return
         slot, _ = self.cache.claim(system)
         self.ctx.kv_cache_seq_rm(slot, -1, -1)
@@ -131,7 +130,7 @@ class LlamaCppEngine:
                     self._admit(seqs, more(len(self.idle) - waiting))
                 for s in seqs:
                     if not s.done and s.request.cancel.is_set() and s.seq_id < 0:
-                        yield self._end(s, "cancelled", 0)
+                        yield self._end(s, "cancelled")
                 live = [s for s in seqs if not s.done]
                 if not live:
                     return
@@ -160,9 +159,9 @@ class LlamaCppEngine:
                 if n > shared:
                     source, shared = other.seq_id, n
         shared = min(shared, len(s.tokens) - 1)  # the last prompt token is always computed: it gives the logits
-        if source is not None and shared > 0:
+        if shared > 0:
             self.ctx.kv_cache_seq_cp(source, s.seq_id, 0, shared)
-        s.n_past = max(shared, 0)
+        s.n_past = shared
 
     def _step(self, live: list[Seq]) -> Iterator[Piece]:
         rows, owners = [], []
@@ -170,7 +169,7 @@ class LlamaCppEngine:
             if s.next is not None:
                 rows.append((s.seq_id, s.next, s.n_past, True))
                 owners.append((s, len(rows) - 1, 1))
-        budget = max(PREFILL_SLICE, self.n_batch - len(rows)) if not rows else PREFILL_SLICE
+        budget = PREFILL_SLICE if rows else self.n_batch  # a whole batch of prompt when nothing is streaming
         for s in live:
             if s.next is not None or budget <= 0:
                 continue
@@ -196,14 +195,14 @@ class LlamaCppEngine:
 
     def _remember(self, s: Seq) -> None:
         """Keep this prompt's exhibit prefix for the next question asked there."""
-        if s.system >= MIN_PREFIX and self.cache.best(s.tokens)[1] < s.system:
+        if self.cache.lacks(s.tokens, s.system):
             slot, _ = self.cache.claim(s.tokens[:s.system])
             self.ctx.kv_cache_seq_rm(slot, -1, -1)
             self.ctx.kv_cache_seq_cp(s.seq_id, slot, 0, s.system)
 
     def _advance(self, s: Seq, row: int) -> Piece:
         if s.request.cancel.is_set():
-            return self._end(s, "cancelled", row)
+            return self._end(s, "cancelled")
         ptr = self.lib.llama_get_logits_ith(self.ctx.ctx, row)
         token = pick(np.ctypeslib.as_array(ptr, shape=(self.n_vocab,)), s.out, self.repetition_penalty)
         finish: Finish | None = None
@@ -215,9 +214,9 @@ class LlamaCppEngine:
         text = self.model.detokenize(s.out).decode("utf-8", errors="ignore")
         delta, s.sent = text[len(s.sent):], text
         s.next = token
-        return self._end(s, finish, row, delta) if finish else Piece(s.index, delta, None, len(s.tokens), len(s.out))
+        return self._end(s, finish, delta) if finish else Piece(s.index, delta, None, len(s.tokens), len(s.out))
 
-    def _end(self, s: Seq, finish: Finish, row: int, delta: str = "") -> Piece:
+    def _end(self, s: Seq, finish: Finish, delta: str = "") -> Piece:
         s.done = True
         if s.seq_id >= 0:
             self._release(s)

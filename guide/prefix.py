@@ -45,9 +45,21 @@ class PrefixCache:
         self.held[slot] = tuple(tokens)
         return slot, evicted
 
+    def lacks(self, tokens: Sequence[int], length: int) -> bool:
+        """Whether the first `length` tokens are worth caching and no entry holds them yet."""
+        return length >= MIN_PREFIX and self.best(tokens)[1] < length
+
     def evict_oldest(self) -> int | None:
         if not self.held:
             return None
         slot = self.held.popitem(last=False)[0]
         self.free.append(slot)
         return slot
+
+
+def system_turn(tokenizer, messages: list[dict[str, str]]) -> str:
+    """The prompt's system turn as the chat template writes it (the part shared by every question
+    at an exhibit begins it), or "" when the prompt has none."""
+    if not messages or messages[0]["role"] != "system":
+        return ""
+    return tokenizer.apply_chat_template(messages[:1], tokenize=False)
