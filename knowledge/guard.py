@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 import numpy as np
 from pydantic import Field
 
+from knowledge.dataset import DECLINE
 from knowledge.settings import Settings
 
 UNSAFE: dict[str, tuple[list[str], str]] = {
@@ -114,8 +115,8 @@ class Guard:
 
 
 def refusal(kind: str, exhibit_name: str | None) -> str:
-    offer = f" I'd gladly tell you more about {exhibit_name} instead." if exhibit_name else \
-        " I'd gladly tell you about the exhibition instead."
+    """The kind's refusal, then the same offer the trained guide makes after declining."""
+    offer = DECLINE.format(name=exhibit_name) if exhibit_name else DECLINE.format(name="the exhibition")
     return UNSAFE[kind][1] + offer
 
 
