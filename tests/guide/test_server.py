@@ -224,3 +224,17 @@ def test_plainly_unsafe_question_is_declined_without_generating(server):
     assert visitor.ask("g2", "Who built this castle?")["generated_tokens"] > 0  # the model answers the rest
     metrics = urllib.request.urlopen(server.url.replace("ws", "http") + "/metrics").read().decode()
     assert 'guide_declined_total{kind="dangerous"}' in metrics
+
+
+def test_a_tour_reaching_an_exhibit_has_its_prompt_beginning_computed_before_any_question(server):
+    from knowledge.prompting import system_prompt
+
+    engine = server.server.service.engine
+    exhibit = server.server.service.catalogue.get("choirokoitia")
+    beginning = engine._system_tokens([{"role": "system", "content": system_prompt(exhibit, (), "en")}])
+    visitor = Client(server.url, tour="t-warm")
+    visitor.send({"type": "exhibit.view", "exhibit": "choirokoitia"})
+    deadline = time.time() + 20
+    while tuple(beginning) not in engine.prefixes.held.values() and time.time() < deadline:
+        time.sleep(0.05)
+    assert tuple(beginning) in engine.prefixes.held.values()  # warmed while nobody had asked
