@@ -29,6 +29,7 @@ class ServerSettings(Settings):
     max_answer_tokens: int = Field(160, ge=8, le=1024, description="longest answer in tokens")
     history_turns: int = Field(3, ge=0, le=10, description="earlier turns kept in the prompt")
     send_queue: int = Field(512, ge=8, description="outgoing messages buffered per client before it counts as stalled")
+    send_buffer: int = Field(65_536, ge=4096, description="kernel bytes held for a client that has not read them; bounds a stalled client's memory")
     visitor_token: str | None = Field(None, description="shared secret for vr/web clients; none admits all")
     robot_token: str | None = Field(None, description="shared secret for robot clients; none admits all")
     origins: list[str] | None = Field(None, description="allowed browser Origins; clients without Origin are always admitted")

@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import signal
+import socket
 import time
 from http import HTTPStatus
 from pathlib import Path
@@ -47,6 +48,14 @@ class TokenBucket:
             self.tokens -= 1
             return True
         return False
+
+
+def bound_send_buffer(ws: ServerConnection, size: int) -> None:
+    """Caps the kernel's buffer for one client. Left alone, Linux grows it to megabytes, so a
+    headset that stops reading would hold that much before its outgoing queue filled up."""
+    sock = ws.transport.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
 
 
 def describe(exc: ValidationError) -> tuple[str, str]:
@@ -129,13 +138,21 @@ class GuideServer:
             return
         service = self.service
         outbox: asyncio.Queue[str | None] = asyncio.Queue(self.settings.send_queue)
+        bound_send_buffer(ws, self.settings.send_buffer)
+        stalled = False
 
         def send(message: p.Msg) -> None:
+            nonlocal stalled
+            if stalled:
+                return
             try:
                 outbox.put_nowait(message.model_dump_json())
             except asyncio.QueueFull:  # a stalled client is dropped, never waited for
+                stalled = True
                 log.warning("closing stalled client %s", session.id)
-                asyncio.ensure_future(ws.close(1008, "client too slow"))
+                # no close handshake: a client that reads nothing would hold it for close_timeout,
+                # and its answers would go on being generated until then
+                ws.transport.abort()
 
         session = service.open(send)
         self.connections.add(ws)

@@ -193,25 +193,33 @@ def test_a_stalled_client_is_dropped_and_never_delays_another(tiny_llama, tmp_pa
 
     from websockets.sync.client import connect
 
+    # the queue holds a burst from all twelve answers at once: only a client that stops reading fills it
     settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "s.sqlite3",
-                              send_queue=8, max_answer_tokens=400, burst=20)
+                              send_queue=32, send_buffer=4096, max_answer_tokens=400, burst=20)
     caplog.set_level(logging.WARNING, logger="guide.server")
     with RunningServer(settings) as s:
-        raw = socket.create_connection(("127.0.0.1", settings.port))
-        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        stalled = connect(s.url, sock=raw, max_queue=1)  # reads one frame ahead, then stops reading
+        raw = socket.socket()
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting, so the window stays small
+        raw.connect(("127.0.0.1", settings.port))
+        # reads one frame ahead, then stops reading; uncompressed, because the random model repeats
+        # itself and deflate would shrink its answers far below what a real answer takes
+        stalled = connect(s.url, sock=raw, max_queue=1, compression=None)
         stalled.send(json.dumps({"type": "hello", "tour": "t-slow"}))
-        for i in range(12):  # thousands of deltas that it will never read
+        for i in range(12):  # ~3,300 deltas (~250 KB), far more than the ~50 KB of buffers on the way
             stalled.send(json.dumps({"type": "ask", "request_id": f"s{i}", "text": "Tell me everything."}))
         other = Client(s.url, tour="t-other")
         start = time.time()
         done = other.ask("o1")
         assert done["finish"] in ("stop", "length") and time.time() - start < 30
-        deadline = time.time() + 30
+        deadline = time.time() + 60
         while time.time() < deadline and not any("stalled" in r.getMessage() for r in caplog.records):
             time.sleep(0.2)
-        assert any("closing stalled client" in r.getMessage() for r in caplog.records)
+        time.sleep(1)
+        assert sum("closing stalled client" in r.getMessage() for r in caplog.records) == 1
         assert other.ask("o2")["finish"] in ("stop", "length")  # the other session goes on
+        metrics = urllib.request.urlopen(s.url.replace("ws", "http") + "/metrics").read().decode()
+        assert "guide_open_connections 1\n" in metrics  # the stalled one is gone at once, no handshake
+        assert 'guide_answers_total{finish="cancelled"}' in metrics  # its answers stopped with it
         raw.close()
 
 
