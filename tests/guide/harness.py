@@ -44,6 +44,17 @@ class RunningServer:
                 time.sleep(0.1)
         raise TimeoutError("server not ready")
 
+    def metrics(self) -> str:
+        return urllib.request.urlopen(f"http://127.0.0.1:{self.settings.port}/metrics", timeout=5).read().decode()
+
+    def wait_for_queue(self, depth: int, timeout: float = 30) -> None:
+        """Until `depth` answers wait for the model: asks reach the queue only after retrieval."""
+        deadline = time.time() + timeout
+        while f"guide_queue_depth {depth}\n" not in self.metrics():
+            if time.time() > deadline:
+                raise TimeoutError(f"queue never reached {depth}")
+            time.sleep(0.05)
+
     def __exit__(self, *exc) -> None:
         self.loop.call_soon_threadsafe(self.stop_event.set)
         self.thread.join(30)

@@ -157,9 +157,9 @@ def test_full_queue_answers_busy_and_scheduling_is_round_robin(tiny_llama, tmp_p
         a.expect("answer.delta", request_id="a1")  # a1 is running; the queue is empty
         for rid in ("a2", "a3"):
             a.send({"type": "ask", "request_id": rid, "text": rid})
-        time.sleep(0.2)
+            s.wait_for_queue(int(rid[1]) - 1)
         b.send({"type": "ask", "request_id": "b1", "text": "b1"})
-        time.sleep(0.2)
+        s.wait_for_queue(3)
         b.send({"type": "ask", "request_id": "b2", "text": "b2"})  # a2, a3, b1 queued: full
         assert b.expect("error", request_id="b2")["code"] == "busy"
         assert b.expect("answer.done", request_id="b2")["finish"] == "error"
@@ -217,7 +217,7 @@ def test_a_stalled_client_is_dropped_and_never_delays_another(tiny_llama, tmp_pa
         time.sleep(1)
         assert sum("closing stalled client" in r.getMessage() for r in caplog.records) == 1
         assert other.ask("o2")["finish"] in ("stop", "length")  # the other session goes on
-        metrics = urllib.request.urlopen(s.url.replace("ws", "http") + "/metrics").read().decode()
+        metrics = s.metrics()
         assert "guide_open_connections 1\n" in metrics  # the stalled one is gone at once, no handshake
         assert 'guide_answers_total{finish="cancelled"}' in metrics  # its answers stopped with it
         raw.close()
@@ -230,7 +230,7 @@ def test_plainly_unsafe_question_is_declined_without_generating(server):
     assert done["finish"] == "stop" and done["generated_tokens"] == 0 and done["sources"] == []
     assert "sorry" in done["text"] and "Kolossi Castle" in done["text"]
     assert visitor.ask("g2", "Who built this castle?")["generated_tokens"] > 0  # the model answers the rest
-    metrics = urllib.request.urlopen(server.url.replace("ws", "http") + "/metrics").read().decode()
+    metrics = server.metrics()
     assert 'guide_declined_total{kind="dangerous"}' in metrics
 
 
