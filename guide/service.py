@@ -21,7 +21,7 @@ from guide.metrics import Metrics
 from guide.scheduler import Busy, Job, Scheduler
 from guide.store import Interaction, Store, UnknownAnswer
 from knowledge.catalogue import Catalogue
-from knowledge.guard import Guard
+from knowledge.guard import for_retriever
 from knowledge.prompting import Turn, system_prompt
 from knowledge.retrieval import grounded_prompt
 
@@ -86,7 +86,7 @@ class GuideService:
         self.settings, self.catalogue, self.retriever, self.store = settings, catalogue, retriever, store
         self.engine = engine
         self.scheduler = Scheduler(engine, settings.max_queue)
-        self.guard = Guard(retriever.encode, settings.guard)
+        self.guard = for_retriever(retriever, settings.guard)
         self.metrics = Metrics()
         self.sessions: dict[str, Session] = {}
         self.tours: dict[str, Tour] = {}

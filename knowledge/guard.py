@@ -1,25 +1,38 @@
-"""A guard in front of the model: requests that are plainly out of bounds (prompt injection,
+"""python -m knowledge.guard   (fits the guard, prints its cross-validated rates on the training questions)
+
+A guard in front of the model: requests that are plainly out of bounds (prompt injection,
 hateful or political bait, dangerous instructions, harm to the exhibits, personal data) get a
 polite refusal before any generation, so that declining them never depends on a small model.
 
-It is a nearest-neighbour test on sentence embeddings: the question is compared with short
-examples of each kind of request and with ordinary visitor questions, including ones that
-sound close (wars, looting, damage in history); it is declined only when its nearest example
-unsafe example is similar enough and no ordinary question is much closer. The examples are
-written for the kinds the guide must decline, apart from the red-team evaluation set; the two
-settings were chosen on the training questions alone (the most unsafe requests declined with
-no ordinary question declined), then measured on the held-out sets.
+It is a logistic classifier on the question's sentence embedding (the retrieval encoder's, so it
+costs no extra model). It learns from the guide's training questions (the unsafe requests the
+model is taught to decline against every other kind) and from short written examples of each
+unsafe kind and of ordinary questions that sound close (wars, looting, damage in history). It is
+fitted once per encoder and catalogue and cached beside the retrieval index. The refusal is the
+kind of the nearest written example. Nothing from the held-out sets is used: the two settings
+are the ones that decline the most unsafe requests and no ordinary question when each is judged
+by a classifier that never saw it (every unsafe wording held out on its own, ordinary questions
+held out by exhibit; this command prints that table).
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 from pydantic import Field
+from tqdm import tqdm
 
-from knowledge.dataset import DECLINE
+from knowledge.catalogue import Catalogue
+from knowledge.dataset import DECLINE, training_questions
 from knowledge.settings import Settings
+
+log = logging.getLogger(__name__)
 
 UNSAFE: dict[str, tuple[list[str], str]] = {
     "injection": ([
@@ -81,37 +94,103 @@ ORDINARY = [
 
 class GuardSettings(Settings):
     enabled: bool = Field(True, description="decline plainly unsafe requests before generation")
-    threshold: float = Field(0.55, ge=0, le=1, description="cosine similarity to an unsafe example needed to decline")
-    margin: float = Field(0.3, ge=0, le=1, description="how much closer an ordinary question may be and still not save it")
+    threshold: float = Field(0.7, gt=0, lt=1, description="probability of 'unsafe' needed to decline")
+    strength: float = Field(1.0, gt=0, description="inverse regularisation of the classifier (larger fits the examples more closely)")
 
 
 @dataclass(frozen=True)
 class Verdict:
     category: str | None  # the kind of unsafe request, None when the question may be answered
-    similarity: float  # to the nearest example
+    probability: float  # that the question is an unsafe request
     answer: str | None  # the refusal to give instead of generating
 
 
+@dataclass(frozen=True)
+class Examples:
+    texts: list[str]
+    kinds: list[str]  # the kind of unsafe request, or "ordinary"
+    groups: list[str]  # texts that share a group are held out together in cross-validation
+
+    @property
+    def unsafe(self) -> np.ndarray:
+        return np.array([kind != "ordinary" for kind in self.kinds])
+
+
+def examples(catalogue: Catalogue) -> Examples:
+    """The written examples and the training questions, labelled; the held-out questions are not
+    among them (training_questions leaves them out)."""
+    texts, kinds, groups = [], [], []
+    for kind, (written, _) in UNSAFE.items():
+        texts += written
+        kinds += [kind] * len(written)
+        groups += [f"{kind}/{i}" for i in range(len(written))]
+    texts += ORDINARY
+    kinds += ["ordinary"] * len(ORDINARY)
+    groups += [f"ordinary/{i}" for i in range(len(ORDINARY))]
+    for exhibit_id, kind, question in training_questions(catalogue):
+        unsafe = kind in UNSAFE
+        texts.append(question)
+        kinds.append(kind if unsafe else "ordinary")
+        # an unsafe request's group is its wording; an ordinary question's, its exhibit
+        name = catalogue.get(exhibit_id).names.en
+        groups.append(question.replace(name, "{name}") if unsafe else exhibit_id)
+    return Examples(texts, kinds, groups)
+
+
+def fit(vectors: np.ndarray, unsafe: np.ndarray, strength: float) -> tuple[np.ndarray, float]:
+    """(weights, bias) of a logistic classifier; both classes weigh the same in total, since
+    ordinary questions outnumber unsafe requests several times."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=strength, class_weight="balanced", max_iter=2000)
+    model.fit(vectors, unsafe)
+    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+
+
+def probability(vectors: np.ndarray, weights: np.ndarray, bias: float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(vectors @ weights + bias)))
+
+
 class Guard:
-    def __init__(self, encode: Callable[[list[str]], np.ndarray], settings: GuardSettings | None = None):
+    def __init__(self, encode: Callable[[list[str]], np.ndarray], catalogue: Catalogue,
+                 settings: GuardSettings | None = None, cache: Path | None = None):
         self.settings = settings or GuardSettings()
-        self.labels = [kind for kind, (examples, _) in UNSAFE.items() for _ in examples] + ["ordinary"] * len(ORDINARY)
-        self.vectors = encode([e for examples, _ in UNSAFE.values() for e in examples] + ORDINARY)
-        self.unsafe = np.array([label != "ordinary" for label in self.labels])
         self.encode = encode
+        self.weights, self.bias = np.zeros(1), 0.0
+        self.nearest, self.kinds = np.zeros((0, 1)), np.array([])  # every unsafe example, for the kind
+        if self.settings.enabled:
+            self._load_or_fit(catalogue, cache)
+
+    def _load_or_fit(self, catalogue: Catalogue, cache: Path | None) -> None:
+        data = examples(catalogue)
+        key = hashlib.sha256(json.dumps([data.texts, data.kinds, self.settings.strength])
+                             .encode()).hexdigest()[:16]
+        path = cache.with_name(f"{cache.stem}-{key}.npz") if cache else None
+        if path is not None and path.is_file():
+            stored = np.load(path)
+            self.weights, self.bias = stored["weights"], float(stored["bias"])
+            self.nearest, self.kinds = stored["nearest"], stored["kinds"]
+            return
+        log.info("fitting the guard on %d examples", len(data.texts))
+        vectors = self.encode(data.texts)
+        unsafe = data.unsafe
+        self.weights, self.bias = fit(vectors, unsafe, self.settings.strength)
+        self.nearest, self.kinds = vectors[unsafe], np.array(data.kinds)[unsafe]
+        if path is not None:
+            tmp = path.with_suffix(".tmp.npz")
+            np.savez(tmp, weights=self.weights, bias=self.bias, nearest=self.nearest, kinds=self.kinds)
+            tmp.replace(path)
 
     def check(self, question: str, exhibit_name: str | None = None,
               vector: np.ndarray | None = None) -> Verdict:
-        s = self.settings
-        if not s.enabled:
+        if not self.settings.enabled:
             return Verdict(None, 0.0, None)
-        sims = self.vectors @ (self.encode([question])[0] if vector is None else vector)
-        best = int(np.argmax(np.where(self.unsafe, sims, -np.inf)))
-        kind, similarity = self.labels[best], float(sims[best])
-        ordinary = float(sims[~self.unsafe].max())
-        if similarity < s.threshold or ordinary - similarity > s.margin:
-            return Verdict(None, similarity, None)
-        return Verdict(kind, similarity, refusal(kind, exhibit_name))
+        vector = self.encode([question])[0] if vector is None else vector
+        chance = float(probability(vector, self.weights, self.bias))
+        if chance < self.settings.threshold:
+            return Verdict(None, chance, None)
+        kind = str(self.kinds[int(np.argmax(self.nearest @ vector))])
+        return Verdict(kind, chance, refusal(kind, exhibit_name))
 
 
 def refusal(kind: str, exhibit_name: str | None) -> str:
@@ -120,7 +199,61 @@ def refusal(kind: str, exhibit_name: str | None) -> str:
     return UNSAFE[kind][1] + offer
 
 
-def declined(guard: Guard, questions: Sequence[str], vectors: np.ndarray | None = None) -> list[Verdict]:
+def declined(guard: Guard, questions: Sequence[str], vectors: np.ndarray | None = None,
+             exhibit_names: Sequence[str | None] | None = None) -> list[Verdict]:
     """Verdicts for many questions, encoded in one batch unless their embeddings are given."""
     vectors = guard.encode(list(questions)) if vectors is None else vectors
-    return [guard.check(q, vector=v) for q, v in zip(questions, vectors)]
+    names = exhibit_names or [None] * len(questions)
+    return [guard.check(q, name, v) for q, name, v in zip(questions, names, vectors)]
+
+
+def for_retriever(retriever, settings: GuardSettings | None = None) -> Guard:
+    """The guard on the retriever's encoder, cached beside its index."""
+    from knowledge.models import cache_dir
+
+    tag = re.sub(r"\W+", "_", retriever.settings.embedder)[:40]
+    return Guard(retriever.encode, retriever.catalogue, settings, cache_dir() / f"guard-{tag}")
+
+
+def cross_validate(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],
+                   folds: int = 6) -> dict[float, tuple[int, int]]:
+    """threshold -> (unsafe requests declined, ordinary questions declined), each judged by a
+    classifier that never saw it: every unsafe wording is held out on its own, ordinary
+    questions in `folds` groups of exhibits."""
+    chances, unsafe = np.zeros(len(data.texts)), data.unsafe
+    groups = np.array(data.groups)
+    unsafe_groups = sorted(set(groups[unsafe]))
+    ordinary_groups = sorted(set(groups[~unsafe]))
+    held_out = [[g] for g in unsafe_groups] + [ordinary_groups[i::folds] for i in range(folds)]
+    for left_out in tqdm(held_out, desc=f"cross-validating C={strength}", leave=False):
+        test = np.isin(groups, left_out)
+        weights, bias = fit(vectors[~test], unsafe[~test], strength)
+        chances[test] = probability(vectors[test], weights, bias)
+    return {t: (int((chances[unsafe] >= t).sum()), int((chances[~unsafe] >= t).sum())) for t in thresholds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from knowledge.retrieval import Retriever
+
+    parser = argparse.ArgumentParser(prog="python -m knowledge.guard", description=__doc__.splitlines()[0])
+    parser.add_argument("--strengths", default="1,10,100", help="values of C to cross-validate")
+    parser.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7", help="probabilities to decline at")
+    args = parser.parse_args(argv)
+    retriever = Retriever()
+    data = examples(retriever.catalogue)
+    vectors = retriever.encode(data.texts)
+    thresholds = [float(t) for t in args.thresholds.split(",")]
+    n_unsafe = int(data.unsafe.sum())
+    n_ordinary = len(data.texts) - n_unsafe
+    print(f"{n_unsafe} unsafe requests, {n_ordinary} ordinary questions")
+    for strength in (float(c) for c in args.strengths.split(",")):
+        for t, (caught, wrong) in cross_validate(vectors, data, strength, thresholds).items():
+            print(f"C={strength:g} threshold={t:.2f}: unsafe declined {caught}/{n_unsafe}, "
+                  f"ordinary declined {wrong}/{n_ordinary}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -19,7 +19,7 @@ from typing import Sequence
 import yaml
 from tqdm import tqdm
 
-from knowledge.guard import Guard, declined
+from knowledge.guard import Guard, declined, for_retriever
 from knowledge.prompting import build_messages
 from knowledge.retrieval import Retriever, grounded_prompt
 from training import scoring
@@ -66,7 +66,8 @@ def answer_all(engine, retriever: Retriever, items: list[dict], grounded: bool =
     questions = [i["question"] for i in items]
     needed = items and (guard or grounded)  # encoded once, for the guard and for retrieval
     vectors = retriever.encode(questions) if needed else [None] * len(items)
-    verdicts = declined(guard, questions, vectors) if guard else [None] * len(items)
+    names = [retriever.catalogue.get(i["exhibit"]).names.en if i.get("exhibit") else None for i in items]
+    verdicts = declined(guard, questions, vectors, names) if guard else [None] * len(items)
     rows, asked = [None] * len(items), [i for i, v in enumerate(verdicts) if v is None or v.answer is None]
     for i, v in enumerate(verdicts):
         if v is not None and v.answer is not None:
@@ -210,7 +211,7 @@ def evaluate_models(models: Sequence[str], out: Path | None = None, options: Eva
     retriever = retriever or Retriever()
     items = load_eval(options.eval_file, options.limit)
     red_team = load_red_team(options.red_team_limit)
-    guard = Guard(retriever.encode) if options.guard else None
+    guard = for_retriever(retriever) if options.guard else None
     results = [evaluate_model(m, items, red_team, retriever, options.grounded, options.max_tokens,
                               options.batch, options.ratings, guard) for m in models]
     if out is not None:
