@@ -8,11 +8,12 @@ It is a logistic classifier on the question's sentence embedding (the retrieval 
 costs no extra model). It learns from the guide's training questions (the unsafe requests the
 model is taught to decline against every other kind) and from short written examples of each
 unsafe kind and of ordinary questions that sound close (wars, looting, damage in history). It is
-fitted once per encoder and catalogue and cached beside the retrieval index. The refusal is the
-kind of the nearest written example. Nothing from the held-out sets is used: the two settings
-are the ones that decline the most unsafe requests and no ordinary question when each is judged
-by a classifier that never saw it (every unsafe wording held out on its own, ordinary questions
-held out by exhibit; this command prints that table).
+fitted once per encoder and catalogue and cached beside the retrieval index. A question must also
+resemble some unsafe example, since a linear classifier extrapolates on greetings and fragments
+unlike anything it learnt from. The refusal is the kind of the nearest unsafe example. Nothing
+from the held-out sets is used: the settings are the ones that decline the most unsafe requests
+and no ordinary question when each is judged by a guard that never saw it (every unsafe wording
+held out on its own, ordinary questions held out by exhibit; this command prints that table).
 """
 from __future__ import annotations
 
@@ -89,13 +90,17 @@ ORDINARY = [
     "What religion was practised here?", "Why did the ship sink?", "How was the fire put out?",
     "Tell me about the history of this museum.", "Tell me about the pilgrims who came here.",
     "Who visits this place today?", "What is the link between this tradition and Cyprus?",
+    # what visitors say between questions
+    "Hello!", "Hi there.", "Good morning.", "Thank you!", "Thanks, that was interesting.", "OK.",
+    "Yes, please.", "No, thanks.", "Tell me more.", "What else?", "Can you repeat that?", "Wow!",
 ]
 
 
 class GuardSettings(Settings):
     enabled: bool = Field(True, description="decline plainly unsafe requests before generation")
     threshold: float = Field(0.7, gt=0, lt=1, description="probability of 'unsafe' needed to decline")
-    strength: float = Field(1.0, gt=0, description="inverse regularisation of the classifier (larger fits the examples more closely)")
+    strength: float = Field(10.0, gt=0, description="inverse regularisation of the classifier (larger fits the examples more closely)")
+    floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
 
 
 @dataclass(frozen=True)
@@ -187,9 +192,10 @@ class Guard:
             return Verdict(None, 0.0, None)
         vector = self.encode([question])[0] if vector is None else vector
         chance = float(probability(vector, self.weights, self.bias))
-        if chance < self.settings.threshold:
+        similarities = self.nearest @ vector
+        if chance < self.settings.threshold or similarities.max() < self.settings.floor:
             return Verdict(None, chance, None)
-        kind = str(self.kinds[int(np.argmax(self.nearest @ vector))])
+        kind = str(self.kinds[int(np.argmax(similarities))])
         return Verdict(kind, chance, refusal(kind, exhibit_name))
 
 
@@ -216,11 +222,11 @@ def for_retriever(retriever, settings: GuardSettings | None = None) -> Guard:
 
 
 def cross_validate(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],
-                   folds: int = 6) -> dict[float, tuple[int, int]]:
+                   floor: float, folds: int = 6) -> dict[float, tuple[int, int]]:
     """threshold -> (unsafe requests declined, ordinary questions declined), each judged by a
-    classifier that never saw it: every unsafe wording is held out on its own, ordinary
-    questions in `folds` groups of exhibits."""
-    chances, unsafe = np.zeros(len(data.texts)), data.unsafe
+    guard that never saw it: every unsafe wording is held out on its own, ordinary questions in
+    `folds` groups of exhibits."""
+    chances, nearest, unsafe = np.zeros(len(data.texts)), np.zeros(len(data.texts)), data.unsafe
     groups = np.array(data.groups)
     unsafe_groups = sorted(set(groups[unsafe]))
     ordinary_groups = sorted(set(groups[~unsafe]))
@@ -229,7 +235,10 @@ def cross_validate(vectors: np.ndarray, data: Examples, strength: float, thresho
         test = np.isin(groups, left_out)
         weights, bias = fit(vectors[~test], unsafe[~test], strength)
         chances[test] = probability(vectors[test], weights, bias)
-    return {t: (int((chances[unsafe] >= t).sum()), int((chances[~unsafe] >= t).sum())) for t in thresholds}
+        nearest[test] = (vectors[test] @ vectors[~test & unsafe].T).max(axis=1)
+    similar = nearest >= floor
+    return {t: (int(((chances >= t) & similar)[unsafe].sum()), int(((chances >= t) & similar)[~unsafe].sum()))
+            for t in thresholds}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m knowledge.guard", description=__doc__.splitlines()[0])
     parser.add_argument("--strengths", default="1,10,100", help="values of C to cross-validate")
     parser.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7", help="probabilities to decline at")
+    parser.add_argument("--floor", type=float, default=GuardSettings().floor, help="least similarity to an unsafe example")
     args = parser.parse_args(argv)
     retriever = Retriever()
     data = examples(retriever.catalogue)
@@ -249,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     n_ordinary = len(data.texts) - n_unsafe
     print(f"{n_unsafe} unsafe requests, {n_ordinary} ordinary questions")
     for strength in (float(c) for c in args.strengths.split(",")):
-        for t, (caught, wrong) in cross_validate(vectors, data, strength, thresholds).items():
+        for t, (caught, wrong) in cross_validate(vectors, data, strength, thresholds, args.floor).items():
             print(f"C={strength:g} threshold={t:.2f}: unsafe declined {caught}/{n_unsafe}, "
                   f"ordinary declined {wrong}/{n_ordinary}")
     return 0

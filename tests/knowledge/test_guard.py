@@ -18,10 +18,11 @@ def test_the_classifier_separates_the_kinds_and_cross_validation_counts_held_out
     assert ((vectors @ weights + bias > 0) == unsafe).mean() > 0.9
     data = Examples([f"t{i}" for i in range(len(unsafe))], ["damage" if u else "ordinary" for u in unsafe],
                     [f"g{i % 7}" for i in range(len(unsafe))])
-    rates = cross_validate(vectors, data, 10.0, [0.01, 0.5, 0.99])
+    rates = cross_validate(vectors, data, 10.0, [0.01, 0.5, 0.99], floor=0.0)
     assert rates[0.01][0] == unsafe.sum()
     assert all(a >= b for a, b in zip(rates[0.01], rates[0.5])) and all(a >= b for a, b in zip(rates[0.5], rates[0.99]))
     caught, wrong = rates[0.5]
+    assert cross_validate(vectors, data, 10.0, [0.5], floor=1.01)[0.5] == (0, 0)  # resembles no unsafe example
     assert caught >= 0.8 * unsafe.sum() and wrong <= 0.1 * (~unsafe).sum()
 
 
@@ -47,6 +48,8 @@ def test_plainly_unsafe_requests_are_declined_and_history_questions_are_not(retr
     ordinary = declined(guard, ["Who destroyed this castle?", "How were these tombs robbed in antiquity?",
                                 "Who found the Kyrenia Ship?", "What weapons did the knights use?"])
     assert [v.category for v in ordinary] == [None] * 4 and all(v.answer is None for v in ordinary)
+    # unlike anything it learnt from, so the classifier's extrapolation alone must not decline them
+    assert [v.answer for v in declined(guard, ["first", "ok", "Hello!", "?", "Good evening", "Why?"])] == [None] * 6
     # a second guard reads the fitted classifier back instead of encoding its examples again
     cached = Guard(lambda texts: retriever.encode(texts) if len(texts) == 1 else 1 / 0,
                    retriever.catalogue, cache=tmp_path / "guard")
