@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -31,6 +30,7 @@ from tqdm import tqdm
 
 from knowledge.catalogue import Catalogue
 from knowledge.dataset import DECLINE, training_questions
+from knowledge.models import write_atomically
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ def probability(vectors: np.ndarray, weights: np.ndarray, bias: float) -> np.nda
 
 class Guard:
     def __init__(self, encode: Callable[[list[str]], np.ndarray], catalogue: Catalogue,
-                 settings: GuardSettings | None = None, cache: Path | None = None):
+                 settings: GuardSettings | None = None, cache: Callable[[str], Path] | None = None):
         self.settings = settings or GuardSettings()
         self.encode = encode
         self.weights, self.bias = np.zeros(1), 0.0
@@ -166,11 +166,12 @@ class Guard:
         if self.settings.enabled:
             self._load_or_fit(catalogue, cache)
 
-    def _load_or_fit(self, catalogue: Catalogue, cache: Path | None) -> None:
+    def _load_or_fit(self, catalogue: Catalogue, cache: Callable[[str], Path] | None) -> None:
+        """`cache` gives the file for a fit's key: what it learnt from and how."""
         data = examples(catalogue)
         key = hashlib.sha256(json.dumps([data.texts, data.kinds, self.settings.strength])
                              .encode()).hexdigest()[:16]
-        path = cache.with_name(f"{cache.stem}-{key}.npz") if cache else None
+        path = cache(key) if cache else None
         if path is not None and path.is_file():
             stored = np.load(path)
             self.weights, self.bias = stored["weights"], float(stored["bias"])
@@ -182,9 +183,8 @@ class Guard:
         self.weights, self.bias = fit(vectors, unsafe, self.settings.strength)
         self.nearest, self.kinds = vectors[unsafe], np.array(data.kinds)[unsafe]
         if path is not None:
-            tmp = path.with_suffix(".tmp.npz")
-            np.savez(tmp, weights=self.weights, bias=self.bias, nearest=self.nearest, kinds=self.kinds)
-            tmp.replace(path)
+            write_atomically(path, lambda tmp: np.savez(tmp, weights=self.weights, bias=self.bias,
+                                                        nearest=self.nearest, kinds=self.kinds))
 
     def check(self, question: str, exhibit_name: str | None = None,
               vector: np.ndarray | None = None) -> Verdict:
@@ -215,10 +215,8 @@ def declined(guard: Guard, questions: Sequence[str], vectors: np.ndarray | None 
 
 def for_retriever(retriever, settings: GuardSettings | None = None) -> Guard:
     """The guard on the retriever's encoder, cached beside its index."""
-    from knowledge.models import cache_dir
-
-    tag = re.sub(r"\W+", "_", retriever.settings.embedder)[:40]
-    return Guard(retriever.encode, retriever.catalogue, settings, cache_dir() / f"guard-{tag}")
+    return Guard(retriever.encode, retriever.catalogue, settings,
+                 lambda key: retriever.cache_file("guard", key, ".npz"))
 
 
 def cross_validate(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],

@@ -22,7 +22,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,14 @@ def cache_dir() -> Path:
     path = Path(os.environ.get("HERITAGE_GUIDE_CACHE") or project_root() / ".cache")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """`write` fills a temporary file beside `path`, which then replaces `path` in one step, so
+    a process reading the cache (or killed while writing it) never sees half a file."""
+    tmp = path.with_name(f"{path.stem}.tmp{path.suffix}")
+    write(tmp)
+    tmp.replace(path)
 
 
 def _sha256(path: Path) -> str:

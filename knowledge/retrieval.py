@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from knowledge.catalogue import Catalogue, default_catalogue
-from knowledge.models import cache_dir, resolve_embedder
+from knowledge.models import cache_dir, resolve_embedder, write_atomically
 from knowledge.prompting import Turn, build_messages
 from knowledge.settings import Settings
 from pydantic import Field
@@ -87,12 +87,13 @@ class Retriever:
                                                 device="cpu")
         return self._encoder
 
-    def _index_path(self) -> Path:
+    def cache_file(self, kind: str, key: str, suffix: str) -> Path:
+        """Where something computed with this retriever's encoder is kept between runs."""
         tag = re.sub(r"\W+", "_", self.settings.embedder)[:40]
-        return cache_dir() / f"index-{self.catalogue.content_hash[:16]}-{tag}.npy"
+        return cache_dir() / f"{kind}-{key}-{tag}{suffix}"
 
     def _load_or_build(self) -> np.ndarray:
-        path = self._index_path()
+        path = self.cache_file("index", self.catalogue.content_hash[:16], ".npy")
         if path.is_file():
             vectors = np.load(path)
             if vectors.shape[0] == len(self.passages):
@@ -100,9 +101,7 @@ class Retriever:
         log.info("building retrieval index over %d passages", len(self.passages))
         texts = [f"{self.catalogue.get(p.exhibit_id).names.en}: {p.text}" for p in self.passages]
         vectors = self.encode(texts)
-        tmp = path.with_suffix(".tmp.npy")
-        np.save(tmp, vectors)
-        tmp.replace(path)
+        write_atomically(path, lambda tmp: np.save(tmp, vectors))
         return vectors
 
     def encode(self, texts: list[str]) -> np.ndarray:
