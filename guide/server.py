@@ -139,16 +139,13 @@ class GuideServer:
         service = self.service
         outbox: asyncio.Queue[str | None] = asyncio.Queue(self.settings.send_queue)
         bound_send_buffer(ws, self.settings.send_buffer)
-        stalled = False
 
         def send(message: p.Msg) -> None:
-            nonlocal stalled
-            if stalled:
+            if ws.transport.is_closing():  # dropped, or gone: nobody will read it
                 return
             try:
                 outbox.put_nowait(message.model_dump_json())
             except asyncio.QueueFull:  # a stalled client is dropped, never waited for
-                stalled = True
                 log.warning("closing stalled client %s", session.id)
                 # no close handshake: a client that reads nothing would hold it for close_timeout,
                 # and its answers would go on being generated until then
