@@ -106,7 +106,6 @@ class GuardSettings(Settings):
 @dataclass(frozen=True)
 class Verdict:
     category: str | None  # the kind of unsafe request, None when the question may be answered
-    probability: float  # that the question is an unsafe request
     answer: str | None  # the refusal to give instead of generating
 
 
@@ -189,14 +188,14 @@ class Guard:
     def check(self, question: str, exhibit_name: str | None = None,
               vector: np.ndarray | None = None) -> Verdict:
         if not self.settings.enabled:
-            return Verdict(None, 0.0, None)
+            return Verdict(None, None)
         vector = self.encode([question])[0] if vector is None else vector
-        chance = float(probability(vector, self.weights, self.bias))
         similarities = self.nearest @ vector
-        if chance < self.settings.threshold or similarities.max() < self.settings.floor:
-            return Verdict(None, chance, None)
+        likely = probability(vector, self.weights, self.bias) >= self.settings.threshold
+        if not likely or similarities.max() < self.settings.floor:
+            return Verdict(None, None)
         kind = str(self.kinds[int(np.argmax(similarities))])
-        return Verdict(kind, chance, refusal(kind, exhibit_name))
+        return Verdict(kind, refusal(kind, exhibit_name))
 
 
 def refusal(kind: str, exhibit_name: str | None) -> str:
