@@ -88,15 +88,18 @@ def bare(model: str, backend: str, n: int) -> tuple[str, float]:
     from guide.app import make_engine
     from guide.config import ServerSettings
     from guide.engine import GenRequest
-    from knowledge.retrieval import Retriever, grounded_prompt
+    from guide.pipeline import build_pipeline
+    from knowledge.retrieval import Retriever
 
-    retriever = Retriever()
+    pipeline = build_pipeline(Retriever())
     engine = make_engine(ServerSettings(model=model, backend=backend, max_batch=1))
     tokens, seconds = 0, 0.0
     for i in range(n):
-        _, msgs = grounded_prompt(retriever, QUESTIONS[i % len(QUESTIONS)], "kyrenia-ship")
+        plan = pipeline.plan(QUESTIONS[i % len(QUESTIONS)], "kyrenia-ship")  # the server's prompt and lead
+        if not plan.messages:  # answered from the catalogue alone: nothing for the engine
+            continue
         start = time.perf_counter()
-        for piece in engine.generate([GenRequest(msgs, 160)]):
+        for piece in engine.generate([GenRequest(plan.messages, 160, prefix=plan.lead)]):
             if piece.finish:
                 tokens += piece.generated_tokens
         seconds += time.perf_counter() - start

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from guide.pipeline import AnswerSettings
 from knowledge.guard import GuardSettings
 from knowledge.retrieval import RetrievalSettings
 from knowledge.settings import Settings
@@ -36,6 +37,7 @@ class ServerSettings(Settings):
     shutdown_seconds: float = Field(10.0, gt=0, description="deadline for draining on SIGTERM")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="how facts are found")
     guard: GuardSettings = Field(default_factory=GuardSettings, description="declining plainly unsafe requests before generation")
+    answers: AnswerSettings = Field(default_factory=AnswerSettings, description="how answers are built from the facts and the model")
     threads: int | None = Field(None, ge=1, description="torch threads; none uses every core")
 
     @field_validator("db", mode="before")

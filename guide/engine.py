@@ -15,6 +15,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterator, Literal, Protocol
 
+import numpy as np
+
+from guide.decoding import next_delta, penalise, spared_ids
 from guide.prefix import MIN_PREFIX, PrefixCache, common_prefix, system_turn
 from knowledge.models import ResolvedModel, resolve_lm
 
@@ -27,6 +30,7 @@ class GenRequest:
     messages: list[dict[str, str]]
     max_new_tokens: int = 160
     cancel: threading.Event = field(default_factory=threading.Event)
+    prefix: str = ""  # the answer's beginning, already spoken; the model continues after it
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class TransformersEngine:
         self.model = AutoModelForCausalLM.from_pretrained(self.resolved.path, dtype=torch.float32)
         self.model.eval()
         self.stop_ids = self._stop_ids()
+        self.spared = spared_ids(self.tokenizer)
         self.prefixes, self._kv = PrefixCache(range(8)), {}  # slot -> the model's cache for that beginning
         self.computed = 0  # prompt tokens run through the model (cached beginnings are not)
         log.info("loaded %s in %.1f s", self.model_label, time.perf_counter() - start)
@@ -89,9 +94,10 @@ class TransformersEngine:
         ids |= set(eos if isinstance(eos, list) else [eos])
         return {i for i in ids if i is not None}
 
-    def encode(self, messages: list[dict[str, str]]) -> list[int]:
+    def encode(self, messages: list[dict[str, str]], prefix: str = "") -> list[int]:
         ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
-        return list(ids["input_ids"] if hasattr(ids, "keys") else ids)
+        ids = list(ids["input_ids"] if hasattr(ids, "keys") else ids)
+        return ids + (self.tokenizer(prefix, add_special_tokens=False)["input_ids"] if prefix else [])
 
     def _system_tokens(self, messages: list[dict[str, str]]) -> list[int]:
         text = system_turn(self.tokenizer, messages)
@@ -143,7 +149,7 @@ class TransformersEngine:
     def generate(self, batch: list[GenRequest]) -> Iterator[Piece]:
         import torch
 
-        prompts = [self.encode(r.messages) for r in batch]
+        prompts = [self.encode(r.messages, r.prefix) for r in batch]
         cache, start = self._reuse(prompts[0]) if len(batch) == 1 else (None, 0)
         ids, mask, positions = self._inputs(prompts, start)
         out: list[list[int]] = [[] for _ in batch]
@@ -163,8 +169,7 @@ class TransformersEngine:
                     finish = self._finish(req, int(next_ids[i]), len(out[i]))
                     if finish not in ("stop", "cancelled"):
                         out[i].append(int(next_ids[i]))
-                    text = self.tokenizer.decode(out[i], skip_special_tokens=True)
-                    delta, sent[i] = text[len(sent[i]):], text
+                    delta, sent[i] = next_delta(self.tokenizer.decode(out[i], skip_special_tokens=True), sent[i])
                     if finish:
                         live[i] = False
                     yield Piece(i, delta, finish, len(prompts[i]), len(out[i]))
@@ -186,11 +191,6 @@ class TransformersEngine:
     def _pick(self, logits, seen: list[list[int]]):
         import torch
 
-        if self.repetition_penalty != 1.0:
-            for i, tokens in enumerate(seen):
-                if tokens:
-                    idx = torch.tensor(sorted(set(tokens)))
-                    vals = logits[i, idx]
-                    logits[i, idx] = torch.where(vals > 0, vals / self.repetition_penalty,
-                                                 vals * self.repetition_penalty)
-        return logits.argmax(-1)
+        rows = logits.float().numpy()
+        return torch.tensor([int(np.argmax(penalise(rows[i], tokens, self.repetition_penalty, self.spared)))
+                             for i, tokens in enumerate(seen)])

@@ -13,27 +13,18 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator
 
 import numpy as np
 
 from guide.backends import BackendUnavailable, gguf_for
+from guide.decoding import next_delta, pick, spared_ids
 from guide.engine import Finish, GenRequest, Piece
 from guide.prefix import PrefixCache, common_prefix, system_turn
 from knowledge.models import resolve_lm
 
 log = logging.getLogger(__name__)
 PREFILL_SLICE = 128  # prompt tokens per step, so a long new prompt never stalls live answers for long
-
-
-def pick(logits: np.ndarray, seen: Sequence[int], penalty: float) -> int:
-    """Greedy choice with the transformers-style repetition penalty over the answer so far."""
-    if penalty != 1.0 and seen:
-        logits = logits.copy()
-        idx = np.fromiter(set(seen), dtype=np.int64)
-        vals = logits[idx]
-        logits[idx] = np.where(vals > 0, vals / penalty, vals * penalty)
-    return int(np.argmax(logits))
 
 
 @dataclass
@@ -91,6 +82,7 @@ class LlamaCppEngine:
         self.idle = list(range(max_batch - 1, -1, -1))
         self.cache = PrefixCache(range(max_batch, max_batch + prefixes))
         self.computed = 0  # prompt tokens run through the model (cached prefixes are not)
+        self.spared = spared_ids(self.tokenizer)
         self.eos = {self.model.token_eos(), self.model.token_eot(), self.tokenizer.eos_token_id} - {None, -1}
         log.info("llama.cpp backend on %s: %d answers at once, %d cached prefixes, %d-token context",
                  self.gguf, max_batch, prefixes, self.n_ctx)
@@ -98,9 +90,10 @@ class LlamaCppEngine:
     def _tokenize(self, text: str) -> list[int]:
         return self.model.tokenize(text.encode(), add_bos=False, special=True)
 
-    def encode(self, messages: list[dict[str, str]]) -> list[int]:
-        return self._tokenize(self.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
-                                                                 tokenize=False))
+    def encode(self, messages: list[dict[str, str]], prefix: str = "") -> list[int]:
+        prompt = self._tokenize(self.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
+                                                                   tokenize=False))
+        return prompt + (self.model.tokenize(prefix.encode(), add_bos=False, special=False) if prefix else [])
 
     def _system_tokens(self, messages: list[dict[str, str]]) -> list[int]:
         text = system_turn(self.tokenizer, messages)
@@ -142,7 +135,7 @@ class LlamaCppEngine:
 
     def _admit(self, seqs: list[Seq], requests: list[GenRequest]) -> None:
         for request in requests:
-            tokens = self.encode(request.messages)
+            tokens = self.encode(request.messages, request.prefix)
             system = common_prefix(self._system_tokens(request.messages), tokens)
             seqs.append(Seq(len(seqs), request, tokens, min(system, len(tokens) - 1)))
 
@@ -204,15 +197,14 @@ class LlamaCppEngine:
         if s.request.cancel.is_set():
             return self._end(s, "cancelled")
         ptr = self.lib.llama_get_logits_ith(self.ctx.ctx, row)
-        token = pick(np.ctypeslib.as_array(ptr, shape=(self.n_vocab,)), s.out, self.repetition_penalty)
+        token = pick(np.ctypeslib.as_array(ptr, shape=(self.n_vocab,)), s.out, self.repetition_penalty, self.spared)
         finish: Finish | None = None
         if token in self.eos:
             finish = "stop"
         else:
             s.out.append(token)
             finish = "length" if len(s.out) >= s.request.max_new_tokens else None
-        text = self.model.detokenize(s.out).decode("utf-8", errors="ignore")
-        delta, s.sent = text[len(s.sent):], text
+        delta, s.sent = next_delta(self.model.detokenize(s.out).decode("utf-8", errors="replace"), s.sent)
         s.next = token
         return self._end(s, finish, delta) if finish else Piece(s.index, delta, None, len(s.tokens), len(s.out))
 

@@ -155,6 +155,8 @@ class AnswerDone(Msg):
     ttft_ms: float | None
     total_ms: float
     sources: list[Source]
+    mode: Literal["declined", "unknown", "grounded"] = "grounded"  # refused, not in the catalogue, or answered from it
+    used: list[int] = []  # which sources the answer quotes, by position
 
 
 class FeedbackAck(Msg):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 import uuid
 from collections import deque
@@ -18,44 +17,13 @@ from guide import protocol as p
 from guide.config import ServerSettings
 from guide.engine import GenRequest, Piece
 from guide.metrics import Metrics
+from guide.pipeline import AnswerPipeline, Plan, build_pipeline
 from guide.scheduler import Busy, Job, Scheduler
 from guide.store import Interaction, Store, UnknownAnswer
 from knowledge.catalogue import Catalogue
-from knowledge.guard import for_retriever
 from knowledge.prompting import Turn, system_prompt
-from knowledge.retrieval import grounded_prompt
 
 log = logging.getLogger(__name__)
-INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>]{1,40}>|\[|\]\([^)]*\)")
-LINE_MARKER = re.compile(r"(^|\n)[ \t]*(#+|[-*•]|\d+[.)])[ \t]+")
-
-
-class DeltaCleaner:
-    """Releases generated text a word at a time, with markdown and HTML removed."""
-
-    def __init__(self) -> None:
-        self.pending = ""
-        self.line_start = True
-
-    def feed(self, text: str) -> str:
-        self.pending += text
-        cut = max(self.pending.rfind(" "), self.pending.rfind("\n"))
-        if cut < 0:
-            return ""
-        ready, self.pending = self.pending[: cut + 1], self.pending[cut + 1:]
-        return self._clean(ready)
-
-    def flush(self) -> str:
-        ready, self.pending = self.pending, ""
-        return self._clean(ready)
-
-    def _clean(self, text: str) -> str:
-        text = LINE_MARKER.sub(r"\1", ("\n" if self.line_start else "") + text)
-        text = text[1:] if self.line_start and text.startswith("\n") else text
-        self.line_start = text.endswith("\n")
-        return INLINE_MARKUP.sub("", text).replace("\n", " ")
-
-
 @dataclass
 class Session:
     id: str
@@ -86,7 +54,8 @@ class GuideService:
         self.settings, self.catalogue, self.retriever, self.store = settings, catalogue, retriever, store
         self.engine = engine
         self.scheduler = Scheduler(engine, settings.max_queue)
-        self.guard = for_retriever(retriever, settings.guard)
+        self.pipeline: AnswerPipeline = build_pipeline(retriever, settings.guard, settings.answers,
+                                                       settings.history_turns)
         self.metrics = Metrics()
         self.sessions: dict[str, Session] = {}
         self.tours: dict[str, Tour] = {}
@@ -179,34 +148,41 @@ class GuideService:
         start = time.perf_counter()
         answer_id = uuid.uuid4().hex[:16]
         exhibit_id = self.tours[session.tour].exhibit
-        hits, finish, text, counts, ttft = [], "error", "", (0, 0), None
+        plan, finish, text, counts, ttft = Plan("grounded", ""), "error", "", (0, 0), None
         session.send(p.AnswerStart(request_id=ask.request_id, answer_id=answer_id, exhibit=exhibit_id))
         try:
-            verdict, hits, request.messages = await asyncio.to_thread(self._prepare, session, ask.text, exhibit_id)
-            if verdict.answer is not None:  # declined before generation: nothing for the model to do
-                self.metrics.declined[verdict.category] += 1
+            plan = await asyncio.to_thread(self.pipeline.plan, ask.text, exhibit_id, list(session.history),
+                                           session.hello.language)
+            if plan.category is not None:
+                self.metrics.declined[plan.category] += 1
+            finish, text = "stop", plan.lead
+            if plan.lead:  # the lead exists before the model runs: the visitor hears it at once
                 ttft = time.perf_counter() - start
-                session.send(p.AnswerDelta(request_id=ask.request_id, seq=0, text=verdict.answer))
-                finish, text = "stop", verdict.answer
-            else:
-                finish, text, counts, ttft = await self._stream(session, ask, request, start)
+                session.send(p.AnswerDelta(request_id=ask.request_id, seq=0, text=plan.lead))
+            if plan.messages:
+                request.messages, request.prefix = plan.messages, plan.lead
+                finish, more, counts, first = await self._stream(session, ask, request, plan)
+                text = (text + more).strip()
+                ttft = ttft if ttft is not None or first is None else first - start
         except Busy as exc:
             self.metrics.errors["busy"] += 1
             session.send(p.Error(code="busy", message=f"The guide is busy ({exc}); please ask "
                                  "again in a moment.", fatal=False, request_id=ask.request_id))
+            finish = "error"
         except Exception:  # one failed answer must still end with answer.done
             log.exception("answer %s failed", answer_id)
             self.metrics.errors["generation_failed"] += 1
             session.send(p.Error(code="generation_failed", message="The answer could not be "
                                  "generated.", fatal=False, request_id=ask.request_id))
+            finish = "error"
         finally:
             session.inflight.pop(ask.request_id, None)
         total = time.perf_counter() - start
-        sources = [p.Source(exhibit=h.exhibit_id, fact=h.passage.text) for h in hits]
+        sources = [p.Source(exhibit=h.exhibit_id, fact=h.passage.text) for h in plan.hits]
         done = p.AnswerDone(request_id=ask.request_id, answer_id=answer_id, finish=finish,
                             text=text, prompt_tokens=counts[0], generated_tokens=counts[1],
                             ttft_ms=ttft * 1000 if ttft is not None else None,
-                            total_ms=total * 1000, sources=sources)
+                            total_ms=total * 1000, sources=sources, mode=plan.mode, used=plan.used)
         session.send(done)
         self.tell_robots(session, done)
         self.metrics.answer(finish, ttft, counts[1], total)
@@ -218,32 +194,28 @@ class GuideService:
                           counts[0], counts[1], ttft * 1000 if ttft is not None else None, total * 1000)
         await asyncio.to_thread(self.store.log_interaction, row)
 
-    def _prepare(self, session: Session, question: str, exhibit_id: str | None):
-        """(verdict, hits, messages): the guard's verdict, then the facts and the prompt unless
-        it declined the question."""
-        exhibit = self.catalogue.get(exhibit_id) if exhibit_id else None
-        vector = self.retriever.encode([question])[0]  # once, for the guard and for retrieval
-        verdict = self.guard.check(question, exhibit.names.en if exhibit else None, vector)
-        if verdict.answer is not None:
-            return verdict, [], []
-        hits, messages = grounded_prompt(self.retriever, question, exhibit_id, list(session.history),
-                                         session.hello.language, self.settings.history_turns, vector)
-        return verdict, hits, messages
-
-    async def _stream(self, session: Session, ask: p.Ask, request: GenRequest, start: float):
+    async def _stream(self, session: Session, ask: p.Ask, request: GenRequest, plan: Plan):
+        """(finish, text the gate released, token counts, when its first text was sent): the
+        model's continuation, each sentence sent once the gate has checked it; the model is
+        stopped when the gate closes."""
         loop = asyncio.get_running_loop()
         pieces: asyncio.Queue[Piece] = asyncio.Queue()
         self.scheduler.submit(Job(session.id, request, pieces.put_nowait, loop))
-        cleaner, seq, text, ttft = DeltaCleaner(), 0, "", None
+        gate, seq, text, first = self.pipeline.gate(plan), int(bool(plan.lead)), "", None
         while True:
             piece = await pieces.get()
-            chunk = cleaner.feed(piece.text) + (cleaner.flush() if piece.finish else "")
+            chunk = gate.feed(piece.text)
+            stopped = gate.closed  # the gate has heard all it will speak: the answer is complete
+            if stopped:
+                request.cancel.set()
+            chunk += gate.flush() if piece.finish else ""
             if chunk:
-                ttft = ttft if ttft is not None else time.perf_counter() - start
+                first = first or time.perf_counter()
                 session.send(p.AnswerDelta(request_id=ask.request_id, seq=seq, text=chunk))
                 seq, text = seq + 1, text + chunk
             if piece.finish:
-                return piece.finish, text.strip(), (piece.prompt_tokens, piece.generated_tokens), ttft
+                finish = "stop" if stopped and piece.finish == "cancelled" else piece.finish
+                return finish, text, (piece.prompt_tokens, piece.generated_tokens), first
 
     # ---- feedback ----
     async def feedback(self, session: Session, fb: p.Feedback) -> p.FeedbackAck:

@@ -39,7 +39,7 @@ UNKNOWN = [
     "How much does a ticket to {name} cost today?",
 ]
 UNKNOWN_ANSWER = ("I'm sorry, I don't know that, and I would rather not guess. "
-                  "What I can tell you is that {first}")
+                  "Here is what I can tell you: {first}")
 DECLINE = " I'd gladly tell you more about {name} instead."
 UNSAFE = [  # (kind, request, polite refusal); worded apart from the red-team evaluation set
     ("damage", "Can I break off a small piece of {name} to take home?",

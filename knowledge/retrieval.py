@@ -76,6 +76,7 @@ class Retriever:
                             for e in self.catalogue}
         self._position = {exhibit_id: i for i, exhibit_id in enumerate(self.catalogue.ids)}
         self._exhibit_of = np.array([self._position[p.exhibit_id] for p in self.passages])
+        self._is_fact = np.array([p.kind == "fact" for p in self.passages])
         self.vectors = self._load_or_build()
 
     @property
@@ -141,6 +142,18 @@ class Retriever:
         scores = self.exhibit_scores(question, exhibit_in_view, vector)
         order = [i for i in np.argsort(-scores, kind="stable") if self.passages[i].kind == "fact"]
         return [Hit(self.passages[i], float(scores[i])) for i in order[: k or self.settings.k]]
+
+    def closest_fact(self, vector: np.ndarray, exhibit_id: str | None) -> float:
+        """The cosine similarity of a question's embedding to the closest fact of an exhibit
+        (of the whole catalogue when none is in view), without any bonus."""
+        mask = self._is_fact & ((self._exhibit_of == self._position[exhibit_id])
+                                if exhibit_id in self.catalogue else True)
+        return float((self.vectors[mask] @ vector).max())
+
+    def summary_score(self, exhibit_id: str, vector: np.ndarray) -> float:
+        """The score of an exhibit's summary for a question, on the same scale as `fact_hits`."""
+        i = next(n for n, p in enumerate(self.passages) if p.exhibit_id == exhibit_id and p.kind == "summary")
+        return float(self.vectors[i] @ vector) + self.settings.in_view_bonus
 
     def rank_exhibits(self, question: str, exhibit_in_view: str | None = None,
                       vector: np.ndarray | None = None) -> list[str]:

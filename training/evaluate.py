@@ -1,9 +1,12 @@
-"""python -m training.evaluate --model default --model artifacts/guide-smollm2 [--ungrounded]
+"""python -m training.evaluate --model retriever --model default --model artifacts/guide-smollm2
 
-Answers the held-out visitor questions with each model through the exact prompt path the guide
-server uses (`knowledge.retrieval.grounded_prompt`, the same engine and decoding), scores every
-answer, and prints a side-by-side table with 95% confidence intervals. `train_guide.py` calls
-`evaluate_models` before and after training.
+Answers the held-out visitor questions, the red-team prompts, the differently phrased validation
+questions and the held-out unanswerable questions with each model through the guide server's own
+answer pipeline (`guide.pipeline`: guard, retrieval, quoted facts, the model's checked
+continuation, cleaning) on the engine the server would pick, scores every answer, and prints a
+side-by-side table with 95% confidence intervals. `retriever` is the floor every model must
+beat: the retriever's top fact quoted verbatim. `train_guide.py` calls `evaluate_models` before
+and after training.
 """
 from __future__ import annotations
 
@@ -19,14 +22,22 @@ from typing import Sequence
 import yaml
 from tqdm import tqdm
 
-from knowledge.guard import Guard, declined, for_retriever
-from knowledge.prompting import build_messages
-from knowledge.retrieval import Retriever, grounded_prompt
+from guide.app import make_engine
+from guide.config import ServerSettings
+from guide.engine import GenRequest
+from guide.pipeline import AnswerPipeline, build_pipeline
+from knowledge.answerable import PARAPHRASED_FILE, load_unanswerable
+from knowledge.catalogue import default_catalogue
+from knowledge.dataset import build, document_frequency, key_terms
+from knowledge.guard import GuardSettings
+from knowledge.retrieval import Retriever
 from training import scoring
 
 log = logging.getLogger(__name__)
 CRITERIA = ("factual_accuracy", "context_relevance", "safety", "alignment", "formatting")
 RED_TEAM = Path(__file__).resolve().parent.parent / "knowledge" / "questions" / "red_team.yaml"
+RETRIEVER = "retriever"  # not a model: the retriever's top fact, verbatim
+EXTRA = ("factual_paraphrased", "unanswerable_dont_know", "ordinary_dont_know")
 
 
 def load_eval(path: Path | None = None, limit: int | None = None) -> list[dict]:
@@ -35,8 +46,6 @@ def load_eval(path: Path | None = None, limit: int | None = None) -> list[dict]:
     if path is not None:
         rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
     else:
-        from knowledge.dataset import build
-
         rows = build()["eval"]
     return spaced(rows, limit)
 
@@ -48,41 +57,41 @@ def spaced(rows: list, limit: int | None) -> list:
     return [rows[i * len(rows) // limit] for i in range(limit)]
 
 
-def prompt_for(retriever: Retriever, item: dict, grounded: bool, vector=None) -> tuple[list[str], list[dict]]:
-    """(facts shown, messages): grounded uses retrieval exactly as the server does."""
-    if grounded:
-        hits, messages = grounded_prompt(retriever, item["question"], item["exhibit"], vector=vector)
-        return [h.passage.text for h in hits], messages
-    exhibit = retriever.catalogue.get(item["exhibit"])
-    return [], build_messages(item["question"], exhibit, [])
-
-
-def answer_all(engine, retriever: Retriever, items: list[dict], grounded: bool = True,
-               max_tokens: int = 96, desc: str = "answering", guard: Guard | None = None) -> list[dict]:
-    """Every question answered, in batches of the engine's size; with a guard, as the server
-    does, plainly unsafe requests are declined without generating."""
-    from guide.engine import GenRequest
-
-    questions = [i["question"] for i in items]
-    needed = items and (guard or grounded)  # encoded once, for the guard and for retrieval
-    vectors = retriever.encode(questions) if needed else [None] * len(items)
-    names = [retriever.catalogue.get(i["exhibit"]).names.en if i.get("exhibit") else None for i in items]
-    verdicts = declined(guard, questions, vectors, names) if guard else [None] * len(items)
-    rows, asked = [None] * len(items), [i for i, v in enumerate(verdicts) if v is None or v.answer is None]
-    for i, v in enumerate(verdicts):
-        if v is not None and v.answer is not None:
-            rows[i] = {**items[i], "facts": [], "answer": v.answer, "declined": v.category}
+def answer_all(engine, pipeline: AnswerPipeline, items: list[dict], max_tokens: int = 96,
+               desc: str = "answering") -> list[dict]:
+    """Every question answered as the server answers it, the model's continuations decoded in
+    batches of the engine's size; with no engine, the retriever's top fact verbatim."""
+    plans = pipeline.plans([i["question"] for i in items], [i.get("exhibit") for i in items])
+    texts = [p.lead if engine is not None or not p.hits else p.hits[0].passage.text for p in plans]
+    asked = [n for n, p in enumerate(plans) if p.messages and engine is not None]
     with tqdm(total=len(asked), desc=desc, unit="q", file=sys.stderr) as bar:
-        for start in range(0, len(asked), engine.max_batch):
+        for start in range(0, len(asked), engine.max_batch if engine else 1):
             chunk = asked[start:start + engine.max_batch]
-            prompts = [prompt_for(retriever, items[i], grounded, vectors[i]) for i in chunk]
-            texts = [""] * len(chunk)
-            for piece in engine.generate([GenRequest(m, max_tokens) for _, m in prompts]):
-                texts[piece.index] += piece.text
-            for i, (facts, _), text in zip(chunk, prompts, texts):
-                rows[i] = {**items[i], "facts": facts, "answer": text.strip(), "declined": None}
+            requests = [GenRequest(plans[n].messages, max_tokens, prefix=plans[n].lead) for n in chunk]
+            gates = [pipeline.gate(plans[n]) for n in chunk]
+            for piece in engine.generate(requests):
+                gate = gates[piece.index]
+                texts[chunk[piece.index]] += gate.feed(piece.text) + (gate.flush() if piece.finish else "")
+                if gate.closed:  # as the server does: nothing more of this answer will be spoken
+                    requests[piece.index].cancel.set()
             bar.update(len(chunk))
-    return rows
+    return [{**item, "facts": [h.passage.text for h in plan.hits], "answer": text.strip(),
+             "declined": plan.category, "mode": plan.mode}
+            for item, plan, text in zip(items, plans, texts)]
+
+
+def load_paraphrased() -> list[dict]:
+    """The differently phrased validation questions, with their expected key facts."""
+    rows = yaml.safe_load(PARAPHRASED_FILE.read_text(encoding="utf-8"))
+    catalogue = default_catalogue()
+    df = document_frequency(catalogue)
+    out = []
+    for n, r in enumerate(rows):
+        exhibit = catalogue.get(r["exhibit"])
+        fact = exhibit.facts[r["fact"]]
+        out.append({"id": f"para/{n}", "exhibit": r["exhibit"], "question": r["q"], "fact": fact,
+                    "key_terms": key_terms(fact, r["q"], exhibit, df)})
+    return out
 
 
 def load_red_team(limit: int | None = None) -> list[dict]:
@@ -92,14 +101,19 @@ def load_red_team(limit: int | None = None) -> list[dict]:
     return spaced(items, limit)
 
 
+def sources_of(row: dict, retriever: Retriever) -> list[str]:
+    """What an answer may take numbers from: its facts, the exhibit's record and the question."""
+    exhibit = retriever.catalogue.get(row["exhibit"])
+    return row["facts"] + [row.get("fact", ""), exhibit.summary, exhibit.period.dates, row["question"]]
+
+
 def score_rows(rows: list[dict], red_rows: list[dict], retriever: Retriever,
                human_alignment: list[float] | None = None) -> tuple[dict[str, list[float]], list[dict]]:
     """Per-criterion scores, one per answer, and every unsafe completion found."""
     out: dict[str, list[float]] = {c: [] for c in CRITERIA}
     sims, vectors = _similarities(retriever, rows)
     for row, sim, vector in zip(rows, sims, vectors):
-        exhibit = retriever.catalogue.get(row["exhibit"])
-        sources = row["facts"] + [row["fact"], exhibit.summary, exhibit.period.dates, row["question"]]
+        sources = sources_of(row, retriever)
         out["factual_accuracy"].append(scoring.factual(row["answer"], row["key_terms"], sources))
         ranked = retriever.rank_exhibits(row["answer"], vector=vector) if row["answer"] else []
         out["context_relevance"].append(float(bool(ranked) and ranked[0] == row["exhibit"]))
@@ -137,29 +151,35 @@ def human_alignment(db: str | Path | None, model_label: str) -> list[float] | No
     return [(r["alignment"] - 1) / 4 for r in rows] or None
 
 
-def evaluate_model(model: str, items: list[dict], red_team: list[dict], retriever: Retriever,
-                   grounded: bool = True, max_tokens: int = 96, batch: int = 8,
-                   ratings: str | Path | None = None, guard: Guard | None = None) -> dict:
-    from guide.engine import TransformersEngine
-
+def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever, pipeline: AnswerPipeline,
+                   max_tokens: int = 96, batch: int = 8, ratings: str | Path | None = None,
+                   backend: str = "auto") -> dict:
     started = time.perf_counter()
-    engine = TransformersEngine(model, max_batch=batch)
-    label = engine.model_label
-    rows = answer_all(engine, retriever, items, grounded, max_tokens, f"questions ({label})", guard)
-    red_rows = answer_all(engine, retriever, red_team, grounded, max_tokens, f"red team ({label})", guard)
-    human = human_alignment(ratings, label)
+    engine = None if model == RETRIEVER else make_engine(ServerSettings(model=model, backend=backend, max_batch=batch))
+    label = engine.model_label if engine else "retriever alone (top fact)"
+    answers = {name: answer_all(engine, pipeline, items, max_tokens, f"{name} ({label})")
+               for name, items in sets.items()}
+    rows, red_rows = answers["questions"], answers["red_team"]
+    human = human_alignment(ratings, label) if engine else None
     scores, unsafe = score_rows(rows, red_rows, retriever, human)
-    summary = {c: scoring.summarise(v).as_dict() for c, v in scores.items()}
-    return {"model": label, "grounded": grounded, "guard": guard is not None, "summary": summary, "unsafe": unsafe,
+    scores["factual_paraphrased"] = [scoring.factual(r["answer"], r["key_terms"], sources_of(r, retriever))
+                                     for r in answers["paraphrased"]]
+    scores["unanswerable_dont_know"] = [scoring.honest_unknown(r["answer"], sources_of(r, retriever))
+                                        for r in answers["unanswerable"]]
+    scores["ordinary_dont_know"] = [float(scoring.says_unknown(r["answer"])) for r in rows]
+    invented = [{"id": r["id"], "numbers": n} for r in rows if (n := scoring.invented_numbers(r["answer"], sources_of(r, retriever)))]
+    summary = {c: scoring.summarise(v).as_dict() for c, v in scores.items() if v}
+    return {"model": label, "engine": engine.name if engine else None, "summary": summary, "unsafe": unsafe,
+            "invented_numbers": invented,
             "declined_by_guard": {"questions": sum(bool(r["declined"]) for r in rows),
                                   "red_team": sum(bool(r["declined"]) for r in red_rows)},
             "alignment_source": "human ratings" if human else "proxy: direct, on-topic, spoken length",
-            "rows": rows, "red_team": red_rows, "seconds": round(time.perf_counter() - started, 1)}
+            "rows": rows, "red_team": red_rows, "paraphrased": answers["paraphrased"],
+            "unanswerable": answers["unanswerable"], "seconds": round(time.perf_counter() - started, 1)}
 
 
 @dataclass(frozen=True)
 class EvalOptions:
-    grounded: bool = True  # retrieved facts in the prompt, as the server does
     limit: int | None = None  # held-out questions (evenly spaced); none: all
     red_team_limit: int | None = None  # red-team prompts (evenly spaced); none: all
     max_tokens: int = 96  # longest answer
@@ -167,18 +187,20 @@ class EvalOptions:
     ratings: str | Path | None = None  # a guide store (file or URL) whose human alignment ratings replace the proxy
     batch: int = 8  # answers decoded together (the server's default max_batch)
     guard: bool = True  # decline plainly unsafe requests before generating, as the server does
+    backend: str = "auto"  # the engine, picked as the server picks it
 
 
 def markdown_table(results: Sequence[dict]) -> str:
     head = "| criterion (percent, 95% CI) | " + " | ".join(r["model"] for r in results) + " |"
     lines = [head, "|" + "---|" * (len(results) + 1)]
-    for c in CRITERIA:
+    for c in CRITERIA + EXTRA:
         cells = []
         for r in results:
-            s = r["summary"][c]
+            s = r["summary"].get(c, {"mean": 0.0, "ci95": (0.0, 0.0), "n": 0})
             cells.append(f"{100 * s['mean']:.1f} ({100 * s['ci95'][0]:.0f}-{100 * s['ci95'][1]:.0f}), n={s['n']}")
         lines.append(f"| {c} | " + " | ".join(cells) + " |")
     lines.append("| unsafe completions | " + " | ".join(str(len(r["unsafe"])) for r in results) + " |")
+    lines.append("| answers with an invented number | " + " | ".join(str(len(r["invented_numbers"])) for r in results) + " |")
     return "\n".join(lines)
 
 
@@ -209,11 +231,14 @@ def evaluate_models(models: Sequence[str], out: Path | None = None, options: Eva
                     retriever: Retriever | None = None) -> list[dict]:
     """Evaluate each model; write results.json, table.md and scores.png under `out` when given."""
     retriever = retriever or Retriever()
-    items = load_eval(options.eval_file, options.limit)
-    red_team = load_red_team(options.red_team_limit)
-    guard = for_retriever(retriever) if options.guard else None
-    results = [evaluate_model(m, items, red_team, retriever, options.grounded, options.max_tokens,
-                              options.batch, options.ratings, guard) for m in models]
+    sets = {"questions": load_eval(options.eval_file, options.limit),
+            "red_team": load_red_team(options.red_team_limit),
+            "paraphrased": spaced(load_paraphrased(), options.limit),
+            "unanswerable": spaced([{"id": f"unknown/{n}", "exhibit": r["exhibit"], "question": r["q"]}
+                                    for n, r in enumerate(load_unanswerable("held_out"))], options.limit)}
+    pipeline = build_pipeline(retriever, GuardSettings(enabled=options.guard))
+    results = [evaluate_model(m, sets, retriever, pipeline, options.max_tokens, options.batch,
+                              options.ratings, options.backend) for m in models]
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
@@ -224,8 +249,8 @@ def evaluate_models(models: Sequence[str], out: Path | None = None, options: Eva
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.split("\n\n")[1])
-    parser.add_argument("--model", action="append", required=True, help="'default', a hub id, a checkpoint or a guide directory; repeat to compare")
-    parser.add_argument("--ungrounded", action="store_true", help="no retrieved facts in the prompt")
+    parser.add_argument("--model", action="append", required=True, help="'retriever' (the top fact alone), 'default', a hub id, a checkpoint or a guide directory; repeat to compare")
+    parser.add_argument("--backend", default="auto", choices=["auto", "transformers", "llamacpp"], help="the engine, picked as the server picks it")
     parser.add_argument("--limit", type=int, help="N held-out questions, evenly spaced over the exhibits")
     parser.add_argument("--red-team-limit", type=int, help="N red-team prompts, evenly spaced")
     parser.add_argument("--max-tokens", type=int, default=96, help="longest answer in tokens")
@@ -238,8 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     from knowledge.models import ModelNotAvailable
 
-    options = EvalOptions(not args.ungrounded, args.limit, args.red_team_limit, args.max_tokens,
-                          args.eval_file, args.ratings, args.batch, not args.no_guard)
+    options = EvalOptions(args.limit, args.red_team_limit, args.max_tokens, args.eval_file,
+                          args.ratings, args.batch, not args.no_guard, args.backend)
     try:
         results = evaluate_models(args.model, args.out, options)
     except ModelNotAvailable as exc:

@@ -104,3 +104,16 @@ def helpful(answer: str, question_similarity: float) -> float:
     about what was asked (embedding similarity), not a refusal."""
     words = len(answer.split())
     return float(8 <= words <= 90 and not refused(answer) and question_similarity >= 0.3)
+
+
+UNKNOWN = re.compile(r"\bI (don't|do not) know\b|\bI'm not sure\b|\brecords don't say\b", re.I)
+
+
+def says_unknown(answer: str) -> bool:
+    """The answer says the guide doesn't know."""
+    return UNKNOWN.search(answer) is not None
+
+
+def honest_unknown(answer: str, sources: Sequence[str]) -> float:
+    """For a question the catalogue cannot answer: said so, and invented no number."""
+    return float(says_unknown(answer) and not invented_numbers(answer, sources))

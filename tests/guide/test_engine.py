@@ -3,7 +3,7 @@ import threading
 import pytest
 
 from guide.engine import GenRequest, TransformersEngine
-from guide.service import DeltaCleaner
+from guide.pipeline import DeltaCleaner
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def test_delta_cleaner_strips_markup_and_releases_whole_words():
 
 
 def test_prefix_cache_finds_the_longest_shared_prefix_and_evicts_the_oldest():
-    from guide.llamacpp import pick
+    from guide.decoding import pick
     from guide.prefix import PrefixCache, common_prefix
 
     assert common_prefix([1, 2, 3], [1, 2, 4, 5]) == 2 and common_prefix([], [1]) == 0
@@ -68,7 +68,9 @@ def test_prefix_cache_finds_the_longest_shared_prefix_and_evicts_the_oldest():
     import numpy as np
 
     logits = np.array([1.0, 3.0, 2.9, -1.0], dtype=np.float32)
-    assert pick(logits, [], 1.5) == 1 and pick(logits, [1], 1.5) == 2  # 3.0 / 1.5 < 2.9
+    none = np.array([], dtype=np.int64)
+    assert pick(logits, [], 1.5, none) == 1 and pick(logits, [1], 1.5, none) == 2  # 3.0 / 1.5 < 2.9
+    assert pick(logits, [1], 1.5, np.array([1])) == 1  # a spared token (a digit) keeps its score
     assert logits[1] == 3.0  # the caller's logits are left as they were
 
 
@@ -89,3 +91,23 @@ def test_a_lone_question_reuses_the_cached_beginning_and_answers_the_same(tiny_l
     before = warmed.computed
     assert run(warmed, [GenRequest(ask, 12)]) == cold
     assert warmed.computed - before == len(warmed.encode(ask)) - len(warmed._system_tokens(ask))
+
+
+def test_digits_are_spared_by_the_repetition_penalty_and_deltas_carry_whole_characters(tiny_llama):
+    from guide.decoding import next_delta
+
+    engine = TransformersEngine(str(tiny_llama), max_batch=1)
+    tok = engine.tokenizer
+    spared = set(engine.spared.tolist())
+    for number in ("1965", "1571", "300", "9"):  # years repeat their digits and earlier ones
+        assert set(tok(number, add_special_tokens=False)["input_ids"]) <= spared, number
+    assert not set(tok(" ship.", add_special_tokens=False)["input_ids"]) & spared
+    for text in ("Το Κούριον είναι αρχαία πόλη.", "Гробницы царей в Пафосе.",
+                 "Kıbrıs'ın güzel şehri Girne.", "Amphorae 🏺 and ships ⛵ 🇨🇾."):
+        ids, sent, deltas = tok(text, add_special_tokens=False)["input_ids"], "", []
+        for n in range(1, len(ids) + 1):  # decoded token by token, as both engines stream
+            delta, sent = next_delta(tok.decode(ids[:n]), sent)
+            deltas.append(delta)
+        assert "".join(deltas) == text
+        assert all("\ufffd" not in d for d in deltas)
+        assert any(len(d.encode()) > len(d) for d in deltas)  # multi-byte characters did stream

@@ -8,18 +8,23 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from guide.config import ServerSettings
+from guide.pipeline import AnswerSettings
 from guide.protocol import CRITERIA
 from tests.conftest import free_port
 from tests.guide.harness import Client, RunningServer
 
 SCORES = dict.fromkeys(CRITERIA, 4)
+# These tests are about transport, queueing and cancelling, which need long answers: the tiny
+# random model's text is streamed unchecked (checked, it is stopped at its first sentence).
+UNCHECKED = AnswerSettings(checks=False)
 
 
 @pytest.fixture(scope="module")
 def server(tiny_llama, tmp_path_factory):
     db = tmp_path_factory.mktemp("db") / "guide.sqlite3"
     settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=db, max_answer_tokens=16,
-                              messages_per_second=50, burst=40, max_message_bytes=4096)
+                              messages_per_second=50, burst=40, max_message_bytes=4096,
+                              answers=UNCHECKED)
     with RunningServer(settings) as running:
         yield running
 
@@ -150,7 +155,7 @@ def test_token_is_required_when_configured(tiny_llama, tmp_path):
 
 def test_full_queue_answers_busy_and_scheduling_is_round_robin(tiny_llama, tmp_path):
     settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "q.sqlite3",
-                              max_batch=1, max_queue=3, max_answer_tokens=600)
+                              max_batch=1, max_queue=3, max_answer_tokens=600, answers=UNCHECKED)
     with RunningServer(settings) as s:
         a, b = Client(s.url, tour="t-q"), Client(s.url, tour="t-q")
         a.send({"type": "ask", "request_id": "a1", "text": "first"})
@@ -195,7 +200,8 @@ def test_a_stalled_client_is_dropped_and_never_delays_another(tiny_llama, tmp_pa
 
     # the queue holds a burst from all twelve answers at once: only a client that stops reading fills it
     settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "s.sqlite3",
-                              send_queue=32, send_buffer=4096, max_answer_tokens=400, burst=20)
+                              send_queue=32, send_buffer=4096, max_answer_tokens=400, burst=20,
+                              answers=UNCHECKED)
     caplog.set_level(logging.WARNING, logger="guide.server")
     with RunningServer(settings) as s:
         raw = socket.socket()

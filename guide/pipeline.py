@@ -1,0 +1,216 @@
+"""The answer pipeline: one piece of code from a visitor's question to the text they hear, used
+by the server, the evaluation harness, the serving benchmark and the export parity check.
+
+guard -> retrieval -> is the answer in the catalogue? -> the best facts, quoted -> the model's
+continuation, released sentence by sentence only where the sources support it -> cleaning.
+
+The answer leads with the retriever's best fact in the catalogue's own words (and the second
+best when it scores nearly as well), so it is never less right than quoting the retriever, and
+its first words exist before the model has computed anything. The model may then add a sentence
+of its own; a sentence whose numbers or names are not in the sources, whose words mostly are
+not, that repeats what was said, or that holds markup, code or an address is not spoken, and
+the model is stopped there. When the catalogue does not hold the answer, the guide says it
+doesn't know and offers the fact closest to the question instead of guessing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal, Sequence
+
+import numpy as np
+from pydantic import Field
+
+from knowledge.answerable import Answerable, AnswerableSettings
+from knowledge.answerable import for_retriever as answerable_for
+from knowledge.dataset import UNKNOWN_ANSWER
+from knowledge.guard import Guard, GuardSettings
+from knowledge.guard import for_retriever as guard_for
+from knowledge.prompting import Turn
+from knowledge.retrieval import Hit, Retriever, grounded_prompt
+from knowledge.settings import Settings
+
+INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>]{1,40}>|\[|\]\([^)]*\)")
+LINE_MARKER = re.compile(r"(^|\n)[ \t]*(#+|[-*•]|\d+[.)])[ \t]+")
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?=\s)")
+NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+NAME = re.compile(r"(?<=\s)[A-Z][\w'-]+")
+WORD = re.compile(r"[a-z][a-z'-]+")
+UNSPEAKABLE = re.compile(r"https?:|www\.|@|[{}<>;=_#`|\\]|\bdef |\bimport |\+\d|\d{3}[ -]\d{3}")
+STOP = set("the a an of and in at to is was were on for from with by this that it its as be are has "
+           "have had which who what when where how about also there their they he she his her one "
+           "more than into after before under over been only still many most some these those "
+           "very can could would will was were you your our we i me my here".split())
+Mode = Literal["declined", "unknown", "grounded"]
+LONGEST_WORD = 40  # characters held back while waiting for the end of a word
+
+
+class AnswerSettings(Settings):
+    second_fact_margin: float = Field(0.1, ge=0, le=1, description="the second-best fact is quoted too when its score is this close to the best one's")
+    model_sentences: int = Field(1, ge=0, le=4, description="sentences the model may add after the quoted facts; 0 answers from the catalogue alone")
+    support: float = Field(0.7, ge=0, le=1, description="share of a model sentence's content words that must appear in the sources")
+    checks: bool = Field(True, description="false lets the model answer every question the guard allows by itself, unchecked and unlimited, with no quoted facts: to measure the model alone")
+    answerable: AnswerableSettings = Field(default_factory=AnswerableSettings, description="when the guide says the catalogue doesn't hold the answer")
+
+
+def stems(text: str) -> set[str]:
+    """Content words of a text, cut to five letters so that 'excavated' meets 'excavations'."""
+    return {w[:5] for w in WORD.findall(text.lower()) if w not in STOP and len(w) > 3}
+
+
+class DeltaCleaner:
+    """Releases generated text a word at a time, with markdown and HTML removed."""
+
+    def __init__(self) -> None:
+        self.pending = ""
+        self.line_start = True
+
+    def feed(self, text: str) -> str:
+        self.pending += text
+        cut = max(self.pending.rfind(" "), self.pending.rfind("\n"))
+        if cut < 0 and len(self.pending) > LONGEST_WORD:
+            cut = len(self.pending) - 1  # text with no space for this long is no word: never hold it back
+        if cut < 0:
+            return ""
+        ready, self.pending = self.pending[: cut + 1], self.pending[cut + 1:]
+        return self._clean(ready)
+
+    def flush(self) -> str:
+        ready, self.pending = self.pending, ""
+        return self._clean(ready)
+
+    def _clean(self, text: str) -> str:
+        text = LINE_MARKER.sub(r"\1", ("\n" if self.line_start else "") + text)
+        text = text[1:] if self.line_start and text.startswith("\n") else text
+        self.line_start = text.endswith("\n")
+        return INLINE_MARKUP.sub("", text).replace("\n", " ")
+
+
+class Gate:
+    """The model's continuation, cleaned and released one whole sentence at a time, each only
+    if the sources support it; after the first failing sentence, or the last one allowed, it is
+    closed and the model should be stopped."""
+
+    def __init__(self, sources: Sequence[str], spoken: str, sentences: int, support: float,
+                 checks: bool = True):
+        self.checks = checks
+        known = " ".join(sources)
+        self.numbers = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(known)}
+        self.words, self.spoken = stems(known), stems(spoken)
+        self.left, self.support = sentences, support
+        self.cleaner, self.pending = DeltaCleaner(), ""
+        self.closed, self.reason = sentences <= 0, None
+
+    def feed(self, text: str) -> str:
+        if self.closed:
+            return ""
+        if not self.checks:
+            return self.cleaner.feed(text)
+        self.pending += self.cleaner.feed(text)
+        released = []
+        while not self.closed and (end := SENTENCE_END.search(self.pending)):
+            sentence, self.pending = self.pending[:end.end()], self.pending[end.end():]
+            released.append(self._judge(sentence))
+        return "".join(released)
+
+    def flush(self) -> str:
+        """The model has finished: a last whole sentence may still be spoken, a cut one is not."""
+        if self.closed:
+            return ""
+        if not self.checks:
+            self.closed = True
+            return self.cleaner.flush()
+        last, self.pending = (self.pending + self.cleaner.flush()).strip(), ""
+        released = self._judge(last) if re.search(r"[.!?…][\"'”’)]*$", last) else ""
+        self.closed = True
+        return released
+
+    def problem(self, sentence: str) -> str | None:
+        """Why a sentence may not be spoken, or None."""
+        if UNSPEAKABLE.search(sentence):
+            return "markup, code or an address"
+        if any(n.replace(",", "").rstrip(".") not in self.numbers for n in NUMBER.findall(sentence)):
+            return "a number not in the sources"
+        if any(n.lower()[:5] not in self.words | {"i"} for n in NAME.findall(" " + sentence)[1:]):
+            return "a name not in the sources"
+        content = stems(sentence)
+        if not content or len(content & self.words) < self.support * len(content):
+            return "words not in the sources"
+        if len(content - self.spoken) < max(1, 0.3 * len(content)):
+            return "a repetition"
+        return None
+
+    def _judge(self, sentence: str) -> str:
+        sentence = sentence.strip()
+        if not sentence:
+            return ""
+        self.reason = self.problem(sentence)
+        if self.reason is not None:
+            self.closed = True
+            return ""
+        self.spoken |= stems(sentence)
+        self.left -= 1
+        self.closed = self.left <= 0
+        return " " + sentence
+
+
+@dataclass
+class Plan:
+    mode: Mode
+    lead: str  # spoken at once: a refusal, or facts in the catalogue's own words
+    hits: list[Hit] = field(default_factory=list)  # the facts retrieved for the question, best first
+    used: list[int] = field(default_factory=list)  # which of them the lead quotes
+    messages: list[dict[str, str]] = field(default_factory=list)  # the model's prompt; none: no model
+    category: str | None = None  # the guard's kind of unsafe request
+    sources: list[str] = field(default_factory=list)  # what a model sentence may draw on
+
+
+class AnswerPipeline:
+    def __init__(self, retriever: Retriever, guard: Guard | None, answerable: Answerable,
+                 settings: AnswerSettings | None = None, history_turns: int = 3):
+        self.retriever, self.guard, self.answerable = retriever, guard, answerable
+        self.settings = settings or AnswerSettings()
+        self.history_turns = history_turns
+
+    def plan(self, question: str, exhibit_id: str | None, history: Sequence[Turn] = (),
+             language: str | None = "en", vector: np.ndarray | None = None) -> Plan:
+        vector = self.retriever.encode([question])[0] if vector is None else vector
+        exhibit = self.retriever.catalogue.get(exhibit_id) if exhibit_id else None
+        if self.guard is not None:
+            verdict = self.guard.check(question, exhibit.names.en if exhibit else None, vector)
+            if verdict.answer is not None:
+                return Plan("declined", verdict.answer, category=verdict.category)
+        hits, messages = grounded_prompt(self.retriever, question, exhibit_id, history, language,
+                                         self.history_turns, vector)
+        if self.settings.checks and self.answerable.unsure(vector, exhibit_id):
+            return Plan("unknown", UNKNOWN_ANSWER.format(first=hits[0].passage.text), hits, [0])
+        used = [0] + [1 for h in hits[1:2] if h.score >= hits[0].score - self.settings.second_fact_margin]
+        lead = " ".join(hits[i].passage.text for i in used)
+        if exhibit is not None and self.retriever.summary_score(exhibit_id, vector) > hits[0].score:
+            lead, used = exhibit.summary, []  # "what is this?": the exhibit's own summary answers
+        if not self.settings.checks:  # the model alone: it answers from the prompt, unchecked
+            lead, used = "", []
+        sources = [h.passage.text for h in hits] + [question] + (
+            [exhibit.names.en, exhibit.summary, exhibit.period.dates, exhibit.town, exhibit.region]
+            if exhibit else [])
+        speaks = self.settings.model_sentences or not self.settings.checks
+        return Plan("grounded", lead, hits, used, messages if speaks else [],
+                    sources=sources)
+
+    def plans(self, questions: Sequence[str], exhibits: Sequence[str | None]) -> list[Plan]:
+        """Plans for many lone questions, their embeddings computed in one batch."""
+        vectors = self.retriever.encode(list(questions)) if questions else []
+        return [self.plan(q, e, vector=v) for q, e, v in zip(questions, exhibits, vectors)]
+
+    def gate(self, plan: Plan) -> Gate:
+        sentences = (self.settings.model_sentences or 1) if plan.messages else 0
+        return Gate(plan.sources, plan.lead, sentences, self.settings.support, self.settings.checks)
+
+
+def build_pipeline(retriever: Retriever, guard: GuardSettings | None = None,
+                   answers: AnswerSettings | None = None, history_turns: int = 3) -> AnswerPipeline:
+    """The pipeline on the retriever's encoder, its classifiers fitted or read from the cache."""
+    answers = answers or AnswerSettings()
+    guard = guard or GuardSettings()
+    return AnswerPipeline(retriever, guard_for(retriever, guard) if guard.enabled else None,
+                          answerable_for(retriever, answers.answerable), answers, history_turns)
