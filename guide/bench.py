@@ -96,7 +96,7 @@ def bare(model: str, backend: str, n: int) -> tuple[str, float]:
     tokens, seconds = 0, 0.0
     for i in range(n):
         plan = pipeline.plan(QUESTIONS[i % len(QUESTIONS)], "kyrenia-ship")  # the server's prompt and lead
-        if not plan.messages:  # answered from the catalogue alone: nothing for the engine
+        if not plan.model:  # answered from the catalogue alone: nothing for the engine
             continue
         start = time.perf_counter()
         for piece in engine.generate([GenRequest(plan.messages, 160, prefix=plan.lead)]):

@@ -47,7 +47,7 @@ LONGEST_WORD = 40  # characters held back while waiting for the end of a word
 
 class AnswerSettings(Settings):
     second_fact_margin: float = Field(0.1, ge=0, le=1, description="the second-best fact is quoted too when its score is this close to the best one's")
-    model_sentences: int = Field(1, ge=0, le=4, description="sentences the model may add after the quoted facts; 0 answers from the catalogue alone")
+    model_sentences: int = Field(0, ge=0, le=4, description="sentences the model may add after the quoted facts, each checked against the sources; 0 (the default) answers from the catalogue alone: the embedded model's sentences that passed the checks still mixed up facts")
     support: float = Field(0.7, ge=0, le=1, description="share of a model sentence's content words that must appear in the sources")
     checks: bool = Field(True, description="false lets the model answer every question the guard allows by itself, unchecked and unlimited, with no quoted facts: to measure the model alone")
     answerable: AnswerableSettings = Field(default_factory=AnswerableSettings, description="when the guide says the catalogue doesn't hold the answer")
@@ -96,7 +96,8 @@ class Gate:
         self.checks = checks
         known = " ".join(sources)
         self.numbers = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(known)}
-        self.words, self.spoken = stems(known), stems(spoken)
+        self.names = {w.lower() for w in re.findall(r"[\w'-]+", known)}
+        self.each, self.spoken = [stems(source) for source in sources], stems(spoken)
         self.left, self.support = sentences, support
         self.cleaner, self.pending = DeltaCleaner(), ""
         self.closed, self.reason = sentences <= 0, None
@@ -131,11 +132,12 @@ class Gate:
             return "markup, code or an address"
         if any(n.replace(",", "").rstrip(".") not in self.numbers for n in NUMBER.findall(sentence)):
             return "a number not in the sources"
-        if any(n.lower()[:5] not in self.words | {"i"} for n in NAME.findall(" " + sentence)[1:]):
+        if any(n.lower() not in self.names | {"i"} for n in NAME.findall(" " + sentence)[1:]):
             return "a name not in the sources"
         content = stems(sentence)
-        if not content or len(content & self.words) < self.support * len(content):
-            return "words not in the sources"
+        # one source must carry the sentence: words gathered from several facts make new claims
+        if not content or max(len(content & words) for words in self.each) < self.support * len(content):
+            return "words not in any one source"
         if len(content - self.spoken) < max(1, 0.3 * len(content)):
             return "a repetition"
         return None
@@ -160,7 +162,8 @@ class Plan:
     lead: str  # spoken at once: a refusal, or facts in the catalogue's own words
     hits: list[Hit] = field(default_factory=list)  # the facts retrieved for the question, best first
     used: list[int] = field(default_factory=list)  # which of them the lead quotes
-    messages: list[dict[str, str]] = field(default_factory=list)  # the model's prompt; none: no model
+    messages: list[dict[str, str]] = field(default_factory=list)  # the model's prompt
+    model: bool = False  # whether the model continues after the lead
     category: str | None = None  # the guard's kind of unsafe request
     sources: list[str] = field(default_factory=list)  # what a model sentence may draw on
 
@@ -190,12 +193,13 @@ class AnswerPipeline:
             lead, used = exhibit.summary, []  # "what is this?": the exhibit's own summary answers
         if not self.settings.checks:  # the model alone: it answers from the prompt, unchecked
             lead, used = "", []
-        sources = [h.passage.text for h in hits] + [question] + (
-            [exhibit.names.en, exhibit.summary, exhibit.period.dates, exhibit.town, exhibit.region]
-            if exhibit else [])
-        speaks = self.settings.model_sentences or not self.settings.checks
-        return Plan("grounded", lead, hits, used, messages if speaks else [],
-                    sources=sources)
+        # each fact and the summary stand alone; the question and the exhibit's record go with each
+        record = " ".join([question] + ([exhibit.names.en, exhibit.period.dates, exhibit.town,
+                                          exhibit.region] if exhibit else []))
+        sources = [f"{h.passage.text} {record}" for h in hits] + (
+            [f"{exhibit.summary} {record}"] if exhibit else [])
+        speaks = bool(self.settings.model_sentences) or not self.settings.checks
+        return Plan("grounded", lead, hits, used, messages, speaks, sources=sources)
 
     def plans(self, questions: Sequence[str], exhibits: Sequence[str | None]) -> list[Plan]:
         """Plans for many lone questions, their embeddings computed in one batch."""
@@ -203,7 +207,7 @@ class AnswerPipeline:
         return [self.plan(q, e, vector=v) for q, e, v in zip(questions, exhibits, vectors)]
 
     def gate(self, plan: Plan) -> Gate:
-        sentences = (self.settings.model_sentences or 1) if plan.messages else 0
+        sentences = (self.settings.model_sentences or 1) if plan.model else 0
         return Gate(plan.sources, plan.lead, sentences, self.settings.support, self.settings.checks)
 
 

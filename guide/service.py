@@ -159,7 +159,7 @@ class GuideService:
             if plan.lead:  # the lead exists before the model runs: the visitor hears it at once
                 ttft = time.perf_counter() - start
                 session.send(p.AnswerDelta(request_id=ask.request_id, seq=0, text=plan.lead))
-            if plan.messages:
+            if plan.model:
                 request.messages, request.prefix = plan.messages, plan.lead
                 finish, more, counts, first = await self._stream(session, ask, request, plan)
                 text = (text + more).strip()

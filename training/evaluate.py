@@ -63,7 +63,7 @@ def answer_all(engine, pipeline: AnswerPipeline, items: list[dict], max_tokens: 
     batches of the engine's size; with no engine, the retriever's top fact verbatim."""
     plans = pipeline.plans([i["question"] for i in items], [i.get("exhibit") for i in items])
     texts = [p.lead if engine is not None or not p.hits else p.hits[0].passage.text for p in plans]
-    asked = [n for n, p in enumerate(plans) if p.messages and engine is not None]
+    asked = [n for n, p in enumerate(plans) if p.model and engine is not None]
     with tqdm(total=len(asked), desc=desc, unit="q", file=sys.stderr) as bar:
         for start in range(0, len(asked), engine.max_batch if engine else 1):
             chunk = asked[start:start + engine.max_batch]
