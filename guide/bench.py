@@ -1,10 +1,11 @@
 """python -m guide.bench [--model REF] [--backend auto|transformers|llamacpp] [--versus transformers] [--questions N] [--clients 16]
 
-Serving benchmark on this machine: time to first token (p50, p95) for one client; streamed
-tokens/s through the server against the same engine's bare generation on the same prompt;
-16 concurrent clients (all answered? aggregate tokens/s); memory per idle connection; with
---versus, the other backend's bare tokens/s on the same prompts, and the ratio.
-Prints numbers; asserts nothing.
+Serving benchmark on this machine, in two runs of a real server. As served (the answer pipeline's
+defaults): time to first token (p50, p95) for one client and for 16 concurrent clients, and
+memory per idle connection. With the model answering alone (`answers.checks: false`): streamed
+tokens/s through the server against the same engine's bare generation on the same prompts; 16
+concurrent clients (all answered? aggregate tokens/s); with --versus, the other backend's bare
+tokens/s on the same prompts, and the ratio. Prints numbers; asserts nothing.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from websockets.asyncio.client import connect
 
@@ -61,7 +63,7 @@ async def run(url: str, n: int, clients: int, pid: int) -> dict:
     single = [await one_answer(url, QUESTIONS[i % len(QUESTIONS)], f"solo{i}") for i in range(n)]
     ttft = [a["client_ttft"] for a in single if a["client_ttft"] is not None]
     tokens = sum(a["generated_tokens"] for a in single)
-    stream_tps = tokens / sum(a["client_total"] for a in single)
+    stream_tps = tokens / sum(a["client_total"] for a in single)  # zero when the catalogue alone answers
     start = time.perf_counter()
     crowd = await asyncio.gather(*[one_answer(url, "Please tell me: " + QUESTIONS[i % len(QUESTIONS)], f"c{i}")
                                    for i in range(clients)], return_exceptions=True)
@@ -88,22 +90,41 @@ def bare(model: str, backend: str, n: int) -> tuple[str, float]:
     from guide.app import make_engine
     from guide.config import ServerSettings
     from guide.engine import GenRequest
-    from guide.pipeline import build_pipeline
+    from guide.pipeline import AnswerSettings, build_pipeline
     from knowledge.retrieval import Retriever
 
-    pipeline = build_pipeline(Retriever())
+    pipeline = build_pipeline(Retriever(), answers=AnswerSettings(checks=False))  # as the model-alone server
     engine = make_engine(ServerSettings(model=model, backend=backend, max_batch=1))
     tokens, seconds = 0, 0.0
     for i in range(n):
-        plan = pipeline.plan(QUESTIONS[i % len(QUESTIONS)], "kyrenia-ship")  # the server's prompt and lead
-        if not plan.model:  # answered from the catalogue alone: nothing for the engine
-            continue
+        plan = pipeline.plan(QUESTIONS[i % len(QUESTIONS)], "kyrenia-ship")  # the server's prompt
         start = time.perf_counter()
         for piece in engine.generate([GenRequest(plan.messages, 160, prefix=plan.lead)]):
             if piece.finish:
                 tokens += piece.generated_tokens
         seconds += time.perf_counter() - start
     return engine.name, tokens / seconds
+
+
+def serve_and_run(args, config: str | None) -> dict:
+    """One server on a free port, with `config` as its YAML settings, measured by `run`."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "guide", "serve", "--port", str(port), "--model", args.model,
+               "--backend", args.backend, "--db", f"/tmp/guide-bench-{port}.sqlite3"]
+    if config:
+        path = Path(f"/tmp/guide-bench-{port}.yaml")
+        path.write_text(config)
+        command += ["--config", str(path)]
+    server = subprocess.Popen(command, env=dict(os.environ, LOG_LEVEL="WARNING"))
+    try:
+        url = f"ws://127.0.0.1:{port}"
+        asyncio.run(wait_ready(url, 180))
+        return asyncio.run(run(url, args.questions, args.clients, server.pid))
+    finally:
+        server.terminate()
+        server.wait(30)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,19 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--backend", default="auto", choices=["auto", "transformers", "llamacpp"])
     p.add_argument("--versus", choices=["transformers", "llamacpp"], help="also time this backend bare")
     args = p.parse_args(argv)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, LOG_LEVEL="WARNING")
-    server = subprocess.Popen([sys.executable, "-m", "guide", "serve", "--port", str(port),
-                               "--model", args.model, "--backend", args.backend, "--db", f"/tmp/guide-bench-{port}.sqlite3"], env=env)
-    try:
-        url = f"ws://127.0.0.1:{port}"
-        asyncio.run(wait_ready(url, 180))
-        result = asyncio.run(run(url, args.questions, args.clients, server.pid))
-    finally:
-        server.terminate()
-        server.wait(30)
+    served = serve_and_run(args, None)
+    alone = serve_and_run(args, "answers: {checks: false}\n")
+    result = {f"served_{k}": v for k, v in served.items() if k in ("ttft_p50_s", "ttft_p95_s", "concurrent_ttft_p95_s",
+                                                                   "concurrent_answered", "idle_connection_kb")}
+    result.update({f"model_alone_{k}" if k.startswith("ttft") else k: v for k, v in alone.items()})
     result["backend"], result["bare_engine_tokens_per_s"] = bare(args.model, args.backend, args.questions)
     if args.versus:
         _, other = bare(args.model, args.versus, args.questions)

@@ -46,3 +46,46 @@ def next_delta(text: str, sent: str) -> tuple[str, str]:
     if not whole.startswith(sent):  # a decoder may re-segment the tail; never resend
         return "", sent
     return whole[len(sent):], whole
+
+
+def encode_chat(render, template_ids, plain_ids, messages: list[dict[str, str]], generation: bool = True) -> list[int]:
+    """Token ids of a chat prompt in which only the chat template may produce control tokens:
+    every message's text (a visitor's question, the history, the facts) is tokenised as plain
+    text, so '<|im_end|>' typed by a visitor stays characters. `render(messages, generation)`
+    is the template as text, `template_ids` tokenises template text (control tokens allowed),
+    `plain_ids` tokenises message text (never control tokens)."""
+    marks = [f"\x00{i}\x00" for i in range(len(messages))]
+    text = render([{**m, "content": mark} for m, mark in zip(messages, marks)], generation)
+    ids: list[int] = []
+    for i, mark in enumerate(marks):
+        before, _, text = text.partition(mark)
+        ids += template_ids(before) if before else []
+        ids += plain_ids(messages[i]["content"]) if messages[i]["content"] else []
+    return ids + (template_ids(text) if text else [])
+
+
+class ChatEncoding:
+    """Prompt encoding shared by the engines; each supplies `tokenizer` (for the chat template)
+    and its own `_template_ids` and `_plain_ids`."""
+
+    tokenizer = None
+
+    def _render(self, messages: list[dict[str, str]], generation: bool) -> str:
+        return self.tokenizer.apply_chat_template(messages, add_generation_prompt=generation, tokenize=False)
+
+    def _template_ids(self, text: str) -> list[int]:
+        raise NotImplementedError
+
+    def _plain_ids(self, text: str) -> list[int]:
+        raise NotImplementedError
+
+    def encode(self, messages: list[dict[str, str]], prefix: str = "") -> list[int]:
+        """The prompt for `messages`, then `prefix` (the answer's spoken beginning), as plain text."""
+        ids = encode_chat(self._render, self._template_ids, self._plain_ids, messages)
+        return ids + (self._plain_ids(prefix) if prefix else [])
+
+    def _system_tokens(self, messages: list[dict[str, str]]) -> list[int]:
+        """The system turn's tokens: the beginning shared by every question at an exhibit."""
+        if not messages or messages[0]["role"] != "system":
+            return []
+        return encode_chat(self._render, self._template_ids, self._plain_ids, messages[:1], generation=False)

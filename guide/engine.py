@@ -17,8 +17,8 @@ from typing import Iterator, Literal, Protocol
 
 import numpy as np
 
-from guide.decoding import next_delta, penalise, spared_ids
-from guide.prefix import MIN_PREFIX, PrefixCache, common_prefix, system_turn
+from guide.decoding import ChatEncoding, next_delta, penalise, spared_ids
+from guide.prefix import MIN_PREFIX, PrefixCache, common_prefix
 from knowledge.models import ResolvedModel, resolve_lm
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def _kept(cache, length: int):
     return kept
 
 
-class TransformersEngine:
+class TransformersEngine(ChatEncoding):
     """Greedy batched decoding with a KV cache, one token per step for every live request."""
 
     name = "transformers"
@@ -94,14 +94,11 @@ class TransformersEngine:
         ids |= set(eos if isinstance(eos, list) else [eos])
         return {i for i in ids if i is not None}
 
-    def encode(self, messages: list[dict[str, str]], prefix: str = "") -> list[int]:
-        ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
-        ids = list(ids["input_ids"] if hasattr(ids, "keys") else ids)
-        return ids + (self.tokenizer(prefix, add_special_tokens=False)["input_ids"] if prefix else [])
+    def _template_ids(self, text: str) -> list[int]:
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
 
-    def _system_tokens(self, messages: list[dict[str, str]]) -> list[int]:
-        text = system_turn(self.tokenizer, messages)
-        return self.tokenizer(text, add_special_tokens=False)["input_ids"] if text else []
+    def _plain_ids(self, text: str) -> list[int]:
+        return self.tokenizer(text, add_special_tokens=False, split_special_tokens=True)["input_ids"]
 
     def _reuse(self, prompt: list[int]):
         """A private copy of the cache for the longest cached beginning of `prompt`, and its length."""

@@ -18,9 +18,9 @@ from typing import Callable, Iterator
 import numpy as np
 
 from guide.backends import BackendUnavailable, gguf_for
-from guide.decoding import next_delta, pick, spared_ids
+from guide.decoding import ChatEncoding, next_delta, pick, spared_ids
 from guide.engine import Finish, GenRequest, Piece
-from guide.prefix import PrefixCache, common_prefix, system_turn
+from guide.prefix import PrefixCache, common_prefix
 from knowledge.models import resolve_lm
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class Seq:
     done: bool = False
 
 
-class LlamaCppEngine:
+class LlamaCppEngine(ChatEncoding):
     """llama-cpp-python's low-level API: one context, `max_batch` answer sequences plus
     `prefixes` cached exhibit prefixes, greedy decoding with the transformers backend's
     repetition penalty so both backends give the same answers."""
@@ -87,17 +87,11 @@ class LlamaCppEngine:
         log.info("llama.cpp backend on %s: %d answers at once, %d cached prefixes, %d-token context",
                  self.gguf, max_batch, prefixes, self.n_ctx)
 
-    def _tokenize(self, text: str) -> list[int]:
+    def _template_ids(self, text: str) -> list[int]:
         return self.model.tokenize(text.encode(), add_bos=False, special=True)
 
-    def encode(self, messages: list[dict[str, str]], prefix: str = "") -> list[int]:
-        prompt = self._tokenize(self.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
-                                                                   tokenize=False))
-        return prompt + (self.model.tokenize(prefix.encode(), add_bos=False, special=False) if prefix else [])
-
-    def _system_tokens(self, messages: list[dict[str, str]]) -> list[int]:
-        text = system_turn(self.tokenizer, messages)
-        return self._tokenize(text) if text else []
+    def _plain_ids(self, text: str) -> list[int]:
+        return self.model.tokenize(text.encode(), add_bos=False, special=False)
 
     def warm(self, messages: list[dict[str, str]]) -> None:
         """Compute and cache the exhibit prefix of `messages` before anyone asks there."""

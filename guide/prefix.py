@@ -55,11 +55,3 @@ class PrefixCache:
         slot = self.held.popitem(last=False)[0]
         self.free.append(slot)
         return slot
-
-
-def system_turn(tokenizer, messages: list[dict[str, str]]) -> str:
-    """The prompt's system turn as the chat template writes it (the part shared by every question
-    at an exhibit begins it), or "" when the prompt has none."""
-    if not messages or messages[0]["role"] != "system":
-        return ""
-    return tokenizer.apply_chat_template(messages[:1], tokenize=False)

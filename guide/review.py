@@ -23,6 +23,7 @@ from pathlib import Path
 
 from guide.protocol import CRITERIA
 from guide.store import read_rows
+from knowledge.prompting import build_messages, plain
 from knowledge.stats import summarise
 
 
@@ -81,11 +82,10 @@ def _catalogue():
 
 def prompt_messages(row: dict) -> list[dict]:
     """The conversational prompt the guide saw (persona, exhibit, the logged facts, question)."""
-    from knowledge.prompting import build_messages
 
     catalogue = _catalogue()
     exhibit = catalogue.get(row["exhibit"]) if row["exhibit"] in catalogue else None
-    return build_messages(row["question"], exhibit, [s["fact"] for s in row["sources"]])
+    return build_messages(plain(row["question"]), exhibit, [s["fact"] for s in row["sources"]])
 
 
 def answers(rows: list[dict]) -> list[dict]:
@@ -109,14 +109,14 @@ def preference_pairs(rows: list[dict], margin: float = 1.0) -> list[dict]:
             for worse in group[i + 1:]:
                 if better["score"] - worse["score"] >= margin:
                     pairs.append({"prompt": prompt_messages(better),
-                                  "chosen": [{"role": "assistant", "content": better["answer"]}],
-                                  "rejected": [{"role": "assistant", "content": worse["answer"]}]})
+                                  "chosen": [{"role": "assistant", "content": plain(better["answer"])}],
+                                  "rejected": [{"role": "assistant", "content": plain(worse["answer"])}]})
     return pairs
 
 
 def kto_rows(rows: list[dict]) -> list[dict]:
     """Clearly good (mean >= 4) or clearly bad (mean <= 2) answers as KTO examples."""
-    return [{"prompt": prompt_messages(a), "completion": [{"role": "assistant", "content": a["answer"]}],
+    return [{"prompt": prompt_messages(a), "completion": [{"role": "assistant", "content": plain(a["answer"])}],
              "label": a["score"] >= 4} for a in answers(rows) if a["score"] >= 4 or a["score"] <= 2]
 
 
