@@ -2,7 +2,7 @@
 
 Serving benchmark on this machine, in two runs of a real server. As served (the answer pipeline's
 defaults): time to first token (p50, p95) for one client and for 16 concurrent clients, and
-memory per idle connection. With the model answering alone (`answers.checks: false`): streamed
+memory per idle connection. With the model answering alone, raw (`answers.checks: none`): streamed
 tokens/s through the server against the same engine's bare generation on the same prompts; 16
 concurrent clients (all answered? aggregate tokens/s); with --versus, the other backend's bare
 tokens/s on the same prompts, and the ratio. Prints numbers; asserts nothing.
@@ -93,7 +93,7 @@ def bare(model: str, backend: str, n: int) -> tuple[str, float]:
     from guide.pipeline import AnswerSettings, build_pipeline
     from knowledge.retrieval import Retriever
 
-    pipeline = build_pipeline(Retriever(), answers=AnswerSettings(checks=False))  # as the model-alone server
+    pipeline = build_pipeline(Retriever(), answers=AnswerSettings(checks="none"))  # as the model-alone server
     engine = make_engine(ServerSettings(model=model, backend=backend, max_batch=1))
     tokens, seconds = 0, 0.0
     for i in range(n):
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--versus", choices=["transformers", "llamacpp"], help="also time this backend bare")
     args = p.parse_args(argv)
     served = serve_and_run(args, None)
-    alone = serve_and_run(args, "answers: {checks: false}\n")
+    alone = serve_and_run(args, "answers: {checks: none}\n")
     result = {f"served_{k}": v for k, v in served.items() if k in ("ttft_p50_s", "ttft_p95_s", "concurrent_ttft_p95_s",
                                                                    "concurrent_answered", "idle_connection_kb")}
     result.update({f"model_alone_{k}" if k.startswith("ttft") else k: v for k, v in alone.items()})

@@ -36,12 +36,24 @@ SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?=\s)")
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 NAME = re.compile(r"(?<=\s)[A-Z][\w'-]+")
 WORD = re.compile(r"[a-z][a-z'-]+")
-UNSPEAKABLE = re.compile(r"https?:|www\.|@|[{}<>;=_#`|\\]|\bdef |\bimport |\+\d|\d{3}[ -]\d{3}")
+# What no sentence of an answer may hold, whoever asked and whatever the model: code, a web or
+# e-mail address, a phone number, a street address, or a slur. Such a sentence is not spoken and
+# the guide declines instead.
+UNSAFE_OUTPUT = {
+    "code": re.compile(r"[{}<>=`|\\]|\b(def|import|sudo|chmod|rm -rf|print)\b ?[\w(]|#!|\w\(\)|\w\.\w+\("),
+    "an address": re.compile(r"https?:|www\.|\b[\w.-]+@[\w-]+\.\w+|\b\w+\.(com|org|net|cy|gr|io)\b", re.I),
+    "a phone number": re.compile(r"\+\d|\b\d{2,4}[ -]\d{3}[ -]?\d{2,4}\b|\b\d{8,}\b"),
+    "a street address": re.compile(r"\b\d{1,4},? [A-Z][\w'-]+ (Street|St|Avenue|Ave|Road|Rd|Lane|Boulevard|Odos|Leoforos)\b"
+                                   r"|\b(Street|Avenue|Road|Lane|Boulevard) (No\.? ?)?\d{1,4}\b"),
+    "a slur": re.compile(r"\b(gavur|giaour|infidels|subhuman|vermin|savages|inferior (race|people|peoples))\b", re.I),
+}
+SAFE_DECLINE = "I'm sorry, I can't help with that; I'm here to talk about the exhibition."
 STOP = set("the a an of and in at to is was were on for from with by this that it its as be are has "
            "have had which who what when where how about also there their they he she his her one "
            "more than into after before under over been only still many most some these those "
            "very can could would will was were you your our we i me my here".split())
 Mode = Literal["declined", "unknown", "grounded"]
+Checks = Literal["sources", "safety", "none"]
 LONGEST_WORD = 40  # characters held back while waiting for the end of a word
 
 
@@ -49,8 +61,13 @@ class AnswerSettings(Settings):
     second_fact_margin: float = Field(0.1, ge=0, le=1, description="the second-best fact is quoted too when its score is this close to the best one's")
     model_sentences: int = Field(0, ge=0, le=4, description="sentences the model may add after the quoted facts, each checked against the sources; 0 (the default) answers from the catalogue alone: the embedded model's sentences that passed the checks still mixed up facts")
     support: float = Field(0.7, ge=0, le=1, description="share of a model sentence's content words that must appear in the sources")
-    checks: bool = Field(True, description="false lets the model answer every question the guard allows by itself, unchecked and unlimited, with no quoted facts: to measure the model alone")
+    checks: Checks = Field("sources", description="what each sentence of the model must pass before it is sent: 'sources' (supported by the retrieved facts, and safe); 'safety' (the model answers every question the guard allows by itself, unlimited and with no quoted facts, each sentence only screened for code, addresses and slurs: to measure the model alone); 'none' (raw words, for load tests on a model that speaks noise)")
     answerable: AnswerableSettings = Field(default_factory=AnswerableSettings, description="when the guide says the catalogue doesn't hold the answer")
+
+
+def unsafe_output(sentence: str) -> str | None:
+    """What in a sentence may never be spoken (code, an address, a phone number, a slur), or None."""
+    return next((why for why, pattern in UNSAFE_OUTPUT.items() if pattern.search(sentence)), None)
 
 
 def stems(text: str) -> set[str]:
@@ -87,25 +104,27 @@ class DeltaCleaner:
 
 
 class Gate:
-    """The model's continuation, cleaned and released one whole sentence at a time, each only
-    if the sources support it; after the first failing sentence, or the last one allowed, it is
-    closed and the model should be stopped."""
+    """The model's continuation, cleaned and released one whole sentence at a time. Every
+    sentence is checked for what may never be spoken (code, addresses, phone numbers, slurs):
+    such a sentence is replaced by a refusal. With `checks` "sources", a sentence is also spoken
+    only if the sources support it; with "none" the words pass raw (load tests only). After the first failing sentence, or the last one allowed, the gate
+    is closed and the model should be stopped."""
 
     def __init__(self, sources: Sequence[str], spoken: str, sentences: int, support: float,
-                 checks: bool = True):
+                 checks: Checks = "sources"):
         self.checks = checks
         known = " ".join(sources)
         self.numbers = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(known)}
         self.names = {w.lower() for w in re.findall(r"[\w'-]+", known)}
         self.each, self.spoken = [stems(source) for source in sources], stems(spoken)
-        self.left, self.support = sentences, support
+        self.left, self.support = (sentences if checks == "sources" else 1 << 30), support
         self.cleaner, self.pending = DeltaCleaner(), ""
-        self.closed, self.reason = sentences <= 0, None
+        self.closed, self.reason, self.declined = sentences <= 0, None, False
 
     def feed(self, text: str) -> str:
         if self.closed:
             return ""
-        if not self.checks:
+        if self.checks == "none":
             return self.cleaner.feed(text)
         self.pending += self.cleaner.feed(text)
         released = []
@@ -115,21 +134,23 @@ class Gate:
         return "".join(released)
 
     def flush(self) -> str:
-        """The model has finished: a last whole sentence may still be spoken, a cut one is not."""
+        """The model has finished: a last whole sentence may still be spoken, a cut one is not
+        (unless the model speaks unchecked, when its last words are spoken as they are)."""
         if self.closed:
             return ""
-        if not self.checks:
+        if self.checks == "none":
             self.closed = True
             return self.cleaner.flush()
         last, self.pending = (self.pending + self.cleaner.flush()).strip(), ""
-        released = self._judge(last) if re.search(r"[.!?…][\"'”’)]*$", last) else ""
+        whole = self.checks != "sources" or re.search(r"[.!?…][\"'”’)]*$", last)
+        released = self._judge(last) if whole else ""
         self.closed = True
         return released
 
     def problem(self, sentence: str) -> str | None:
-        """Why a sentence may not be spoken, or None."""
-        if UNSPEAKABLE.search(sentence):
-            return "markup, code or an address"
+        """Why a sentence is not supported by the sources, or None."""
+        if INLINE_MARKUP.search(sentence) or re.search(r"[;_#]", sentence):
+            return "markup or symbols"
         if any(n.replace(",", "").rstrip(".") not in self.numbers for n in NUMBER.findall(sentence)):
             return "a number not in the sources"
         if any(n.lower() not in self.names | {"i"} for n in NAME.findall(" " + sentence)[1:]):
@@ -146,7 +167,11 @@ class Gate:
         sentence = sentence.strip()
         if not sentence:
             return ""
-        self.reason = self.problem(sentence)
+        unsafe = unsafe_output(sentence)
+        if unsafe is not None:
+            self.reason, self.declined, self.closed = f"unsafe: {unsafe}", True, True
+            return " " + SAFE_DECLINE
+        self.reason = self.problem(sentence) if self.checks == "sources" else None
         if self.reason is not None:
             self.closed = True
             return ""
@@ -185,20 +210,20 @@ class AnswerPipeline:
                 return Plan("declined", verdict.answer, category=verdict.category)
         hits, messages = grounded_prompt(self.retriever, question, exhibit_id, history, language,
                                          self.history_turns, vector)
-        if self.settings.checks and self.answerable.unsure(vector, exhibit_id):
+        if self.settings.checks == "sources" and self.answerable.unsure(vector, exhibit_id):
             return Plan("unknown", UNKNOWN_ANSWER.format(first=hits[0].passage.text), hits, [0])
         used = [0] + [1 for h in hits[1:2] if h.score >= hits[0].score - self.settings.second_fact_margin]
         lead = " ".join(hits[i].passage.text for i in used)
         if exhibit is not None and self.retriever.summary_score(exhibit_id, vector) > hits[0].score:
             lead, used = exhibit.summary, []  # "what is this?": the exhibit's own summary answers
-        if not self.settings.checks:  # the model alone: it answers from the prompt, unchecked
+        if self.settings.checks != "sources":  # the model alone: it answers from the prompt, unchecked
             lead, used = "", []
         # each fact and the summary stand alone; the question and the exhibit's record go with each
         record = " ".join([question] + ([exhibit.names.en, exhibit.period.dates, exhibit.town,
                                           exhibit.region] if exhibit else []))
         sources = [f"{h.passage.text} {record}" for h in hits] + (
             [f"{exhibit.summary} {record}"] if exhibit else [])
-        speaks = bool(self.settings.model_sentences) or not self.settings.checks
+        speaks = bool(self.settings.model_sentences) or self.settings.checks != "sources"
         return Plan("grounded", lead, hits, used, messages, speaks, sources=sources)
 
     def plans(self, questions: Sequence[str], exhibits: Sequence[str | None]) -> list[Plan]:

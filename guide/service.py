@@ -17,7 +17,7 @@ from guide import protocol as p
 from guide.config import ServerSettings
 from guide.engine import GenRequest, Piece
 from guide.metrics import Metrics
-from guide.pipeline import AnswerPipeline, Plan, build_pipeline
+from guide.pipeline import AnswerPipeline, Gate, Plan, build_pipeline
 from guide.scheduler import Busy, Job, Scheduler
 from guide.store import Interaction, Store, UnknownAnswer
 from knowledge.catalogue import Catalogue
@@ -161,8 +161,12 @@ class GuideService:
                 session.send(p.AnswerDelta(request_id=ask.request_id, seq=0, text=plan.lead))
             if plan.model:
                 request.messages, request.prefix = plan.messages, plan.lead
-                finish, more, counts, first = await self._stream(session, ask, request, plan)
+                gate = self.pipeline.gate(plan)
+                finish, more, counts, first = await self._stream(session, ask, request, gate, int(bool(plan.lead)))
                 text = (text + more).strip()
+                if gate.declined:  # the model began to say what may never be spoken
+                    plan.mode = "declined"
+                    self.metrics.declined["output"] += 1
                 ttft = ttft if ttft is not None or first is None else first - start
         except Busy as exc:
             self.metrics.errors["busy"] += 1
@@ -194,14 +198,14 @@ class GuideService:
                           counts[0], counts[1], ttft * 1000 if ttft is not None else None, total * 1000)
         await asyncio.to_thread(self.store.log_interaction, row)
 
-    async def _stream(self, session: Session, ask: p.Ask, request: GenRequest, plan: Plan):
+    async def _stream(self, session: Session, ask: p.Ask, request: GenRequest, gate: Gate, seq: int):
         """(finish, text the gate released, token counts, when its first text was sent): the
         model's continuation, each sentence sent once the gate has checked it; the model is
         stopped when the gate closes."""
         loop = asyncio.get_running_loop()
         pieces: asyncio.Queue[Piece] = asyncio.Queue()
         self.scheduler.submit(Job(session.id, request, pieces.put_nowait, loop))
-        gate, seq, text, first = self.pipeline.gate(plan), int(bool(plan.lead)), "", None
+        text, first = "", None
         while True:
             piece = await pieces.get()
             chunk = gate.feed(piece.text)

@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import yaml
 from pydantic import Field
 
 from knowledge.catalogue import Catalogue
-from knowledge.dataset import QUESTIONS_FILE, training_questions
+from knowledge.dataset import QUESTIONS_FILE, load_rows, training_questions
 from knowledge.guard import fit, probability
 from knowledge.models import write_atomically
 from knowledge.settings import Settings
@@ -45,18 +44,16 @@ class Labelled:
     unanswerable: bool
 
 
-def load_unanswerable(split: str | None = None, path: Path = UNANSWERABLE_FILE) -> list[dict]:
+def load_unanswerable(split: str | None = None) -> list[dict]:
     """The written unanswerable questions, optionally only one split (`tune` or `held_out`)."""
-    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [r for r in rows if split is None or r["split"] == split]
+    return load_rows(UNANSWERABLE_FILE, split)
 
 
 def examples(catalogue: Catalogue) -> list[Labelled]:
     """Everything the classifier learns from; no held-out question is among it."""
     out = [Labelled(e, q, kind == "unknown") for e, kind, q in training_questions(catalogue)
            if kind in ("fact", "what_is", "unknown")]
-    out += [Labelled(r["exhibit"], r["q"], False)
-            for r in yaml.safe_load(PARAPHRASED_FILE.read_text(encoding="utf-8"))]
+    out += [Labelled(r["exhibit"], r["q"], False) for r in load_rows(PARAPHRASED_FILE)]
     out += [Labelled(r["exhibit"], r["q"], True) for r in load_unanswerable("tune")]
     return out
 

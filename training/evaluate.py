@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-import yaml
 from tqdm import tqdm
 
 from guide.app import make_engine
@@ -28,14 +27,13 @@ from guide.engine import GenRequest
 from guide.pipeline import AnswerPipeline, build_pipeline
 from knowledge.answerable import PARAPHRASED_FILE, load_unanswerable
 from knowledge.catalogue import default_catalogue
-from knowledge.dataset import build, document_frequency, key_terms
+from knowledge.dataset import ORDINARY_HARD_FILE, RED_TEAM_FILE, build, document_frequency, key_terms, load_rows
 from knowledge.guard import GuardSettings
 from knowledge.retrieval import Retriever
-from training import scoring
+from training import safety, scoring
 
 log = logging.getLogger(__name__)
 CRITERIA = ("factual_accuracy", "context_relevance", "safety", "alignment", "formatting")
-RED_TEAM = Path(__file__).resolve().parent.parent / "knowledge" / "questions" / "red_team.yaml"
 RETRIEVER = "retriever"  # not a model: the retriever's top fact, verbatim
 EXTRA = ("factual_paraphrased", "unanswerable_dont_know", "ordinary_dont_know")
 
@@ -75,6 +73,9 @@ def answer_all(engine, pipeline: AnswerPipeline, items: list[dict], max_tokens: 
                 if gate.closed:  # as the server does: nothing more of this answer will be spoken
                     requests[piece.index].cancel.set()
             bar.update(len(chunk))
+            for n, gate in zip(chunk, gates):
+                if gate.declined:  # the model began to say what may never be spoken
+                    plans[n].mode = "declined"
     return [{**item, "facts": [h.passage.text for h in plan.hits], "answer": text.strip(),
              "declined": plan.category, "mode": plan.mode}
             for item, plan, text in zip(items, plans, texts)]
@@ -82,7 +83,7 @@ def answer_all(engine, pipeline: AnswerPipeline, items: list[dict], max_tokens: 
 
 def load_paraphrased() -> list[dict]:
     """The differently phrased validation questions, with their expected key facts."""
-    rows = yaml.safe_load(PARAPHRASED_FILE.read_text(encoding="utf-8"))
+    rows = load_rows(PARAPHRASED_FILE)
     catalogue = default_catalogue()
     df = document_frequency(catalogue)
     out = []
@@ -94,11 +95,17 @@ def load_paraphrased() -> list[dict]:
     return out
 
 
-def load_red_team(limit: int | None = None) -> list[dict]:
-    rows = yaml.safe_load(RED_TEAM.read_text(encoding="utf-8"))
+def load_red_team(limit: int | None = None, split: str | None = "held_out") -> list[dict]:
+    """The red-team requests (by default the held-out half: the guard learns from the other)."""
     items = [{"id": f"red/{n}", "exhibit": r["exhibit"], "question": r["prompt"],
-              "category": r["category"]} for n, r in enumerate(rows)]
+              "category": r["category"]} for n, r in enumerate(load_rows(RED_TEAM_FILE, split))]
     return spaced(items, limit)
+
+
+def load_ordinary_hard(limit: int | None = None) -> list[dict]:
+    """Held-out ordinary questions that sound close to unsafe ones, for over-refusal."""
+    return spaced([{"id": f"hard/{n}", "exhibit": r["exhibit"], "question": r["q"]}
+                   for n, r in enumerate(load_rows(ORDINARY_HARD_FILE, "held_out"))], limit)
 
 
 def sources_of(row: dict, retriever: Retriever) -> list[str]:
@@ -119,7 +126,7 @@ def score_rows(rows: list[dict], red_rows: list[dict], retriever: Retriever,
         out["context_relevance"].append(float(bool(ranked) and ranked[0] == row["exhibit"]))
         out["alignment"].append(scoring.helpful(row["answer"], sim))
         out["formatting"].append(scoring.formatting(row["answer"]))
-    out["safety"] = [scoring.safe_refusal(r["answer"]) for r in red_rows]
+    out["safety"] = [safety.safe(r) for r in red_rows]
     if human_alignment:
         out["alignment"] = human_alignment
     unsafe = [{"id": r["id"], "answer": r["answer"], "why": why} for r in rows + red_rows
@@ -167,10 +174,11 @@ def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever
     scores["unanswerable_dont_know"] = [scoring.honest_unknown(r["answer"], sources_of(r, retriever))
                                         for r in answers["unanswerable"]]
     scores["ordinary_dont_know"] = [float(scoring.says_unknown(r["answer"])) for r in rows]
+    ordinary = rows + answers["paraphrased"] + answers["ordinary_hard"]
     invented = [{"id": r["id"], "numbers": n} for r in rows if (n := scoring.invented_numbers(r["answer"], sources_of(r, retriever)))]
     summary = {c: scoring.summarise(v).as_dict() for c, v in scores.items() if v}
     return {"model": label, "engine": engine.name if engine else None, "summary": summary, "unsafe": unsafe,
-            "invented_numbers": invented,
+            "invented_numbers": invented, "safety": safety.breakdown(red_rows, ordinary),
             "declined_by_guard": {"questions": sum(bool(r["declined"]) for r in rows),
                                   "red_team": sum(bool(r["declined"]) for r in red_rows)},
             "alignment_source": "human ratings" if human else "proxy: direct, on-topic, spoken length",
@@ -235,14 +243,15 @@ def evaluate_models(models: Sequence[str], out: Path | None = None, options: Eva
             "red_team": load_red_team(options.red_team_limit),
             "paraphrased": spaced(load_paraphrased(), options.limit),
             "unanswerable": spaced([{"id": f"unknown/{n}", "exhibit": r["exhibit"], "question": r["q"]}
-                                    for n, r in enumerate(load_unanswerable("held_out"))], options.limit)}
+                                    for n, r in enumerate(load_unanswerable("held_out"))], options.limit),
+            "ordinary_hard": load_ordinary_hard(options.limit)}
     pipeline = build_pipeline(retriever, GuardSettings(enabled=options.guard))
     results = [evaluate_model(m, sets, retriever, pipeline, options.max_tokens, options.batch,
                               options.ratings, options.backend) for m in models]
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-        (out / "table.md").write_text(markdown_table(results) + "\n")
+        (out / "table.md").write_text(markdown_table(results) + "\n\n" + safety.markdown(results) + "\n")
         bar_chart(results, out / "scores.png")
     return results
 
@@ -271,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(markdown_table(results))
+    print()
+    print(safety.markdown(results))
     return 0
 
 

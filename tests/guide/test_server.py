@@ -16,7 +16,7 @@ from tests.guide.harness import Client, RunningServer
 SCORES = dict.fromkeys(CRITERIA, 4)
 # These tests are about transport, queueing and cancelling, which need long answers: the tiny
 # random model's text is streamed unchecked (checked, it is stopped at its first sentence).
-UNCHECKED = AnswerSettings(checks=False)
+UNCHECKED = AnswerSettings(checks="none")  # the random model speaks noise: long, raw answers
 
 
 @pytest.fixture(scope="module")
@@ -158,14 +158,16 @@ def test_full_queue_answers_busy_and_scheduling_is_round_robin(tiny_llama, tmp_p
                               max_batch=1, max_queue=3, max_answer_tokens=600, answers=UNCHECKED)
     with RunningServer(settings) as s:
         a, b = Client(s.url, tour="t-q"), Client(s.url, tour="t-q")
-        a.send({"type": "ask", "request_id": "a1", "text": "first"})
+        questions = {"a1": "Who built it?", "a2": "When was it built?", "a3": "Who found it?",
+                     "b1": "How old is it?", "b2": "Why is it famous?"}
+        a.send({"type": "ask", "request_id": "a1", "text": questions["a1"]})
         a.expect("answer.delta", request_id="a1")  # a1 is running; the queue is empty
         for rid in ("a2", "a3"):
-            a.send({"type": "ask", "request_id": rid, "text": rid})
+            a.send({"type": "ask", "request_id": rid, "text": questions[rid]})
             s.wait_for_queue(int(rid[1]) - 1)
-        b.send({"type": "ask", "request_id": "b1", "text": "b1"})
+        b.send({"type": "ask", "request_id": "b1", "text": questions["b1"]})
         s.wait_for_queue(3)
-        b.send({"type": "ask", "request_id": "b2", "text": "b2"})  # a2, a3, b1 queued: full
+        b.send({"type": "ask", "request_id": "b2", "text": questions["b2"]})  # a2, a3, b1 queued: full
         assert b.expect("error", request_id="b2")["code"] == "busy"
         assert b.expect("answer.done", request_id="b2")["finish"] == "error"
         done = {rid: c.expect("answer.done", request_id=rid, timeout=60)["answer_id"]
@@ -237,7 +239,7 @@ def test_plainly_unsafe_question_is_declined_without_generating(server):
     assert "sorry" in done["text"] and "Kolossi Castle" in done["text"]
     assert visitor.ask("g2", "Who built this castle?")["generated_tokens"] > 0  # the model answers the rest
     metrics = server.metrics()
-    assert 'guide_declined_total{kind="dangerous"}' in metrics
+    assert 'guide_declined_total{kind="violence"}' in metrics
 
 
 def test_a_tour_reaching_an_exhibit_has_its_prompt_beginning_computed_before_any_question(server):

@@ -23,7 +23,7 @@ def start(tiny_llama, tmp_path, max_tokens: int):
     config = tmp_path / "server.yaml"
     # long answers to interrupt: the tiny random model's text is streamed unchecked
     config.write_text(f"max_answer_tokens: {max_tokens}\nmessages_per_second: 500\nburst: 500\n"
-                      "answers: {checks: false}\n")
+                      "answers: {checks: none}\n")
     proc = subprocess.Popen([sys.executable, "-m", "guide", "serve", "--config", str(config),
                              "--port", str(port), "--model", str(tiny_llama),
                              "--db", str(tmp_path / "g.sqlite3")],

@@ -64,7 +64,7 @@ def test_gallery_follows_the_robot_answers_stops_and_rates(browser, tmp_path, re
     port, db = free_port(), tmp_path / "guide.sqlite3"
     # transformers, so that an answer lasts long enough to be stopped by hand
     settings = ServerSettings(port=port, model="default", db=db, max_answer_tokens=60, backend="transformers",
-                              answers={"checks": False})  # an answer long enough to stop
+                              answers={"checks": "none"})  # an answer long enough to stop
     procs = []
     with RunningServer(settings):
         browser.get(f"http://127.0.0.1:{port}/?tour=web")

@@ -9,12 +9,17 @@ from guide.store import Interaction, Store
 from guide.pipeline import AnswerSettings, build_pipeline
 from knowledge.guard import GuardSettings
 from training.evaluate import CRITERIA, EXTRA, EvalOptions, evaluate_models, load_red_team
+from training.safety import language
 
 
 def test_red_team_set_is_large_and_covers_every_category(retriever):
     items = load_red_team()
     assert len(items) >= 40
-    assert {i["category"] for i in items} == {"injection", "hate_politics", "dangerous", "damage", "personal_data"}
+    assert {i["category"] for i in items} == {"injection", "hate", "politics", "violence", "self_harm", "damage",
+                                              "personal_data", "sexual", "off_topic"}
+    everything = load_red_team(split=None)
+    assert len(everything) >= 200 and len(items) < len(everything)  # the tuning half is not measured
+    assert sum(language(i["question"]) != "en" for i in everything) >= len(everything) / 5
     assert all(i["exhibit"] in retriever.catalogue for i in items)
     assert len(load_red_team(10)) == 10
 
@@ -64,7 +69,7 @@ def test_harness_declines_what_the_server_declines_without_generating(tiny_llama
              {"question": "Who built this castle?", "exhibit": "kolossi-castle"}]
     speaking = AnswerSettings(model_sentences=1)  # so that an ordinary question reaches the model
     rows = answer_all(engine, build_pipeline(retriever, answers=speaking), items, max_tokens=4)
-    assert rows[0]["declined"] == "dangerous" and rows[0]["facts"] == []
+    assert rows[0]["declined"] == "violence" and rows[0]["facts"] == []
     assert "Kolossi Castle" in rows[0]["answer"]  # the refusal names the exhibit, as the server's does
     assert rows[1]["declined"] is None and asked == ["Who built this castle?"]
     unguarded = build_pipeline(retriever, GuardSettings(enabled=False), speaking)

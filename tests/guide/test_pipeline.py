@@ -1,0 +1,55 @@
+"""The answer pipeline's gate: what of a model's continuation the visitor hears. Pure: no model."""
+import pytest
+
+from guide.pipeline import SAFE_DECLINE, Gate, unsafe_output
+
+SOURCES = ["The ship sank around 300 BC off the coast of Kyrenia. Kyrenia Ship Kyrenia",
+           "Michael Katzev led the excavation of the wreck from 1968. Kyrenia Ship Kyrenia"]
+
+
+def stream(gate: Gate, text: str, step: int = 3) -> list[str]:
+    """The deltas the gate releases when the text arrives a few characters at a time."""
+    out = [gate.feed(text[i:i + step]) for i in range(0, len(text), step)]
+    return [d for d in out + [gate.flush()] if d]
+
+
+def test_a_supported_sentence_is_spoken_whole_and_an_invented_one_stops_the_model():
+    gate = Gate(SOURCES, "", sentences=3, support=0.7)
+    deltas = stream(gate, "Michael Katzev led the excavation of the wreck. It was built in 1492 by pirates. ")
+    assert deltas == [" Michael Katzev led the excavation of the wreck."]  # one whole sentence, then nothing
+    assert gate.closed and gate.reason == "a number not in the sources" and not gate.declined
+
+
+@pytest.mark.parametrize("sentence, why", [
+    ("Run import os and then os.remove() on every file.", "code"),
+    ("You can read more at www.example.com today.", "an address"),
+    ("Write to the keeper at keeper@example.org for details.", "an address"),
+    ("Call the family on +357 99 123456 tonight.", "a phone number"),
+    ("They live at 12 Makarios Avenue in Nicosia.", "a street address"),
+    ("Those people are vermin and should go.", "a slur"),
+])
+def test_a_sentence_with_code_an_address_or_a_slur_is_replaced_by_a_refusal(sentence, why):
+    assert unsafe_output(sentence) == why
+    for checks in ("sources", "safety"):  # the model alone is still never allowed to say it
+        gate = Gate(SOURCES, "", sentences=3, support=0.7, checks=checks)
+        text = "".join(stream(gate, sentence + " More words follow here. "))
+        assert text.strip() == SAFE_DECLINE and gate.declined and gate.closed
+        assert why.split()[-1] in gate.reason
+
+
+@pytest.mark.parametrize("sentence", [
+    "The ship sank around 300 BC off the coast of Kyrenia.",
+    "The wreck was found in 1965 and raised between 1968 and 1969.",
+    "Richard the Lionheart married Berengaria in Limassol in 1191.",
+    "The return of the relics was celebrated; the church is famous for them.",
+    "The Green Line has divided Nicosia since 1974.",
+])
+def test_ordinary_history_is_not_mistaken_for_unsafe_output(sentence):
+    assert unsafe_output(sentence) is None
+
+
+def test_the_model_alone_streams_every_sentence_and_its_last_words_unchecked():
+    gate = Gate(SOURCES, "", sentences=1, support=0.7, checks="safety")
+    text = "".join(stream(gate, "It was built in 1492 by pirates. Then it sailed to the moon"))
+    assert text == " It was built in 1492 by pirates. Then it sailed to the moon"
+    assert not gate.declined
