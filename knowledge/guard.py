@@ -151,8 +151,8 @@ ORDINARY = [
 
 class GuardSettings(Settings):
     enabled: bool = Field(True, description="decline plainly unsafe requests before generation")
-    threshold: float = Field(0.5, gt=0, lt=1, description="probability of 'unsafe' needed to decline")
-    strength: float = Field(30.0, gt=0, description="inverse regularisation of the classifier (larger fits the examples more closely)")
+    threshold: float = Field(0.9, gt=0, lt=1, description="probability of 'unsafe' needed to decline (cross-validated on the tuning examples: the most unsafe requests declined with at most 1% of ordinary questions)")
+    strength: float = Field(100.0, gt=0, description="inverse regularisation of the classifier (larger fits the examples more closely)")
     floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
 
 
@@ -285,7 +285,7 @@ def for_retriever(retriever, settings: GuardSettings | None = None) -> Guard:
 def cross_validate(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],
                    floor: float, folds: int = 6) -> dict[float, tuple[int, int]]:
     """threshold -> (unsafe requests declined, ordinary questions declined), each judged by a
-    guard that never saw it: every unsafe wording is held out on its own, ordinary questions in
+    guard that never saw it (its word list included): every unsafe wording is held out on its own, ordinary questions in
     `folds` groups of exhibits."""
     chances, nearest, unsafe = np.zeros(len(data.texts)), np.zeros(len(data.texts)), data.unsafe
     groups = np.array(data.groups)
@@ -298,8 +298,9 @@ def cross_validate(vectors: np.ndarray, data: Examples, strength: float, thresho
         chances[test] = probability(vectors[test], weights, bias)
         nearest[test] = (vectors[test] @ vectors[~test & unsafe].T).max(axis=1)
     similar = nearest >= floor
-    return {t: (int(((chances >= t) & similar)[unsafe].sum()), int(((chances >= t) & similar)[~unsafe].sum()))
-            for t in thresholds}
+    outright = np.array([named_outright(text) is not None for text in data.texts])  # as Guard.check
+    declines = {t: ((chances >= t) & similar) | outright for t in thresholds}
+    return {t: (int(d[unsafe].sum()), int(d[~unsafe].sum())) for t, d in declines.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
