@@ -6,6 +6,7 @@ so it can be driven by the websocket edge (server.py) or directly in tests.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import time
 import uuid
@@ -43,6 +44,18 @@ class Tour:
     sessions: set[str] = field(default_factory=set)
 
 
+def admitted(settings: ServerSettings, client: str, token: str | None) -> bool:
+    """Whether a client of this kind with this token may join. Once any token is configured,
+    every kind needs its own (robots the robot token, others the visitor token), unless the
+    settings open that kind explicitly; tokens are compared in constant time."""
+    s = settings
+    if client in s.open_clients or (s.visitor_token is None and s.robot_token is None):
+        return True
+    expected = s.robot_token if client == "robot" else s.visitor_token
+    return expected is not None and token is not None and hmac.compare_digest(
+        token.encode(), expected.encode())
+
+
 class GuideError(Exception):
     def __init__(self, code: str, message: str, fatal: bool = False, request_id: str | None = None):
         super().__init__(message)
@@ -74,8 +87,7 @@ class GuideService:
         self.sessions.pop(session.id, None)
 
     def welcome(self, session: Session, hello: p.Hello) -> p.Welcome:
-        tokens = {"robot": self.settings.robot_token}.get(hello.client, self.settings.visitor_token)
-        if tokens and hello.token != tokens:
+        if not admitted(self.settings, hello.client, hello.token):
             raise GuideError("unauthorised", f"a valid token is required for {hello.client} clients", True)
         if hello.protocol != p.PROTOCOL_VERSION:
             raise GuideError("protocol_version", f"server speaks protocol {p.PROTOCOL_VERSION}, "
