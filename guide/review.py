@@ -137,13 +137,21 @@ def summary_markdown(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run as a formula
+
+
+def spreadsheet_safe(value):
+    """A visitor's text as a spreadsheet shows it, never as a formula it would run."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA) else value
+
+
 def write_tables(rows: list[dict], out: Path) -> None:
     fields = ["feedback_id", "answer_id", "created_at", "role", "tour", "exhibit", "version", "question",
               "answer", *CRITERIA, "overall", "comment"]
     with (out / "ratings.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     jsonl = {"ratings.jsonl": rows, "preference_pairs.jsonl": preference_pairs(rows), "kto.jsonl": kto_rows(rows)}
     for name, items in jsonl.items():
         (out / name).write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")

@@ -53,3 +53,10 @@ def test_the_model_alone_streams_every_sentence_and_its_last_words_unchecked():
     text = "".join(stream(gate, "It was built in 1492 by pirates. Then it sailed to the moon"))
     assert text == " It was built in 1492 by pirates. Then it sailed to the moon"
     assert not gate.declined
+
+
+def test_html_cut_across_deltas_never_reaches_the_visitor():
+    for checks in ("sources", "safety"):
+        gate = Gate(SOURCES, "", sentences=3, support=0.7, checks=checks)
+        text = "".join(stream(gate, 'The ship sank. <img src=x onerror="alert(1)"> Look here. ', step=4))
+        assert "<" not in text and "onerror" not in text and gate.declined

@@ -96,3 +96,16 @@ def test_exports_never_carry_a_control_token_from_visitor_text(tmp_path):
         text = (out / name).read_text()
         assert "im_end" in text and not CONTROL.search(json.dumps([json.loads(x) for x in text.splitlines()],
                                                                    ensure_ascii=False)), name
+
+
+def test_visitor_text_never_becomes_a_spreadsheet_formula(tmp_path):
+    from guide.review import write_tables
+
+    row = {"feedback_id": "f", "answer_id": "a", "question": "=HYPERLINK(\"http://x\")", "answer": "+1", "sources": [],
+           "comment": "@SUM(A1)", "exhibit": "kourion", "overall": 4.0}
+    write_tables([row], tmp_path)
+    with (tmp_path / "ratings.csv").open() as fh:
+        written = next(csv.DictReader(fh))
+    assert written["question"] == "'=HYPERLINK(\"http://x\")" and written["answer"] == "'+1"
+    assert written["comment"] == "'@SUM(A1)" and written["exhibit"] == "kourion"
+    assert json.loads((tmp_path / "ratings.jsonl").read_text())["question"].startswith("=")  # data kept as it was
