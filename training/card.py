@@ -30,4 +30,6 @@ def model_card(manifest: dict) -> str:
     ]
     if manifest.get("evaluation"):
         lines += ["", "## Held-out evaluation (percent, 95% interval)", "", manifest["evaluation"]["table"]]
+        if "safety_table" in manifest["evaluation"]:
+            lines += ["", "## Safety per category and language", "", manifest["evaluation"]["safety_table"]]
     return "\n".join(lines) + "\n"

@@ -140,14 +140,15 @@ def run(s: TrainSettings, callbacks: Sequence = ()) -> dict:
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     if s.evaluate:
-        from training.evaluate import EvalOptions, evaluate_models, markdown_table
+        from training.evaluate import RETRIEVER, EvalOptions, evaluate_models, markdown_table
+        from training.safety import markdown as safety_table
 
         base = resolved.ref if resolved.source != "embedded" else "default"
         options = EvalOptions(limit=s.eval_limit, red_team_limit=s.eval_red_team,
                               max_tokens=s.eval_max_tokens, eval_file=data_dir / "eval.jsonl",
                               batch=s.eval_batch)
-        results = evaluate_models([base, str(out)], out / "eval", options)
-        manifest["evaluation"] = {"table": markdown_table(results),
+        results = evaluate_models([RETRIEVER, base, str(out)], out / "eval", options)
+        manifest["evaluation"] = {"table": markdown_table(results), "safety_table": safety_table(results),
                                   "summary": {r["model"]: r["summary"] for r in results}}
     manifest["duration_seconds"] = round(time.time() - started, 1)
     from training.card import model_card
