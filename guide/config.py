@@ -26,6 +26,7 @@ class ServerSettings(Settings):
     burst: int = Field(20, ge=1, description="messages a connection may send at once before limiting")
     max_connections: int = Field(200, ge=1, description="connections accepted in total")
     max_queue: int = Field(32, ge=1, description="answers waiting for the model before 'busy'")
+    max_inflight: int = Field(2, ge=1, description="answers one session may have under way at once: one visitor cannot fill the queue shared by all")
     max_batch: int | None = Field(None, ge=1, description="answers decoded together; none: 16 with llama.cpp, 8 otherwise")
     max_answer_tokens: int = Field(160, ge=8, le=1024, description="longest answer in tokens")
     history_turns: int = Field(3, ge=0, le=10, description="earlier turns kept in the prompt")

@@ -83,8 +83,16 @@ class GuideService:
     def close(self, session: Session) -> None:
         for request in session.inflight.values():
             request.cancel.set()
-        self.tours.get(session.tour, Tour()).sessions.discard(session.id)
+        self.leave_tour(session)
         self.sessions.pop(session.id, None)
+
+    def leave_tour(self, session: Session) -> None:
+        """A tour with nobody left in it is forgotten, so re-sent hellos cannot grow memory."""
+        tour = self.tours.get(session.tour)
+        if tour is not None:
+            tour.sessions.discard(session.id)
+            if not tour.sessions:
+                del self.tours[session.tour]
 
     def welcome(self, session: Session, hello: p.Hello) -> p.Welcome:
         if not admitted(self.settings, hello.client, hello.token):
@@ -93,7 +101,7 @@ class GuideService:
             raise GuideError("protocol_version", f"server speaks protocol {p.PROTOCOL_VERSION}, "
                                                  f"client asked for {hello.protocol}", True)
         if session.hello:
-            self.tours[session.tour].sessions.discard(session.id)
+            self.leave_tour(session)
         session.hello = hello
         tour = self.tours.setdefault(hello.tour, Tour())
         tour.sessions.add(session.id)
@@ -143,6 +151,9 @@ class GuideService:
         if ask.request_id in session.inflight:
             raise GuideError("duplicate_request", f"request {ask.request_id!r} is still running",
                              request_id=ask.request_id)
+        if len(session.inflight) >= self.settings.max_inflight:
+            raise GuideError("busy", f"{len(session.inflight)} answers of this session are still under "
+                             "way; wait for one to finish or cancel it", request_id=ask.request_id)
         request = GenRequest([], self.settings.max_answer_tokens)
         session.inflight[ask.request_id] = request
         task = asyncio.ensure_future(self._answer(session, ask, request))
@@ -159,7 +170,7 @@ class GuideService:
     async def _answer(self, session: Session, ask: p.Ask, request: GenRequest) -> None:
         start = time.perf_counter()
         answer_id = uuid.uuid4().hex[:16]
-        exhibit_id = self.tours[session.tour].exhibit
+        exhibit_id = self.tours.get(session.tour, Tour()).exhibit
         plan, finish, text, counts, ttft = Plan("grounded", ""), "error", "", (0, 0), None
         session.send(p.AnswerStart(request_id=ask.request_id, answer_id=answer_id, exhibit=exhibit_id))
         try:
@@ -199,16 +210,17 @@ class GuideService:
                             text=text, prompt_tokens=counts[0], generated_tokens=counts[1],
                             ttft_ms=ttft * 1000 if ttft is not None else None,
                             total_ms=total * 1000, sources=sources, mode=plan.mode, used=plan.used)
-        session.send(done)
-        self.tell_robots(session, done)
-        self.metrics.answer(finish, ttft, counts[1], total)
         if finish in ("stop", "length"):
             session.history.append(Turn(ask.text, text))
         row = Interaction(answer_id, session.id, session.tour, exhibit_id, ask.text, text, finish,
                           [s.model_dump() for s in sources], self.engine.model_label,
                           self.engine.resolved.manifest_hash, self.catalogue.content_hash,
                           counts[0], counts[1], ttft * 1000 if ttft is not None else None, total * 1000)
+        # stored before the visitor hears it is done, so a rating sent at once finds its answer
         await asyncio.to_thread(self.store.log_interaction, row)
+        session.send(done)
+        self.tell_robots(session, done)
+        self.metrics.answer(finish, ttft, counts[1], total)
 
     async def _stream(self, session: Session, ask: p.Ask, request: GenRequest, gate: Gate, seq: int):
         """(finish, text the gate released, token counts, when its first text was sent): the

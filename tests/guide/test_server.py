@@ -254,3 +254,43 @@ def test_a_tour_reaching_an_exhibit_has_its_prompt_beginning_computed_before_any
     while tuple(beginning) not in engine.prefixes.held.values() and time.time() < deadline:
         time.sleep(0.05)
     assert tuple(beginning) in engine.prefixes.held.values()  # warmed while nobody had asked
+
+
+def test_a_rating_sent_the_moment_an_answer_is_done_finds_it_stored(server, monkeypatch):
+    from guide.store import Store
+
+    logged = Store.log_interaction
+
+    def slow(self, row):  # a store under load: the answer's row takes a while to commit
+        time.sleep(0.5)
+        return logged(self, row)
+
+    monkeypatch.setattr(Store, "log_interaction", slow)
+    c = Client(server.url, tour="t-commit")
+    done = c.ask("r1")
+    c.send({"type": "feedback", "feedback_id": "fb-now", "answer_id": done["answer_id"], "scores": SCORES})
+    assert c.expect("feedback.ack")["duplicate"] is False
+    c.close()
+
+
+def test_one_session_cannot_hold_more_answers_than_its_share_and_tours_are_forgotten(tiny_llama, tmp_path):
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "i.sqlite3",
+                              max_batch=1, max_inflight=2, max_answer_tokens=600, answers=UNCHECKED,
+                              messages_per_second=100, burst=100)
+    with RunningServer(settings) as s:
+        greedy, other = Client(s.url, tour="t-share"), Client(s.url, tour="t-share")
+        for rid in ("g1", "g2", "g3"):
+            greedy.send({"type": "ask", "request_id": rid, "text": "Who built it?"})
+        error = greedy.expect("error", request_id="g3")
+        assert error["code"] == "busy" and not error["fatal"] and "2 answers" in error["message"]
+        other.send({"type": "ask", "request_id": "o1", "text": "Who built it?"})  # another visitor still may
+        other.expect("answer.start", request_id="o1")
+        for rid in ("g1", "g2"):
+            greedy.send({"type": "cancel", "request_id": rid})
+            greedy.expect("answer.done", request_id=rid, timeout=60)
+        greedy.send({"type": "ask", "request_id": "g4", "text": "Who built it?"})  # room again
+        greedy.expect("answer.start", request_id="g4")
+        for n in range(20):  # a client re-sending hello with a new tour each time
+            greedy.send({"type": "hello", "protocol": 1, "tour": f"t-{n}"})
+            greedy.expect("welcome")
+        assert len(s.server.service.tours) <= 3  # t-share (other), the last t-n, and nothing more
