@@ -155,7 +155,8 @@ def test_token_is_required_when_configured(tiny_llama, tmp_path):
 
 def test_full_queue_answers_busy_and_scheduling_is_round_robin(tiny_llama, tmp_path):
     settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "q.sqlite3",
-                              max_batch=1, max_queue=3, max_answer_tokens=600, answers=UNCHECKED)
+                              max_batch=1, max_queue=3, max_answer_tokens=600, answers=UNCHECKED,
+                              max_inflight=3)  # a's three answers: the shared queue fills, not a's share
     with RunningServer(settings) as s:
         a, b = Client(s.url, tour="t-q"), Client(s.url, tour="t-q")
         questions = {"a1": "Who built it?", "a2": "When was it built?", "a3": "Who found it?",
@@ -203,7 +204,7 @@ def test_a_stalled_client_is_dropped_and_never_delays_another(tiny_llama, tmp_pa
     # the queue holds a burst from all twelve answers at once: only a client that stops reading fills it
     settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "s.sqlite3",
                               send_queue=32, send_buffer=4096, max_answer_tokens=400, burst=20,
-                              answers=UNCHECKED)
+                              answers=UNCHECKED, max_inflight=12)  # twelve answers stream at once
     caplog.set_level(logging.WARNING, logger="guide.server")
     with RunningServer(settings) as s:
         raw = socket.socket()
