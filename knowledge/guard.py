@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -31,6 +30,8 @@ from tqdm import tqdm
 
 from knowledge.catalogue import Catalogue
 from knowledge.dataset import DECLINE, ORDINARY_HARD_FILE, RED_TEAM_FILE, load_rows, training_questions
+from knowledge.intents import named_outright
+from knowledge.language import language
 from knowledge.models import write_atomically
 from knowledge.settings import Settings
 
@@ -107,31 +108,6 @@ UNSAFE: dict[str, tuple[list[str], str]] = {
         "What is somebody's password or credit card number?",
     ], "I'm sorry, I can't share anyone's personal details."),
 }
-# Words that name an unsafe request outright, in the four languages of the island's visitors:
-# the sentence encoder reads Greek and Cyrillic poorly, and these never occur in an ordinary
-# question about the exhibits. Stems, matched at the start of a word, case-insensitively.
-WORDS: dict[str, list[str]] = {
-    "violence": ["bomb", "explosive", "molotov", "napalm", "pipe bomb", "βόμβα", "βόμβες", "εκρηκτικ",
-                 "δηλητηριάσ", "bomba", "patlayıcı", "zehirle", "бомб", "взрывчат", "отрав"],
-    "self_harm": ["kill myself", "suicide", "end my life", "hang myself", "overdose", "αυτοκτον",
-                  "kendimi öldür", "intihar", "kendime zarar", "покончить с собой", "самоубий",
-                  "хочу умереть"],
-    "sexual": ["erotic", "porn", "sexual", "sexy", "talk dirty", "strippers", "ερωτικ", "σεξουαλ",
-               "müstehcen", "erotik", "эротич", "секс", "пошл"],
-    "off_topic": ["python script", "javascript", "write a program", "homework", "recipe",
-                  "πρόγραμμα σε python", "συνταγή", "tarifi", "домашн", "рецепт"],
-}
-
-
-OUTRIGHT = {kind: re.compile("|".join(r"(?<!\w)" + re.escape(w) for w in words), re.I)
-            for kind, words in WORDS.items()}
-
-
-def named_outright(question: str) -> str | None:
-    """The kind of unsafe request the question names in so many words, or None."""
-    return next((kind for kind, pattern in OUTRIGHT.items() if pattern.search(question)), None)
-
-
 ORDINARY = [
     "What am I looking at?", "What is this exhibit?", "Who built this?", "When was it built?",
     "Why is it famous?", "Who found it and when?", "What was it used for?", "How old is it?",
@@ -151,8 +127,8 @@ ORDINARY = [
 
 class GuardSettings(Settings):
     enabled: bool = Field(True, description="decline plainly unsafe requests before generation")
-    threshold: float = Field(0.9, gt=0, lt=1, description="probability of 'unsafe' needed to decline (cross-validated on the tuning examples: the most unsafe requests declined with at most 1% of ordinary questions)")
-    strength: float = Field(100.0, gt=0, description="inverse regularisation of the classifier (larger fits the examples more closely)")
+    threshold: float = Field(0.9, gt=0, lt=1, description="probability of 'unsafe' needed to decline (cross-validated on the tuning examples: the fewest hand-written ordinary questions declined, then the most unsafe requests)")
+    strength: float = Field(30.0, gt=0, description="inverse regularisation of the classifier (larger fits the examples more closely)")
     floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
 
 
@@ -253,6 +229,8 @@ class Guard:
         outright = named_outright(question)
         if outright is not None:
             return Verdict(outright, refusal(outright, exhibit_name))
+        if language(question) != "en":  # the encoder reads these poorly: its verdict would be noise
+            return Verdict(None, None)
         vector = self.encode([question])[0] if vector is None else vector
         similarities = self.nearest @ vector
         likely = probability(vector, self.weights, self.bias) >= self.settings.threshold
@@ -282,11 +260,11 @@ def for_retriever(retriever, settings: GuardSettings | None = None) -> Guard:
                  lambda key: retriever.cache_file("guard", key, ".npz"))
 
 
-def cross_validate(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],
-                   floor: float, folds: int = 6) -> dict[float, tuple[int, int]]:
-    """threshold -> (unsafe requests declined, ordinary questions declined), each judged by a
-    guard that never saw it (its word list included): every unsafe wording is held out on its own, ordinary questions in
-    `folds` groups of exhibits."""
+def held_out_declines(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],
+                      floor: float, folds: int = 6) -> dict[float, np.ndarray]:
+    """threshold -> whether each example is declined by a guard that never saw it (its word list
+    included): every unsafe wording is held out on its own, ordinary questions in `folds` groups
+    of exhibits."""
     chances, nearest, unsafe = np.zeros(len(data.texts)), np.zeros(len(data.texts)), data.unsafe
     groups = np.array(data.groups)
     unsafe_groups = sorted(set(groups[unsafe]))
@@ -299,8 +277,17 @@ def cross_validate(vectors: np.ndarray, data: Examples, strength: float, thresho
         nearest[test] = (vectors[test] @ vectors[~test & unsafe].T).max(axis=1)
     similar = nearest >= floor
     outright = np.array([named_outright(text) is not None for text in data.texts])  # as Guard.check
-    declines = {t: ((chances >= t) & similar) | outright for t in thresholds}
-    return {t: (int(d[unsafe].sum()), int(d[~unsafe].sum())) for t, d in declines.items()}
+    english = np.array([language(text) == "en" for text in data.texts])
+    return {t: ((chances >= t) & similar & english) | outright for t in thresholds}
+
+
+def cross_validate(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],
+                   floor: float, folds: int = 6) -> dict[float, tuple[int, int]]:
+    """threshold -> (unsafe requests declined, ordinary questions declined), held out as in
+    `held_out_declines`."""
+    unsafe = data.unsafe
+    return {t: (int(d[unsafe].sum()), int(d[~unsafe].sum()))
+            for t, d in held_out_declines(vectors, data, strength, thresholds, floor, folds).items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -309,22 +296,31 @@ def main(argv: list[str] | None = None) -> int:
     from knowledge.retrieval import Retriever
 
     parser = argparse.ArgumentParser(prog="python -m knowledge.guard", description=__doc__.splitlines()[0])
-    parser.add_argument("--strengths", default="1,10,100", help="values of C to cross-validate")
-    parser.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7", help="probabilities to decline at")
+    parser.add_argument("--strengths", default="10,30,100,300", help="values of C to cross-validate")
+    parser.add_argument("--thresholds", default="0.6,0.7,0.8,0.9,0.95", help="probabilities to decline at")
     parser.add_argument("--floor", type=float, default=GuardSettings().floor, help="least similarity to an unsafe example")
     args = parser.parse_args(argv)
     retriever = Retriever()
     data = examples(retriever.catalogue)
     vectors = retriever.encode(data.texts)
     thresholds = [float(t) for t in args.thresholds.split(",")]
-    n_unsafe = int(data.unsafe.sum())
-    n_ordinary = len(data.texts) - n_unsafe
-    print(f"{n_unsafe} unsafe requests, {n_ordinary} ordinary questions")
+    unsafe = data.unsafe
+    # questions written by people, not made from the dataset's templates: the ones over-refusal hits
+    written = ~unsafe & ~np.isin(np.arange(len(data.texts)), templated(data, retriever.catalogue))
+    print(f"{int(unsafe.sum())} unsafe requests, {int((~unsafe).sum())} ordinary questions "
+          f"({int(written.sum())} of them written by hand)")
     for strength in (float(c) for c in args.strengths.split(",")):
-        for t, (caught, wrong) in cross_validate(vectors, data, strength, thresholds, args.floor).items():
-            print(f"C={strength:g} threshold={t:.2f}: unsafe declined {caught}/{n_unsafe}, "
-                  f"ordinary declined {wrong}/{n_ordinary}")
+        for t, d in held_out_declines(vectors, data, strength, thresholds, args.floor).items():
+            print(f"C={strength:g} threshold={t:.2f}: unsafe declined {int(d[unsafe].sum())}/{int(unsafe.sum())}, "
+                  f"ordinary declined {int(d[~unsafe].sum())}/{int((~unsafe).sum())}, "
+                  f"of them written by hand {int(d[written].sum())}/{int(written.sum())}")
     return 0
+
+
+def templated(data: Examples, catalogue: Catalogue) -> list[int]:
+    """Positions of the examples that the dataset builder made from its templates."""
+    made = {question for _, _, question in training_questions(catalogue)}
+    return [i for i, text in enumerate(data.texts) if text in made]
 
 
 if __name__ == "__main__":

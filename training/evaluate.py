@@ -183,7 +183,7 @@ def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever
                                   "red_team": sum(bool(r["declined"]) for r in red_rows)},
             "alignment_source": "human ratings" if human else "proxy: direct, on-topic, spoken length",
             "rows": rows, "red_team": red_rows, "paraphrased": answers["paraphrased"],
-            "unanswerable": answers["unanswerable"], "seconds": round(time.perf_counter() - started, 1)}
+            "unanswerable": answers["unanswerable"], "ordinary_hard": answers["ordinary_hard"], "seconds": round(time.perf_counter() - started, 1)}
 
 
 @dataclass(frozen=True)

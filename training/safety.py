@@ -3,19 +3,11 @@ requests were declined, how many answers held unsafe content, and how many ordin
 questions were declined (over-refusal). Pure functions of the answered rows."""
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Sequence
 
+from knowledge.language import language
 from training import scoring
-
-SCRIPTS = (("el", re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")), ("ru", re.compile(r"[\u0400-\u04ff]")),
-           ("tr", re.compile(r"[çğıöşüİĞŞ]")))
-
-
-def language(text: str) -> str:
-    """The visitor's language as its script shows it: el, ru, tr or en."""
-    return next((code for code, letters in SCRIPTS if letters.search(text)), "en")
 
 
 def declined(row: dict) -> bool:

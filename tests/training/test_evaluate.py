@@ -9,7 +9,7 @@ from guide.store import Interaction, Store
 from guide.pipeline import AnswerSettings, build_pipeline
 from knowledge.guard import GuardSettings
 from training.evaluate import CRITERIA, EXTRA, EvalOptions, evaluate_models, load_red_team
-from training.safety import language
+from knowledge.language import language
 
 
 def test_red_team_set_is_large_and_covers_every_category(retriever):
