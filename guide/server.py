@@ -73,7 +73,8 @@ class GuideServer:
         self.settings = settings
         self.build_service = build_service  # callable returning a GuideService (loads the model)
         self.service: GuideService | None = None
-        self.connections: set[ServerConnection] = set()
+        self.connections: set[ServerConnection] = set()  # sessions
+        self.accepted: set[ServerConnection] = set()  # every websocket from its handshake until it closes
         self.writers: set[asyncio.Task] = set()
         self._catalogue_cache: bytes | None = None
 
@@ -81,9 +82,7 @@ class GuideServer:
     def process_request(self, connection: ServerConnection, request):
         path = request.path.split("?")[0]
         if request.headers.get("Upgrade", "").lower() == "websocket":
-            if len(self.connections) >= self.settings.max_connections:
-                return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "too many connections\n")
-            return None
+            return self._admit(connection)
         if path == "/healthz":
             return connection.respond(HTTPStatus.OK, "ok\n")
         if path == "/readyz":
@@ -98,6 +97,20 @@ class GuideServer:
         if path.startswith("/vendor/"):
             return self._vendor(path.removeprefix("/vendor/"))
         return self._file(STATIC, path.lstrip("/") or "index.html")
+
+    def _admit(self, connection: ServerConnection):
+        """None to go on with the handshake, or the refusal: counted from the handshake on, so
+        connections still shaking hands take their place too."""
+        address = connection.remote_address[0] if connection.remote_address else None
+        if len(self.accepted) >= self.settings.max_connections:
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "too many connections\n")
+        same = sum(1 for c in self.accepted if c.remote_address and c.remote_address[0] == address)
+        if same >= self.settings.max_per_address:
+            return connection.respond(HTTPStatus.TOO_MANY_REQUESTS, "too many connections from this address\n")
+        self.accepted.add(connection)
+        asyncio.ensure_future(connection.wait_closed()).add_done_callback(
+            lambda _: self.accepted.discard(connection))
+        return None
 
     def _file(self, root: Path, relative: str):
         target = (root / relative).resolve()
@@ -158,7 +171,16 @@ class GuideServer:
         self.writers.add(writer)
         bucket = TokenBucket(self.settings.messages_per_second, self.settings.burst)
         try:
-            async for raw in ws:
+            while True:
+                limit = self.settings.hello_seconds if session.hello is None else self.settings.idle_seconds
+                try:
+                    raw = await asyncio.wait_for(ws.recv(), session.active_at + limit - time.monotonic())
+                except TimeoutError:
+                    code, why = (("hello_required", "no hello was sent in time") if session.hello is None
+                                 else ("idle", "the session has been idle too long; reconnect to go on"))
+                    service.metrics.errors[code] += 1
+                    await self._end(ws, session, code, why)
+                    break
                 if not bucket.take():
                     service.metrics.errors["rate_limited"] += 1
                     send(p.Error(code="rate_limited", message="too many messages; slow down", fatal=False))
@@ -195,17 +217,24 @@ class GuideServer:
             session.send(p.Error(code=code, message=message, fatal=False))
             return True
         service.metrics.messages[msg.type] += 1
+        if msg.type != "ping":
+            session.active_at = time.monotonic()
         try:
             await self._handle(service, session, msg)
         except GuideError as exc:
             service.metrics.errors[exc.code] += 1
-            session.send(p.Error(code=exc.code, message=exc.message, fatal=exc.fatal,
-                                 request_id=exc.request_id))
             if exc.fatal:
-                await asyncio.sleep(0.05)  # let the writer deliver the error first
-                await ws.close(1008, exc.code)
+                await self._end(ws, session, exc.code, exc.message)
                 return False
+            session.send(p.Error(code=exc.code, message=exc.message, fatal=False, request_id=exc.request_id))
         return True
+
+    @staticmethod
+    async def _end(ws, session: Session, code: str, message: str) -> None:
+        """A fatal error, then the close (1008) once the writer has had a moment to deliver it."""
+        session.send(p.Error(code=code, message=message, fatal=True))
+        await asyncio.sleep(0.05)
+        await ws.close(1008, code)
 
     async def _handle(self, service: GuideService, session: Session, msg) -> None:
         if isinstance(msg, p.Ping):

@@ -32,6 +32,7 @@ class Session:
     hello: p.Hello | None = None
     history: deque = field(default_factory=lambda: deque(maxlen=10))
     inflight: dict[str, GenRequest] = field(default_factory=dict)
+    active_at: float = field(default_factory=time.monotonic)  # its last message other than a ping
 
     @property
     def tour(self) -> str:

@@ -295,3 +295,36 @@ def test_one_session_cannot_hold_more_answers_than_its_share_and_tours_are_forgo
             greedy.send({"type": "hello", "protocol": 1, "tour": f"t-{n}"})
             greedy.expect("welcome")
         assert len(s.server.service.tours) <= 3  # t-share (other), the last t-n, and nothing more
+
+
+def test_silent_and_idle_connections_are_closed_and_one_address_cannot_take_every_place(tiny_llama, tmp_path):
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "d.sqlite3",
+                              hello_seconds=0.5, idle_seconds=1.5, max_per_address=3)
+    with RunningServer(settings) as s:
+        silent = connect(s.url)  # never says hello
+        assert json.loads(silent.recv(5))["code"] == "hello_required"
+        with pytest.raises(ConnectionClosed) as closed:
+            silent.recv(5)
+        assert closed.value.rcvd.code == 1008
+        pinging = Client(s.url, tour="t-idle")
+        deadline = time.time() + 10
+        while time.time() < deadline:  # pings alone do not keep a session that never asks
+            try:
+                pinging.send({"type": "ping", "nonce": "n"})
+            except ConnectionClosed:
+                break
+            time.sleep(0.3)
+        assert time.time() < deadline
+        assert pinging.expect("error", code="idle", timeout=5)["fatal"] is True
+        held = [connect(s.url) for _ in range(3)]  # this address's share, still shaking hands or silent
+        with pytest.raises(InvalidStatus) as refused:
+            connect(s.url)
+        assert refused.value.response.status_code == 429
+        held[0].close()
+        time.sleep(0.2)
+        assert Client(s.url).welcome["type"] == "welcome"  # a place is free again
+        for ws in held[1:]:
+            ws.close()
