@@ -24,10 +24,14 @@ class Metrics:
         self.tokens += tokens
         self.gen_seconds += seconds
 
-    def render(self, queue_depth: int) -> str:
+    def render(self, queue_depth: int, records=None) -> str:
         lines = ["# TYPE guide_open_connections gauge", f"guide_open_connections {self.connections}",
-                 "# TYPE guide_queue_depth gauge", f"guide_queue_depth {queue_depth}",
-                 "# TYPE guide_messages_total counter"]
+                 "# TYPE guide_queue_depth gauge", f"guide_queue_depth {queue_depth}"]
+        if records is not None:  # answers the store has not taken yet, and any given up
+            lines += ["# TYPE guide_store_up gauge", f"guide_store_up {int(records.healthy)}",
+                      "# TYPE guide_unlogged_answers gauge", f"guide_unlogged_answers {len(records.unlogged)}",
+                      "# TYPE guide_lost_answers_total counter", f"guide_lost_answers_total {records.lost}"]
+        lines.append("# TYPE guide_messages_total counter")
         lines += [f'guide_messages_total{{type="{t}"}} {n}' for t, n in sorted(self.messages.items())]
         lines.append("# TYPE guide_answers_total counter")
         lines += [f'guide_answers_total{{finish="{f}"}} {n}' for f, n in sorted(self.answers.items())]

@@ -86,11 +86,12 @@ class GuideServer:
         if path == "/healthz":
             return connection.respond(HTTPStatus.OK, "ok\n")
         if path == "/readyz":
-            ready = self.service is not None
-            return connection.respond(HTTPStatus.OK if ready else HTTPStatus.SERVICE_UNAVAILABLE,
-                                      "ready\n" if ready else "loading model\n")
+            why = ("loading model" if self.service is None else
+                   None if self.service.records.healthy else "store unavailable")
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE if why else HTTPStatus.OK,
+                                      f"{why or 'ready'}\n")
         if path == "/metrics":
-            body = self.service.metrics.render(self.service.scheduler.depth) if self.service else ""
+            body = self.service.metrics.render(self.service.scheduler.depth, self.service.records) if self.service else ""
             return self._response(200, body.encode(), "text/plain; version=0.0.4")
         if path == "/catalogue.json":
             return self._response(200, self._catalogue_json(), "application/json")

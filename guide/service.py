@@ -19,6 +19,7 @@ from guide.config import ServerSettings
 from guide.engine import GenRequest, Piece
 from guide.metrics import Metrics
 from guide.pipeline import AnswerPipeline, Gate, Plan, build_pipeline
+from guide.records import Records, StoreUnavailable
 from guide.scheduler import Busy, Job, Scheduler
 from guide.store import Interaction, Store, UnknownAnswer
 from knowledge.catalogue import Catalogue
@@ -66,6 +67,7 @@ class GuideError(Exception):
 class GuideService:
     def __init__(self, settings: ServerSettings, catalogue: Catalogue, retriever, engine, store: Store):
         self.settings, self.catalogue, self.retriever, self.store = settings, catalogue, retriever, store
+        self.records = Records(store)
         self.engine = engine
         self.scheduler = Scheduler(engine, settings.max_queue)
         self.pipeline: AnswerPipeline = build_pipeline(retriever, settings.guard, settings.answers,
@@ -218,7 +220,7 @@ class GuideService:
                           self.engine.resolved.manifest_hash, self.catalogue.content_hash,
                           counts[0], counts[1], ttft * 1000 if ttft is not None else None, total * 1000)
         # stored before the visitor hears it is done, so a rating sent at once finds its answer
-        await asyncio.to_thread(self.store.log_interaction, row)
+        await asyncio.to_thread(self.records.log, row)
         session.send(done)
         self.tell_robots(session, done)
         self.metrics.answer(finish, ttft, counts[1], total)
@@ -249,8 +251,11 @@ class GuideService:
     # ---- feedback ----
     async def feedback(self, session: Session, fb: p.Feedback) -> p.FeedbackAck:
         try:
-            new = await asyncio.to_thread(self.store.add_rating, fb.feedback_id, fb.answer_id,
+            new = await asyncio.to_thread(self.records.rate, fb.feedback_id, fb.answer_id,
                                           fb.scores.model_dump(), fb.comment, fb.role)
+        except StoreUnavailable:
+            raise GuideError("store_unavailable", "the rating could not be stored just now and was not "
+                                                  "acknowledged; please send it again in a moment")
         except UnknownAnswer:
             raise GuideError("unknown_answer", f"no answer {fb.answer_id!r} has been logged; "
                                                "ratings must name an answer_id from answer.done")

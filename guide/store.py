@@ -87,6 +87,21 @@ class UnknownAnswer(LookupError):
     """A rating names an answer the store has never logged."""
 
 
+class SchemaTooNew(RuntimeError):
+    """The store was written by a newer guide: this one must not use or lower it."""
+
+    def __init__(self, found: int):
+        super().__init__(f"the store's schema is version {found}, newer than this guide's "
+                         f"{len(MIGRATIONS)}: upgrade the guide, or give it another store")
+
+
+def pending_migrations(version: int) -> list[tuple[int, str]]:
+    """(number, script) of each migration a store at `version` still needs; versions only go up."""
+    if version > len(MIGRATIONS):
+        raise SchemaTooNew(version)
+    return list(enumerate(MIGRATIONS[version:], start=version + 1))
+
+
 @dataclass(frozen=True)
 class Interaction:
     answer_id: str
@@ -127,7 +142,7 @@ class Store:
     def _migrate(self) -> None:
         with self._lock:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for number, script in pending_migrations(version):
                 self._db.executescript("BEGIN;" + script + f"PRAGMA user_version={number};COMMIT;")
 
     @property

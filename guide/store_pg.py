@@ -12,7 +12,10 @@ import threading
 import time
 
 from guide.protocol import CRITERIA
-from guide.store import MIGRATIONS, Interaction, UnknownAnswer, interaction_insert
+from guide.store import Interaction, UnknownAnswer, interaction_insert, pending_migrations
+
+MIGRATION_LOCK = 72_4801  # the advisory lock every guide process takes to migrate
+RETRY_FIRST, RETRY_LONGEST = 0.5, 30.0  # seconds between attempts to reach a lost database
 
 
 def postgres_ddl(script: str) -> str:
@@ -26,8 +29,9 @@ class PostgresStore:
             import psycopg
         except ImportError as exc:
             raise RuntimeError("a postgresql:// store needs psycopg (pip install -e '.[postgres]')") from exc
-        self.url = url
+        self.url, self._psycopg = url, psycopg
         self._lock = threading.Lock()
+        self._retry_at, self._backoff = 0.0, RETRY_FIRST
         try:
             self._db = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.OperationalError as exc:
@@ -35,27 +39,50 @@ class PostgresStore:
         self._foreign_key = psycopg.errors.ForeignKeyViolation
         self._migrate()
 
+    def _run(self, work):
+        """work(connection) under the lock, on a live connection: a lost one is opened again,
+        at most once per backoff interval (doubling up to RETRY_LONGEST), so that an outage
+        costs each caller an immediate error, not a wait."""
+        with self._lock:
+            if self._db.closed or self._db.broken:
+                if time.monotonic() < self._retry_at:
+                    raise self._psycopg.OperationalError("the PostgreSQL store is unreachable; "
+                                                         f"next try in {self._retry_at - time.monotonic():.1f} s")
+                try:
+                    self._db = self._psycopg.connect(self.url, autocommit=True, connect_timeout=5)
+                except self._psycopg.OperationalError:
+                    self._retry_at = time.monotonic() + self._backoff
+                    self._backoff = min(2 * self._backoff, RETRY_LONGEST)
+                    raise
+                self._backoff = RETRY_FIRST
+            try:
+                return work(self._db)
+            except self._psycopg.OperationalError:
+                self._retry_at = 0.0  # the first call after a loss tries again at once
+                raise
+
     def _migrate(self) -> None:
         with self._lock, self._db.transaction():
+            # guide processes that start together must not both migrate: the lock comes first,
+            # before even the version table is created, and is released with the transaction
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
             self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            # guide processes that start together must not both run a migration
-            self._db.execute("LOCK TABLE schema_version IN EXCLUSIVE MODE")
-            row = self._db.execute("SELECT version FROM schema_version").fetchone()
-            version = row[0] if row else 0
-            for script in MIGRATIONS[version:]:
+            row = self._db.execute("SELECT max(version) FROM schema_version").fetchone()
+            version = row[0] or 0
+            pending = pending_migrations(version)  # refuses a newer schema before touching it
+            for _, script in pending:
                 self._db.execute(postgres_ddl(script))
-            self._db.execute("DELETE FROM schema_version")
-            self._db.execute("INSERT INTO schema_version VALUES (%s)", (len(MIGRATIONS),))
+            if pending:
+                self._db.execute("DELETE FROM schema_version")
+                self._db.execute("INSERT INTO schema_version VALUES (%s)", (pending[-1][0],))
 
     @property
     def schema_version(self) -> int:
-        with self._lock:
-            return self._db.execute("SELECT version FROM schema_version").fetchone()[0]
+        return self._run(lambda db: db.execute("SELECT version FROM schema_version").fetchone()[0])
 
     def log_interaction(self, row: Interaction) -> None:
         sql, values = interaction_insert(row, "%({})s")
-        with self._lock:
-            self._db.execute(sql, values)
+        self._run(lambda db: db.execute(sql, values))
 
     def add_rating(self, feedback_id: str, answer_id: str, scores: dict[str, int],
                    comment: str | None, role: str) -> bool:
@@ -64,19 +91,23 @@ class PostgresStore:
                ", comment, role, created_at) VALUES (" + ", ".join(["%s"] * (len(CRITERIA) + 5)) +
                ") ON CONFLICT (feedback_id) DO NOTHING")
         values = (feedback_id, answer_id, *(scores[c] for c in CRITERIA), comment, role, time.time())
-        with self._lock:
-            try:
-                with self._db.transaction():
-                    return self._db.execute(sql, values).rowcount == 1
-            except self._foreign_key:
-                raise UnknownAnswer(answer_id) from None
+
+        def insert(db) -> bool:
+            with db.transaction():
+                return db.execute(sql, values).rowcount == 1
+        try:
+            return self._run(insert)
+        except self._foreign_key:
+            raise UnknownAnswer(answer_id) from None
 
     def query(self, sql: str, params: tuple = ()) -> list[dict]:
         """SQLite-style `?` placeholders, rows as dicts."""
         from psycopg.rows import dict_row
 
-        with self._lock, self._db.cursor(row_factory=dict_row) as cur:
-            return cur.execute(sql.replace("?", "%s"), params).fetchall()
+        def select(db) -> list[dict]:
+            with db.cursor(row_factory=dict_row) as cur:
+                return cur.execute(sql.replace("?", "%s"), params).fetchall()
+        return self._run(select)
 
     def close(self) -> None:
         with self._lock:

@@ -2,6 +2,7 @@
 import json
 import sqlite3
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -328,3 +329,36 @@ def test_silent_and_idle_connections_are_closed_and_one_address_cannot_take_ever
         assert Client(s.url).welcome["type"] == "welcome"  # a place is free again
         for ws in held[1:]:
             ws.close()
+
+
+def test_a_store_outage_is_an_error_message_and_a_readiness_failure_never_a_closed_socket(tiny_llama, tmp_path, monkeypatch):
+    import sqlite3 as sqlite
+
+    from guide.store import Store
+
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "o.sqlite3",
+                              max_answer_tokens=8, answers=UNCHECKED)
+    with RunningServer(settings) as s:
+        c = Client(s.url, tour="t-outage")
+        down = {"now": True}
+        for name in ("log_interaction", "add_rating"):
+            real = getattr(Store, name)
+
+            def failing(self, *args, real=real):
+                if down["now"]:
+                    raise sqlite.OperationalError("disk I/O error")
+                return real(self, *args)
+            monkeypatch.setattr(Store, name, failing)
+        done = c.ask("r1")  # the visitor still hears the answer
+        c.send({"type": "feedback", "feedback_id": "fb-o", "answer_id": done["answer_id"], "scores": SCORES})
+        error = c.expect("error")
+        assert error["code"] == "store_unavailable" and not error["fatal"]
+        with pytest.raises(urllib.error.HTTPError) as unready:
+            urllib.request.urlopen(f"http://127.0.0.1:{settings.port}/readyz", timeout=5)
+        assert unready.value.code == 503 and b"store unavailable" in unready.value.read()
+        assert "guide_unlogged_answers 1" in s.metrics() and "guide_store_up 0" in s.metrics()
+        down["now"] = False  # the store is back: the same session goes on
+        c.send({"type": "feedback", "feedback_id": "fb-o", "answer_id": done["answer_id"], "scores": SCORES})
+        assert c.expect("feedback.ack")["duplicate"] is False
+        assert urllib.request.urlopen(f"http://127.0.0.1:{settings.port}/readyz", timeout=5).status == 200
+        assert "guide_unlogged_answers 0" in s.metrics()

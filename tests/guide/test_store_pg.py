@@ -93,3 +93,42 @@ def test_evaluation_reads_human_alignment_ratings_from_postgres(postgres):
     store.add_rating("hf1", "h1", dict.fromkeys(CRITERIA, 5) | {"alignment": 3}, None, "expert")
     store.close()
     assert human_alignment(postgres, "guide-x") == [0.5] and human_alignment(postgres, "other") is None
+
+
+def test_postgres_refuses_a_newer_schema_and_never_lowers_it(postgres):
+    import psycopg
+
+    from guide.store import SchemaTooNew
+
+    open_store(postgres).close()
+    with psycopg.connect(postgres, autocommit=True) as db:
+        db.execute("UPDATE schema_version SET version = %s", (len(MIGRATIONS) + 2,))
+    with pytest.raises(SchemaTooNew, match="newer than this guide's"):
+        open_store(postgres)
+    with psycopg.connect(postgres, autocommit=True) as db:
+        assert db.execute("SELECT version FROM schema_version").fetchone()[0] == len(MIGRATIONS) + 2
+        db.execute("UPDATE schema_version SET version = %s", (len(MIGRATIONS),))
+
+
+def test_postgres_store_reconnects_after_its_connection_is_lost(postgres):
+    import time
+
+    import psycopg
+
+    store = open_store(postgres)
+    store.log_interaction(interaction("r1"))
+    with psycopg.connect(postgres, autocommit=True) as admin:  # as a database restart would
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE pid <> pg_backend_pid() AND datname = 'postgres'")
+    with pytest.raises(psycopg.OperationalError):
+        store.log_interaction(interaction("r2"))  # the loss is an error, not a hang
+    deadline = time.time() + 10
+    while True:  # the next calls open a new connection
+        try:
+            store.log_interaction(interaction("r2"))
+            break
+        except psycopg.OperationalError:
+            assert time.time() < deadline
+            time.sleep(0.2)
+    assert {r["answer_id"] for r in store.query("SELECT answer_id FROM interactions WHERE answer_id LIKE ?", ("r%",))} == {"r1", "r2"}
+    store.close()

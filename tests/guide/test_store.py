@@ -1,0 +1,65 @@
+"""The SQLite store's schema versions: they only go up, and a newer store is refused."""
+import sqlite3
+
+import pytest
+
+from guide.store import MIGRATIONS, SchemaTooNew, Store
+
+
+def test_a_store_written_by_a_newer_guide_is_refused_and_left_as_it_was(tmp_path):
+    path = tmp_path / "guide.sqlite3"
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version={len(MIGRATIONS) + 3}")
+    with pytest.raises(SchemaTooNew, match=f"version {len(MIGRATIONS) + 3}, newer than this guide's {len(MIGRATIONS)}"):
+        Store(path)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 3
+
+
+def test_a_new_store_is_migrated_once_to_the_current_version(tmp_path):
+    store = Store(tmp_path / "guide.sqlite3")
+    assert store.schema_version == len(MIGRATIONS)
+    store.close()
+    again = Store(tmp_path / "guide.sqlite3")
+    assert again.schema_version == len(MIGRATIONS)
+    again.close()
+
+
+class Flaky:
+    """A real SQLite store behind a switch that makes every write fail as a locked or vanished
+    database would (an outage cannot be caused on demand in a real file without waiting out its
+    lock timeout)."""
+
+    def __init__(self, store: Store):
+        self.store, self.down = store, False
+
+    def __getattr__(self, name):
+        method = getattr(self.store, name)
+
+        def call(*args):
+            if self.down:
+                raise sqlite3.OperationalError("database is locked")
+            return method(*args)
+        return call
+
+
+def test_answers_wait_out_a_store_outage_and_ratings_are_refused_not_lost(tmp_path):
+    from guide.records import Records, StoreUnavailable
+    from tests.guide.test_store_pg import interaction
+
+    flaky = Flaky(Store(tmp_path / "guide.sqlite3"))
+    records = Records(flaky)
+    records.log(interaction("a1"))
+    flaky.down = True
+    records.log(interaction("a2"))
+    records.log(interaction("a3"))
+    assert not records.healthy and [r.answer_id for r in records.unlogged] == ["a2", "a3"]
+    scores = dict.fromkeys(("factual_accuracy", "context_relevance", "safety", "alignment", "formatting"), 4)
+    with pytest.raises(StoreUnavailable):
+        records.rate("f1", "a1", scores, None, "visitor")
+    flaky.down = False
+    assert records.rate("f1", "a2", scores, None, "visitor") is True  # the waiting answers went first
+    assert records.healthy and not records.unlogged and records.lost == 0
+    rows = flaky.store.query("SELECT answer_id FROM interactions ORDER BY created_at")
+    assert [r["answer_id"] for r in rows] == ["a1", "a2", "a3"]
