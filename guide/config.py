@@ -37,6 +37,7 @@ class ServerSettings(Settings):
     send_buffer: int = Field(65_536, ge=4096, description="kernel bytes held for a client that has not read them; bounds a stalled client's memory")
     visitor_token: str | None = Field(None, description="shared secret for vr/web clients; with no token configured at all, every client is admitted")
     robot_token: str | None = Field(None, description="shared secret for robot clients, which steer a tour and hear all its answers; once any token is configured, a robot without this one is refused")
+    expert_token: str | None = Field(None, description="secret that lets a session send expert ratings, which feed the preference exports; none: expert ratings are refused")
     open_clients: list[Literal["vr", "web", "robot"]] = Field(default_factory=list, description="client kinds admitted without a token even when tokens are configured: an explicit choice, never a gap left by an unset token")
     origins: list[str] | None = Field(None, description="allowed browser Origins; clients without Origin are always admitted")
     shutdown_seconds: float = Field(10.0, gt=0, description="deadline for draining on SIGTERM")

@@ -27,6 +27,7 @@ class Hello(Msg):
     protocol: int = Field(PROTOCOL_VERSION, description="protocol version the client speaks")
     client: Literal["vr", "robot", "web"] = "web"
     token: str | None = Field(None, max_length=256, description="shared secret, if the server needs one")
+    expert_token: str | None = Field(None, max_length=256, description="the expert raters' secret: needed for feedback with role 'expert'")
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Za-z]{2})?$")
     tour: Id = "default"
 

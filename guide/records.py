@@ -8,7 +8,7 @@ import logging
 import threading
 from collections import deque
 
-from guide.store import Interaction, UnknownAnswer
+from guide.store import FeedbackConflict, Interaction, UnknownAnswer
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +34,13 @@ class Records:
             self._flush()
 
     def rate(self, feedback_id: str, answer_id: str, scores: dict[str, int], comment: str | None,
-             role: str) -> bool:
+             role: str, session_id: str | None = None) -> bool:
         """True for a new rating, False for a repeat; StoreUnavailable when it was not written."""
         with self._lock:
             self._flush()  # the rated answer may be one of those waiting
             try:
-                new = self.store.add_rating(feedback_id, answer_id, scores, comment, role)
-            except UnknownAnswer:
+                new = self.store.add_rating(feedback_id, answer_id, scores, comment, role, session_id)
+            except (UnknownAnswer, FeedbackConflict):
                 raise
             except Exception as exc:
                 self._failed("a rating", exc)

@@ -21,7 +21,7 @@ from guide.metrics import Metrics
 from guide.pipeline import AnswerPipeline, Gate, Plan, build_pipeline
 from guide.records import Records, StoreUnavailable
 from guide.scheduler import Busy, Job, Scheduler
-from guide.store import Interaction, Store, UnknownAnswer
+from guide.store import FeedbackConflict, Interaction, Store, UnknownAnswer
 from knowledge.catalogue import Catalogue
 from knowledge.prompting import Turn, system_prompt
 
@@ -34,6 +34,7 @@ class Session:
     history: deque = field(default_factory=lambda: deque(maxlen=10))
     inflight: dict[str, GenRequest] = field(default_factory=dict)
     active_at: float = field(default_factory=time.monotonic)  # its last message other than a ping
+    expert: bool = False  # showed the expert token: its ratings may have role "expert"
 
     @property
     def tour(self) -> str:
@@ -53,9 +54,12 @@ def admitted(settings: ServerSettings, client: str, token: str | None) -> bool:
     s = settings
     if client in s.open_clients or (s.visitor_token is None and s.robot_token is None):
         return True
-    expected = s.robot_token if client == "robot" else s.visitor_token
-    return expected is not None and token is not None and hmac.compare_digest(
-        token.encode(), expected.encode())
+    return secret_matches(token, s.robot_token if client == "robot" else s.visitor_token)
+
+
+def secret_matches(given: str | None, expected: str | None) -> bool:
+    """Whether a secret was given and is the configured one, compared in constant time."""
+    return given is not None and expected is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
 class GuideError(Exception):
@@ -106,6 +110,7 @@ class GuideService:
         if session.hello:
             self.leave_tour(session)
         session.hello = hello
+        session.expert = secret_matches(hello.expert_token, self.settings.expert_token)
         tour = self.tours.setdefault(hello.tour, Tour())
         tour.sessions.add(session.id)
         s = self.settings
@@ -250,9 +255,13 @@ class GuideService:
 
     # ---- feedback ----
     async def feedback(self, session: Session, fb: p.Feedback) -> p.FeedbackAck:
+        if fb.role == "expert" and not session.expert:
+            raise GuideError("forbidden", "expert ratings need the expert token in hello (expert_token)")
         try:
             new = await asyncio.to_thread(self.records.rate, fb.feedback_id, fb.answer_id,
-                                          fb.scores.model_dump(), fb.comment, fb.role)
+                                          fb.scores.model_dump(), fb.comment, fb.role, session.id)
+        except FeedbackConflict as exc:
+            raise GuideError("feedback_conflict", str(exc))
         except StoreUnavailable:
             raise GuideError("store_unavailable", "the rating could not be stored just now and was not "
                                                   "acknowledged; please send it again in a moment")

@@ -51,7 +51,13 @@ MIGRATIONS = [
     CREATE INDEX ratings_answer ON ratings(answer_id);
     CREATE INDEX interactions_exhibit ON interactions(exhibit);
     """,
+    # one rating per session and answer counts: a later one replaces it
+    """
+    ALTER TABLE ratings ADD COLUMN session_id TEXT;
+    CREATE UNIQUE INDEX ratings_session_answer ON ratings(session_id, answer_id);
+    """,
 ]
+RATING_COLUMNS = ("feedback_id", "answer_id", *CRITERIA, "comment", "role", "session_id", "created_at")
 
 
 def is_url(db: str | Path) -> bool:
@@ -85,6 +91,24 @@ def read_rows(db: str | Path, sql: str, params: tuple = ()) -> list[dict]:
 
 class UnknownAnswer(LookupError):
     """A rating names an answer the store has never logged."""
+
+
+class FeedbackConflict(ValueError):
+    """A feedback id already rates another answer."""
+
+    def __init__(self, feedback_id: str, answer_id: str):
+        super().__init__(f"feedback id {feedback_id!r} already rates answer {answer_id!r}; "
+                         "choose a new id for another answer")
+
+
+def rating_plan(earlier_answer: str | None, feedback_id: str, answer_id: str) -> bool:
+    """Whether a rating is new (False: a repeat of the same feedback, to acknowledge again);
+    a feedback id that already rates another answer is an error."""
+    if earlier_answer is None:
+        return True
+    if earlier_answer != answer_id:
+        raise FeedbackConflict(feedback_id, earlier_answer)
+    return False
 
 
 class SchemaTooNew(RuntimeError):
@@ -155,19 +179,23 @@ class Store:
             self._db.execute(sql, values)
 
     def add_rating(self, feedback_id: str, answer_id: str, scores: dict[str, int],
-                   comment: str | None, role: str) -> bool:
-        """Commit a rating; True if it was new, False for a repeated feedback id."""
+                   comment: str | None, role: str, session_id: str | None = None) -> bool:
+        """Commit a rating; True if it was new, False for a repeated feedback id. A session's
+        later rating of the same answer replaces its earlier one."""
         with self._lock:
-            if self._db.execute("SELECT 1 FROM ratings WHERE feedback_id=?",
-                                (feedback_id,)).fetchone():
+            earlier = self._db.execute("SELECT answer_id FROM ratings WHERE feedback_id=?",
+                                       (feedback_id,)).fetchone()
+            if not rating_plan(earlier[0] if earlier else None, feedback_id, answer_id):
                 return False
             if not self._db.execute("SELECT 1 FROM interactions WHERE answer_id=?",
                                     (answer_id,)).fetchone():
                 raise UnknownAnswer(answer_id)
-            self._db.execute(
-                "INSERT INTO ratings (feedback_id, answer_id, " + ", ".join(CRITERIA) +
-                ", comment, role, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (feedback_id, answer_id, *(scores[c] for c in CRITERIA), comment, role, time.time()))
+            values = (feedback_id, answer_id, *(scores[c] for c in CRITERIA), comment, role, session_id, time.time())
+            self._db.execute("BEGIN")
+            with self._db:  # commits both, or rolls both back
+                self._db.execute("DELETE FROM ratings WHERE session_id=? AND answer_id=?", (session_id, answer_id))
+                self._db.execute(f"INSERT INTO ratings ({', '.join(RATING_COLUMNS)}) "
+                                 f"VALUES ({', '.join('?' * len(RATING_COLUMNS))})", values)
             return True
 
     def query(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:

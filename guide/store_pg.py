@@ -12,7 +12,7 @@ import threading
 import time
 
 from guide.protocol import CRITERIA
-from guide.store import Interaction, UnknownAnswer, interaction_insert, pending_migrations
+from guide.store import RATING_COLUMNS, Interaction, UnknownAnswer, interaction_insert, pending_migrations, rating_plan
 
 MIGRATION_LOCK = 72_4801  # the advisory lock every guide process takes to migrate
 RETRY_FIRST, RETRY_LONGEST = 0.5, 30.0  # seconds between attempts to reach a lost database
@@ -85,15 +85,20 @@ class PostgresStore:
         self._run(lambda db: db.execute(sql, values))
 
     def add_rating(self, feedback_id: str, answer_id: str, scores: dict[str, int],
-                   comment: str | None, role: str) -> bool:
-        """Commit a rating; True if it was new, False for a repeated feedback id."""
-        sql = ("INSERT INTO ratings (feedback_id, answer_id, " + ", ".join(CRITERIA) +
-               ", comment, role, created_at) VALUES (" + ", ".join(["%s"] * (len(CRITERIA) + 5)) +
-               ") ON CONFLICT (feedback_id) DO NOTHING")
-        values = (feedback_id, answer_id, *(scores[c] for c in CRITERIA), comment, role, time.time())
+                   comment: str | None, role: str, session_id: str | None = None) -> bool:
+        """Commit a rating; True if it was new, False for a repeated feedback id. A session's
+        later rating of the same answer replaces its earlier one."""
+        sql = (f"INSERT INTO ratings ({', '.join(RATING_COLUMNS)}) VALUES ({', '.join(['%s'] * len(RATING_COLUMNS))}) "
+               "ON CONFLICT (feedback_id) DO NOTHING")
+        values = (feedback_id, answer_id, *(scores[c] for c in CRITERIA), comment, role, session_id, time.time())
 
         def insert(db) -> bool:
             with db.transaction():
+                earlier = db.execute("SELECT answer_id FROM ratings WHERE feedback_id=%s", (feedback_id,)).fetchone()
+                if not rating_plan(earlier[0] if earlier else None, feedback_id, answer_id):
+                    return False
+                db.execute("DELETE FROM ratings WHERE session_id=%s AND answer_id=%s", (session_id, answer_id))
+                # a repeat racing in from another process is acknowledged without a second row
                 return db.execute(sql, values).rowcount == 1
         try:
             return self._run(insert)

@@ -362,3 +362,19 @@ def test_a_store_outage_is_an_error_message_and_a_readiness_failure_never_a_clos
         assert c.expect("feedback.ack")["duplicate"] is False
         assert urllib.request.urlopen(f"http://127.0.0.1:{settings.port}/readyz", timeout=5).status == 200
         assert "guide_unlogged_answers 0" in s.metrics()
+
+
+def test_expert_ratings_need_the_expert_token(tiny_llama, tmp_path):
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "e.sqlite3",
+                              max_answer_tokens=8, answers=UNCHECKED, expert_token="curator-7")
+    with RunningServer(settings) as s:
+        visitor, expert = Client(s.url, tour="t-x"), Client(s.url, tour="t-x", expert_token="curator-7")
+        answer = visitor.ask("r1")["answer_id"]
+        visitor.send({"type": "feedback", "feedback_id": "v1", "answer_id": answer, "scores": SCORES, "role": "expert"})
+        assert visitor.expect("error")["code"] == "forbidden"  # self-declared: refused, nothing written
+        expert.send({"type": "feedback", "feedback_id": "e1", "answer_id": answer, "scores": SCORES, "role": "expert"})
+        assert expert.expect("feedback.ack")["duplicate"] is False
+        expert.send({"type": "feedback", "feedback_id": "e1", "answer_id": "other", "scores": SCORES})
+        assert expert.expect("error")["code"] == "feedback_conflict"
+    roles = [r[0] for r in sqlite3.connect(settings.db).execute("SELECT role FROM ratings")]
+    assert roles == ["expert"]

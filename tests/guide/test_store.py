@@ -3,6 +3,7 @@ import sqlite3
 
 import pytest
 
+from guide.protocol import CRITERIA
 from guide.store import MIGRATIONS, SchemaTooNew, Store
 
 
@@ -63,3 +64,27 @@ def test_answers_wait_out_a_store_outage_and_ratings_are_refused_not_lost(tmp_pa
     assert records.healthy and not records.unlogged and records.lost == 0
     rows = flaky.store.query("SELECT answer_id FROM interactions ORDER BY created_at")
     assert [r["answer_id"] for r in rows] == ["a1", "a2", "a3"]
+
+
+def check_one_rating_per_session_and_answer(store) -> None:
+    """The rating rules every store keeps (run on SQLite here, on PostgreSQL in test_store_pg)."""
+    from guide.store import FeedbackConflict
+    from tests.guide.test_store_pg import interaction
+
+    store.log_interaction(interaction("x1"))
+    store.log_interaction(interaction("x2"))
+    low, high = dict.fromkeys(CRITERIA, 1), dict.fromkeys(CRITERIA, 5)
+    assert store.add_rating("k1", "x1", low, "first", "visitor", "s1") is True
+    assert store.add_rating("k2", "x1", high, "changed my mind", "visitor", "s1") is True  # replaces k1
+    assert store.add_rating("k3", "x1", low, None, "visitor", "s2") is True  # another session counts too
+    assert store.add_rating("k2", "x1", high, None, "visitor", "s1") is False  # a resend: no second row
+    with pytest.raises(FeedbackConflict, match="already rates answer 'x1'"):
+        store.add_rating("k2", "x2", high, None, "visitor", "s1")
+    rows = store.query("SELECT feedback_id, safety, session_id FROM ratings WHERE answer_id = ? ORDER BY feedback_id", ("x1",))
+    assert [(r["feedback_id"], r["safety"], r["session_id"]) for r in rows] == [("k2", 5, "s1"), ("k3", 1, "s2")]
+
+
+def test_one_rating_per_session_and_answer_counts_on_sqlite(tmp_path):
+    store = Store(tmp_path / "guide.sqlite3")
+    check_one_rating_per_session_and_answer(store)
+    store.close()

@@ -132,3 +132,11 @@ def test_postgres_store_reconnects_after_its_connection_is_lost(postgres):
             time.sleep(0.2)
     assert {r["answer_id"] for r in store.query("SELECT answer_id FROM interactions WHERE answer_id LIKE ?", ("r%",))} == {"r1", "r2"}
     store.close()
+
+
+def test_one_rating_per_session_and_answer_counts_on_postgres(postgres):
+    from tests.guide.test_store import check_one_rating_per_session_and_answer
+
+    store = open_store(postgres)
+    check_one_rating_per_session_and_answer(store)
+    store.close()
