@@ -35,6 +35,7 @@ class Session:
     inflight: dict[str, GenRequest] = field(default_factory=dict)
     active_at: float = field(default_factory=time.monotonic)  # its last message other than a ping
     expert: bool = False  # showed the expert token: its ratings may have role "expert"
+    exhibit: str | None = None  # what this visitor chose to look at; None: the tour's exhibit
 
     @property
     def tour(self) -> str:
@@ -124,19 +125,37 @@ class GuideService:
 
     # ---- the exhibit in view ----
     def set_exhibit(self, session: Session, exhibit: str | None, source: str) -> None:
+        """A robot's report sets its tour's exhibit, which every visitor of the tour follows
+        until they look at something themselves; a visitor's look is theirs alone (null: follow
+        the tour again)."""
         if exhibit is not None and exhibit not in self.catalogue:
             raise GuideError("unknown_exhibit", f"no exhibit with id {exhibit!r} in the catalogue")
         tour = self.tours[session.tour]
+        if session.hello.client != "robot":
+            session.exhibit = exhibit
+            shown = exhibit if exhibit is not None else tour.exhibit
+            session.send(self.in_view(shown, source if exhibit is not None else "pose"))
+            self.warm(shown, session.hello.language)
+            return
         if tour.exhibit == exhibit:
             return
         tour.exhibit = exhibit
+        message = self.in_view(exhibit, source)
+        for sid in list(tour.sessions):
+            follower = self.sessions.get(sid)
+            if follower is not None and follower.exhibit is None:
+                follower.send(message)
+        self.warm(exhibit, session.hello.language)
+
+    def in_view(self, exhibit: str | None, source: str) -> p.ExhibitInView:
         item = self.catalogue.get(exhibit) if exhibit else None
-        message = p.ExhibitInView(exhibit=exhibit, name=item.names.en if item else None,
-                                  summary=item.summary if item else None, source=source)
-        self.broadcast(session.tour, message)
-        language = session.hello.language if session.hello else "en"
-        # the visitors are only arriving: the prompt prefix shared by every question asked here
-        # (persona, rules, the exhibit) can be computed now instead of in front of the first question
+        return p.ExhibitInView(exhibit=exhibit, name=item.names.en if item else None,
+                               summary=item.summary if item else None, source=source)
+
+    def warm(self, exhibit: str | None, language: str) -> None:
+        """The visitors are only arriving: the prompt prefix shared by every question asked here
+        (persona, rules, the exhibit) can be computed now instead of in front of the first question."""
+        item = self.catalogue.get(exhibit) if exhibit else None
         self.scheduler.warm(f"{exhibit}/{language}",
                             [{"role": "system", "content": system_prompt(item, (), language)}])
 
@@ -178,7 +197,7 @@ class GuideService:
     async def _answer(self, session: Session, ask: p.Ask, request: GenRequest) -> None:
         start = time.perf_counter()
         answer_id = uuid.uuid4().hex[:16]
-        exhibit_id = self.tours.get(session.tour, Tour()).exhibit
+        exhibit_id = session.exhibit or self.tours.get(session.tour, Tour()).exhibit
         plan, finish, text, counts, ttft = Plan("grounded", ""), "error", "", (0, 0), None
         session.send(p.AnswerStart(request_id=ask.request_id, answer_id=answer_id, exhibit=exhibit_id))
         try:

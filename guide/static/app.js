@@ -33,7 +33,7 @@ function showInView(msg) {
   $("in-view-name").textContent = exhibit ? exhibit.name : "No exhibit in view";
   $("in-view-summary").textContent = msg.summary || (exhibit ? exhibit.summary : "");
   $("in-view-source").textContent = !exhibit ? "" :
-    msg.source === "gaze" ? "Chosen by a visitor's gaze" :
+    msg.source === "gaze" ? "Chosen by you" :
     msg.source === "detection" ? "Seen by the robot's camera" : "Where the robot is standing";
   document.body.dataset.inView = msg.exhibit || "";
   if (gallery) gallery.highlight(msg.exhibit);
@@ -107,7 +107,8 @@ function onMessage(msg) {
   switch (msg.type) {
     case "welcome":
       showInView({exhibit: msg.exhibit, source: "pose"});
-      if (state.lookedAt && !msg.exhibit) connection.send({type: "exhibit.view", exhibit: state.lookedAt});
+      // a new session follows the robot: what this visitor chose to look at is sent again
+      if (state.lookedAt) connection.send({type: "exhibit.view", exhibit: state.lookedAt});
       break;
     case "exhibit.in_view": showInView(msg); break;
     case "robot.pose": if (gallery) gallery.moveRobot(msg.x, msg.y, msg.theta); break;

@@ -378,3 +378,23 @@ def test_expert_ratings_need_the_expert_token(tiny_llama, tmp_path):
         assert expert.expect("error")["code"] == "feedback_conflict"
     roles = [r[0] for r in sqlite3.connect(settings.db).execute("SELECT role FROM ratings")]
     assert roles == ["expert"]
+
+
+def test_a_visitor_looks_for_themselves_and_only_the_robot_moves_the_tour(server):
+    looker, follower = Client(server.url, tour="t-own"), Client(server.url, tour="t-own")
+    robot = Client(server.url, client="robot", tour="t-own")
+    looker.send({"type": "exhibit.view", "exhibit": "kourion"})
+    assert looker.expect("exhibit.in_view")["exhibit"] == "kourion"
+    with pytest.raises(TimeoutError):
+        follower.expect("exhibit.in_view", timeout=0.5)  # one visitor's look moves nobody else
+    robot.send({"type": "exhibit.in_view", "exhibit": "salamis", "source": "pose"})
+    assert follower.expect("exhibit.in_view")["exhibit"] == "salamis"
+    with pytest.raises(TimeoutError):
+        looker.expect("exhibit.in_view", timeout=0.5)  # still at the exhibit they chose
+    assert looker.ask("l1")["answer_id"] and follower.ask("f1")["answer_id"]
+    db = sqlite3.connect(server.settings.db)
+    exhibits = dict(db.execute("SELECT question || session_id, exhibit FROM interactions WHERE tour = 't-own'"))
+    assert sorted(exhibits.values()) == ["kourion", "salamis"]
+    looker.send({"type": "exhibit.view", "exhibit": None})  # back to following the robot
+    back = looker.expect("exhibit.in_view")
+    assert back["exhibit"] == "salamis" and back["source"] == "pose"

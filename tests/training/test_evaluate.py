@@ -89,12 +89,11 @@ def test_the_harness_scores_exactly_what_the_server_sends(tiny_llama, tmp_path, 
     settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "h.sqlite3",
                               max_answer_tokens=24, backend="transformers", answers=answers)
     with RunningServer(settings) as s:
-        visitor = Client(s.url, tour="t-harness")
-        visitor.send({"type": "exhibit.view", "exhibit": "kyrenia-ship"})
-        visitor.expect("exhibit.in_view")
         served = []
         for n, q in enumerate(questions):
             fresh = Client(s.url, tour="t-harness")  # a new session each time: no history, as in the harness
+            fresh.send({"type": "exhibit.view", "exhibit": "kyrenia-ship"})
+            fresh.expect("exhibit.in_view")
             served.append(fresh.ask(f"q{n}", q))
     engine = make_engine(settings)
     pipeline = build_pipeline(retriever, answers=answers)
