@@ -178,6 +178,10 @@ class GuideService:
         if ask.request_id in session.inflight:
             raise GuideError("duplicate_request", f"request {ask.request_id!r} is still running",
                              request_id=ask.request_id)
+        size = len(ask.text.encode("utf-8"))
+        if size > self.settings.max_question_bytes:
+            raise GuideError("question_too_long", f"the question is {size} bytes of UTF-8; at most "
+                             f"{self.settings.max_question_bytes} are answered", request_id=ask.request_id)
         if len(session.inflight) >= self.settings.max_inflight:
             raise GuideError("busy", f"{len(session.inflight)} answers of this session are still under "
                              "way; wait for one to finish or cancel it", request_id=ask.request_id)

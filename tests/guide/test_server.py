@@ -398,3 +398,11 @@ def test_a_visitor_looks_for_themselves_and_only_the_robot_moves_the_tour(server
     looker.send({"type": "exhibit.view", "exhibit": None})  # back to following the robot
     back = looker.expect("exhibit.in_view")
     assert back["exhibit"] == "salamis" and back["source"] == "pose"
+
+
+def test_a_question_is_limited_in_bytes_so_four_byte_characters_cannot_make_it_huge(server):
+    c = Client(server.url, tour="t-long")
+    c.send({"type": "ask", "request_id": "wide", "text": "\U0001F3DB" * 300})  # 300 characters, 1,200 bytes
+    error = c.expect("error", request_id="wide")
+    assert error["code"] == "question_too_long" and "1200 bytes" in error["message"] and not error["fatal"]
+    assert c.ask("fine", "Who built this?")["finish"] in ("stop", "length")  # the session goes on
