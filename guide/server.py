@@ -287,18 +287,29 @@ class GuideServer:
             await self.drain(server)
 
     async def drain(self, server) -> None:
-        """Stop accepting, end in-flight answers with answer.done, flush the store, close 1001."""
+        """Stop accepting, end in-flight answers with answer.done, close every connection at
+        once (1001), all within shutdown_seconds; the store is closed last, once nothing can
+        write to it."""
         log.info("shutting down")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.shutdown_seconds
         server.close(close_connections=False)
+        tasks = set(self.service.tasks) if self.service else set()
         if self.service:
             for session in list(self.service.sessions.values()):
                 for request in session.inflight.values():
                     request.cancel.set()
-            if self.service.tasks:
-                await asyncio.wait(set(self.service.tasks), timeout=self.settings.shutdown_seconds)
+            if tasks:
+                await asyncio.wait(tasks, timeout=max(0.0, deadline - loop.time()))
             await asyncio.sleep(0.1)  # writers deliver the final answer.done messages
+        closing = [asyncio.create_task(ws.close(1001, "server shutting down")) for ws in list(self.connections)]
+        if closing:  # a peer that is gone cannot hold up the others, nor the deadline
+            await asyncio.wait(closing, timeout=max(0.1, deadline - loop.time()))
         for ws in list(self.connections):
-            await ws.close(1001, "server shutting down")
+            ws.transport.abort()
+        for task in closing + list(tasks):
+            task.cancel()
+        await asyncio.gather(*closing, *tasks, return_exceptions=True)
         if self.service:
             await asyncio.to_thread(self.service.scheduler.stop)
             self.service.store.close()

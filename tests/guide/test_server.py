@@ -406,3 +406,14 @@ def test_a_question_is_limited_in_bytes_so_four_byte_characters_cannot_make_it_h
     error = c.expect("error", request_id="wide")
     assert error["code"] == "question_too_long" and "1200 bytes" in error["message"] and not error["fatal"]
     assert c.ask("fine", "Who built this?")["finish"] in ("stop", "length")  # the session goes on
+
+
+def test_every_acknowledged_rating_is_already_committed(server):
+    c = Client(server.url, tour="t-ack")
+    answers = [c.ask(f"r{n}")["answer_id"] for n in range(3)]
+    for n, answer in enumerate(answers * 10):
+        c.send({"type": "feedback", "feedback_id": f"ack-{n}", "answer_id": answer, "scores": SCORES})
+        ack = c.expect("feedback.ack")
+        # another connection, opened after the ack: the row is there, not in a buffer
+        with sqlite3.connect(server.settings.db) as reader:
+            assert reader.execute("SELECT count(*) FROM ratings WHERE feedback_id=?", (ack["feedback_id"],)).fetchone()[0] == 1

@@ -1,4 +1,4 @@
-"""The server as a real process: SIGTERM drains cleanly; kill -9 loses no acknowledged rating."""
+"""The server as a real process: SIGTERM drains cleanly, within its deadline, keeping every rating."""
 import json
 import os
 import signal
@@ -64,26 +64,25 @@ def test_sigterm_finishes_inflight_answers_and_keeps_ratings(tiny_llama, tmp_pat
     assert db.execute("SELECT count(*) FROM ratings WHERE feedback_id='kept'").fetchone()[0] == 1
 
 
-def test_kill_9_loses_no_acknowledged_rating(tiny_llama, tmp_path):
+def test_shutdown_closes_every_connection_at_once_even_when_peers_are_gone(tiny_llama, tmp_path):
+    import socket
+
     proc, url = start(tiny_llama, tmp_path, 8)
-    acked = []
+    port = int(url.rsplit(":", 1)[1])
+    gone = []
     try:
-        c = Client(url, tour="t-kill")
-        answer_id = c.ask("a")["answer_id"]
-        for i in range(400):
-            c.send({"type": "feedback", "feedback_id": f"k{i}", "answer_id": answer_id, "scores": SCORES})
-            if i % 20 == 19:  # keep a few unacknowledged ratings in flight when the kill lands
-                while len(acked) < i - 5:
-                    acked.append(c.expect("feedback.ack")["feedback_id"])
-            if i == 300:
-                os.kill(proc.pid, signal.SIGKILL)
-                break
-    except (ConnectionClosed, TimeoutError):
-        pass
+        for _ in range(4):  # peers that finished the handshake and then vanished without a word
+            raw = socket.create_connection(("127.0.0.1", port))
+            raw.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            assert b"101" in raw.recv(1024).split(b"\r\n")[0]
+            gone.append(raw)
+        started = time.time()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+        # each silent peer would hold a one-by-one close for its close timeout (10 s): 40 s in all
+        assert time.time() - started < 10 + 5
     finally:
         proc.kill()
-        proc.wait()
-    assert len(acked) > 100
-    db = sqlite3.connect(tmp_path / "g.sqlite3")
-    stored = {r[0] for r in db.execute("SELECT feedback_id FROM ratings")}
-    assert set(acked) <= stored
+        for raw in gone:
+            raw.close()

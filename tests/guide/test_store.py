@@ -88,3 +88,12 @@ def test_one_rating_per_session_and_answer_counts_on_sqlite(tmp_path):
     store = Store(tmp_path / "guide.sqlite3")
     check_one_rating_per_session_and_answer(store)
     store.close()
+
+
+def test_a_rating_is_durable_when_the_store_says_so(tmp_path):
+    """What protects an acknowledged rating from a crash: the write-ahead log, synced in full at
+    every commit (a kill -9 alone cannot tell: the page cache survives it)."""
+    store = Store(tmp_path / "guide.sqlite3")
+    assert store.query("PRAGMA journal_mode")[0][0] == "wal"
+    assert store.query("PRAGMA synchronous")[0][0] == 2  # FULL
+    store.close()
