@@ -23,6 +23,5 @@ class BridgeSettings(Settings):
     stale_s: float = Field(3.0, gt=0, description="no pose for this long announces 'no exhibit'")
     detection_hold_s: float = Field(5.0, ge=0, description="a detection outranks pose guesses for this long")
     pose_rate_hz: float = Field(2.0, gt=0, le=50, description="robot poses sent to the guide per second, at most")
-    outbox: int = Field(64, ge=1, description="messages kept while the guide is away; the oldest are dropped")
     reconnect_min_s: float = Field(0.5, gt=0, description="first wait before reconnecting to the guide")
     reconnect_max_s: float = Field(10.0, gt=0, description="longest wait between reconnection attempts")

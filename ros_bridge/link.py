@@ -1,9 +1,10 @@
 """The bridge's connection to the guide server, as a robot client of the wire protocol.
 
 It runs its own asyncio loop on a thread. The ROS side hands it messages only through
-`loop.call_soon_threadsafe`; while the guide is away they wait in a bounded outbox (oldest
-dropped), and after every (re)connection the current exhibit is sent again first, so a restarted
-guide knows at once where the robot is. Reconnection backs off exponentially.
+`loop.call_soon_threadsafe`. The guide needs the robot's state, not its history: the outbox
+holds at most the newest exhibit report and the newest pose, so after an outage only the latest
+state is sent, and after every (re)connection the current exhibit is sent again first, so a
+restarted guide knows at once where the robot is. Reconnection backs off exponentially.
 """
 from __future__ import annotations
 
@@ -34,9 +35,9 @@ def pose(x: float, y: float, theta: float, frame: str) -> dict:
 
 class GuideLink:
     def __init__(self, url: str, token: str, tour: str, on_answer: Callable[[str], None],
-                 outbox: int = 64, backoff: tuple[float, float] = (0.5, 10.0)):
+                 backoff: tuple[float, float] = (0.5, 10.0)):
         self.url, self.token, self.tour, self.on_answer = url, token, tour, on_answer
-        self.outbox: deque[dict] = deque(maxlen=outbox)
+        self.outbox: deque[dict] = deque()  # the newest exhibit report and pose not yet sent
         self.backoff = backoff
         self.current: dict | None = None  # the last exhibit report, re-sent on every connection
         self.connected = threading.Event()
@@ -66,8 +67,8 @@ class GuideLink:
     def _queue(self, message: dict, is_exhibit: bool) -> None:
         if is_exhibit:
             self.current = message
-        elif self.outbox and self.outbox[-1]["type"] == "robot.pose":
-            self.outbox.pop()  # only the newest pose matters
+        for older in [m for m in self.outbox if m["type"] == message["type"]]:
+            self.outbox.remove(older)  # not sent yet, and already out of date
         self.outbox.append(message)
         self._wake.set()
 

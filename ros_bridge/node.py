@@ -34,10 +34,6 @@ def yaw(q) -> float:
     return math.atan2(2.0 * (q.w * q.z + q.x * q.y), 1.0 - 2.0 * (q.y * q.y + q.z * q.z))
 
 
-def stamp_seconds(stamp) -> float:
-    return stamp.sec + stamp.nanosec * 1e-9
-
-
 class GuideBridge(Node):
     def __init__(self, link: GuideLink | None = None):
         super().__init__("guide_bridge")
@@ -47,7 +43,7 @@ class GuideBridge(Node):
                                    s.hysteresis_m, s.stale_s, s.detection_hold_s)
         self.in_view = self.create_publisher(String, s.in_view_topic, LATCHED)
         self.answers = self.create_publisher(String, s.answer_topic, 10)
-        self.link = link or GuideLink(s.guide_url, s.token, s.tour_id, self._answer, s.outbox,
+        self.link = link or GuideLink(s.guide_url, s.token, s.tour_id, self._answer,
                                       (s.reconnect_min_s, s.reconnect_max_s))
         self._last_amcl = -math.inf
         self._pose: tuple | None = None
@@ -77,13 +73,18 @@ class GuideBridge(Node):
             raise SettingsError(detail) from exc
 
     # ---- inputs ----
+    def _now(self) -> float:
+        """The node's clock, the one time for poses, detections and staleness alike: a robot
+        whose message stamps are skewed must not look stale one moment and fresh the next."""
+        return self.get_clock().now().nanoseconds * 1e-9
+
     def _odom(self, msg: Odometry) -> None:
-        if stamp_seconds(msg.header.stamp) - self._last_amcl < self.settings.amcl_priority_s:
+        if self._now() - self._last_amcl < self.settings.amcl_priority_s:
             return
         self._pose_in(msg.header, msg.pose.pose)
 
     def _amcl(self, msg: PoseWithCovarianceStamped) -> None:
-        self._last_amcl = stamp_seconds(msg.header.stamp)
+        self._last_amcl = self._now()
         self._pose_in(msg.header, msg.pose.pose)
 
     def _pose_in(self, header, pose) -> None:
@@ -91,7 +92,7 @@ class GuideBridge(Node):
             self.get_logger().warning(f"ignoring a pose in frame {header.frame_id!r}; expected one of "
                                       f"{self.settings.frames}", throttle_duration_sec=5.0)
             return
-        x, y, t = pose.position.x, pose.position.y, stamp_seconds(header.stamp)
+        x, y, t = pose.position.x, pose.position.y, self._now()
         try:
             decision = self.tracker.pose(x, y, t)
         except Rejected as exc:
@@ -101,14 +102,13 @@ class GuideBridge(Node):
         self._decide(decision)
 
     def _detection(self, msg: String) -> None:
-        now = self.get_clock().now().nanoseconds * 1e-9
         try:
-            self._decide(self.tracker.detection(msg.data.strip(), now))
+            self._decide(self.tracker.detection(msg.data.strip(), self._now()))
         except Rejected as exc:
             self.get_logger().warning(f"ignoring a detection: {exc}", throttle_duration_sec=5.0)
 
     def _tick(self) -> None:
-        self._decide(self.tracker.tick(self.get_clock().now().nanoseconds * 1e-9))
+        self._decide(self.tracker.tick(self._now()))
 
     # ---- outputs ----
     def _decide(self, decision: Decision | None) -> None:

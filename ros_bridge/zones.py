@@ -9,8 +9,10 @@ when the announced exhibit changes. Rules:
 - no pose for longer than the stale time announces "no exhibit";
 - a detection (a camera or marker saw the exhibit) is announced at once and holds for a while
   against pose-based guesses;
-- NaN or infinite coordinates, time going backwards and unknown exhibit ids are refused (the
-  caller logs the reason) and change nothing.
+- NaN or infinite coordinates, a small step back in time (a late message) and unknown exhibit
+  ids are refused (the caller logs the reason) and change nothing;
+- a jump back in time longer than the restart time is a clock that started again (a simulation
+  restarted, a recorded bag looping): the tracker's timing starts again from it.
 """
 from __future__ import annotations
 
@@ -45,10 +47,10 @@ def zones_from_catalogue(catalogue) -> list[Zone]:
 
 class ZoneTracker:
     def __init__(self, zones: Iterable[Zone], dwell_s: float = 1.0, hysteresis_m: float = 0.3,
-                 stale_s: float = 3.0, detection_hold_s: float = 5.0):
+                 stale_s: float = 3.0, detection_hold_s: float = 5.0, restart_s: float = 2.0):
         self.zones = {z.exhibit: z for z in zones}
         self.dwell_s, self.hysteresis_m = dwell_s, hysteresis_m
-        self.stale_s, self.detection_hold_s = stale_s, detection_hold_s
+        self.stale_s, self.detection_hold_s, self.restart_s = stale_s, detection_hold_s, restart_s
         self.current: str | None = None
         self._candidate: object = UNSET
         self._candidate_since = 0.0
@@ -71,8 +73,7 @@ class ZoneTracker:
     def pose(self, x: float, y: float, t: float) -> Decision | None:
         if not all(math.isfinite(v) for v in (x, y, t)):
             raise Rejected(f"pose with a non-finite value (x={x}, y={y}, t={t})")
-        if self._last_t is not None and t < self._last_t:
-            raise Rejected(f"pose time {t:.3f} is before the previous one {self._last_t:.3f}")
+        self._check_time(t, "pose")
         self._last_t = t
         if t < self._detected_until:
             return None
@@ -91,9 +92,18 @@ class ZoneTracker:
             raise Rejected(f"detection of {exhibit!r}, which is not in the catalogue")
         if not math.isfinite(t):
             raise Rejected(f"detection with a non-finite time {t}")
+        self._check_time(t, "detection")
         self._detected_until = t + self.detection_hold_s
         self._last_t = max(self._last_t or t, t)
         return self._announce(exhibit, "detection") if exhibit != self.current else None
+
+    def _check_time(self, t: float, what: str) -> None:
+        """Refuses a small step back; a long jump back restarts the timing from `t`."""
+        if self._last_t is None or t >= self._last_t:
+            return
+        if self._last_t - t <= self.restart_s:
+            raise Rejected(f"{what} time {t:.3f} is before the previous one {self._last_t:.3f}")
+        self._last_t, self._candidate, self._detected_until = None, UNSET, -math.inf
 
     def tick(self, now: float) -> Decision | None:
         """Call regularly: announces "no exhibit" once the poses have gone stale."""

@@ -115,3 +115,25 @@ def test_path_timing():
     assert path.at(2.5)[:2] == pytest.approx((1.5, 2.0))
     assert path.at(6.0)[3] == 0.0 and path.at(100.0)[:2] == (3.0, 4.0)
     assert path.stop_times() == [pytest.approx(5.0)]
+
+
+def test_a_clock_that_starts_again_is_followed_after_a_long_jump_back():
+    t = tracker()
+    t.pose(0.0, 0.0, 100.0)
+    assert t.pose(0.0, 0.0, 101.0).exhibit == "a"
+    with pytest.raises(Rejected, match="before the previous"):
+        t.pose(3.0, 0.0, 100.5)  # a late message: refused
+    t.pose(3.0, 0.0, 0.0)  # the simulation restarted at zero: accepted, timing starts again
+    assert t.pose(3.0, 0.0, 1.0).exhibit == "b"  # and the tracker goes on deciding
+
+
+def test_after_an_outage_the_link_sends_the_latest_state_not_a_replay():
+    from ros_bridge.link import GuideLink
+
+    link = GuideLink("ws://127.0.0.1:9", "", "lab", on_answer=lambda text: None)  # never started
+    for n, exhibit in enumerate(["a", "b", None, "a", "b"] * 20):  # the guide is away meanwhile
+        link._queue({"type": "exhibit.in_view", "exhibit": exhibit, "source": "pose"}, True)
+        link._queue({"type": "robot.pose", "x": float(n), "y": 0.0, "theta": 0.0, "frame": "map"}, False)
+    assert [m["type"] for m in link.outbox] == ["exhibit.in_view", "robot.pose"]
+    assert link.outbox[0]["exhibit"] == "b" and link.outbox[1]["x"] == 99.0 and link.current["exhibit"] == "b"
+    link.loop.close()
