@@ -30,6 +30,7 @@ class ServerSettings(Settings):
     idle_seconds: float = Field(900.0, gt=0, description="a session that sends nothing but pings for this long is closed; the web client reconnects by itself")
     max_queue: int = Field(32, ge=1, description="answers waiting for the model before 'busy'")
     max_question_bytes: int = Field(800, ge=16, description="longest question in UTF-8 bytes: a byte-level tokenizer makes at most one token of each byte, so this bounds its tokens, which a limit in characters does not (500 four-byte characters are ~2,000 tokens)")
+    ask_cost: float = Field(5.0, ge=1, description="messages' worth of the rate limit one ask costs: an answer costs the engine far more than a ping costs the server")
     max_inflight: int = Field(2, ge=1, description="answers one session may have under way at once: one visitor cannot fill the queue shared by all")
     max_batch: int | None = Field(None, ge=1, description="answers decoded together; none: 16 with llama.cpp, 8 otherwise")
     max_answer_tokens: int = Field(160, ge=8, le=1024, description="longest answer in tokens")

@@ -50,13 +50,17 @@ class Scheduler:
     @property
     def depth(self) -> int:
         with self._cond:
-            return sum(len(lane) for lane in self._lanes.values())
+            return self._waiting()
+
+    def _waiting(self) -> int:
+        """Jobs still wanted: a cancelled one (its visitor stopped it or left) holds no place."""
+        return sum(not job.request.cancel.is_set() for lane in self._lanes.values() for job in lane)
 
     def submit(self, job: Job) -> None:
         with self._cond:
             if self._stopping:
                 raise Busy("the guide is shutting down")
-            if sum(len(lane) for lane in self._lanes.values()) >= self.max_queue:
+            if self._waiting() >= self.max_queue:
                 raise Busy(f"all {self.max_queue} places in the answer queue are taken")
             self._lanes.setdefault(job.session, deque()).append(job)
             self._cond.notify()
@@ -76,7 +80,11 @@ class Scheduler:
         batch: list[Job] = []
         while self._lanes and len(batch) < (self.engine.max_batch if room is None else room):
             session, lane = next(iter(self._lanes.items()))
-            batch.append(lane.popleft())
+            job = lane.popleft()
+            if job.request.cancel.is_set():  # never reaches the engine
+                job.loop.call_soon_threadsafe(job.on_piece, Piece(0, "", "cancelled"))
+            else:
+                batch.append(job)
             self._lanes.move_to_end(session)  # round robin: this session goes to the back
             if not lane:
                 del self._lanes[session]

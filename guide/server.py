@@ -40,12 +40,12 @@ class TokenBucket:
     def __init__(self, rate: float, burst: int):
         self.rate, self.capacity, self.tokens, self.at = rate, burst, float(burst), time.monotonic()
 
-    def take(self) -> bool:
+    def take(self, cost: float = 1.0) -> bool:
         now = time.monotonic()
         self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
         self.at = now
-        if self.tokens >= 1:
-            self.tokens -= 1
+        if self.tokens >= cost:
+            self.tokens -= cost
             return True
         return False
 
@@ -186,7 +186,7 @@ class GuideServer:
                     service.metrics.errors["rate_limited"] += 1
                     send(p.Error(code="rate_limited", message="too many messages; slow down", fatal=False))
                     continue
-                if not await self._dispatch(service, session, raw, ws):
+                if not await self._dispatch(service, session, raw, ws, bucket):
                     break
         except ConnectionClosed:
             pass
@@ -208,7 +208,7 @@ class GuideServer:
         except ConnectionClosed:
             pass
 
-    async def _dispatch(self, service: GuideService, session: Session, raw, ws) -> bool:
+    async def _dispatch(self, service: GuideService, session: Session, raw, ws, bucket: TokenBucket) -> bool:
         """Handle one message; False when the session must end."""
         try:
             msg = p.parse_client(raw)
@@ -216,6 +216,11 @@ class GuideServer:
             code, message = describe(exc)
             service.metrics.errors[code] += 1
             session.send(p.Error(code=code, message=message, fatal=False))
+            return True
+        if msg.type == "ask" and not bucket.take(self.settings.ask_cost - 1):  # one is paid already
+            service.metrics.errors["rate_limited"] += 1
+            session.send(p.Error(code="rate_limited", message="too many questions; wait a moment",
+                                 fatal=False, request_id=msg.request_id))
             return True
         service.metrics.messages[msg.type] += 1
         if msg.type != "ping":

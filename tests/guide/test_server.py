@@ -417,3 +417,32 @@ def test_every_acknowledged_rating_is_already_committed(server):
         # another connection, opened after the ack: the row is there, not in a buffer
         with sqlite3.connect(server.settings.db) as reader:
             assert reader.execute("SELECT count(*) FROM ratings WHERE feedback_id=?", (ack["feedback_id"],)).fetchone()[0] == 1
+
+
+def test_a_cancelled_question_leaves_the_queue_at_once_and_never_reaches_the_model(tiny_llama, tmp_path):
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "c.sqlite3",
+                              max_batch=1, max_answer_tokens=600, answers=UNCHECKED)
+    with RunningServer(settings) as s:
+        c = Client(s.url, tour="t-drop")
+        c.send({"type": "ask", "request_id": "long", "text": "Who built it?"})
+        c.expect("answer.delta", request_id="long")  # the model is busy with it
+        c.send({"type": "ask", "request_id": "queued", "text": "When was it built?"})
+        s.wait_for_queue(1)
+        c.send({"type": "cancel", "request_id": "queued"})
+        s.wait_for_queue(0)  # its place is free before the model is
+        done = c.expect("answer.done", request_id="queued", timeout=60)
+        assert done["finish"] == "cancelled" and done["prompt_tokens"] == 0 and done["generated_tokens"] == 0
+        c.send({"type": "cancel", "request_id": "long"})
+
+
+def test_an_ask_costs_more_of_the_rate_limit_than_a_ping(tiny_llama, tmp_path):
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "r.sqlite3",
+                              max_answer_tokens=8, answers=UNCHECKED, messages_per_second=0.01, burst=13,
+                              ask_cost=5.0, max_inflight=4)
+    with RunningServer(settings) as s:
+        c = Client(s.url, tour="t-cost")  # the hello took one of thirteen
+        for rid in ("a1", "a2", "a3"):
+            c.send({"type": "ask", "request_id": rid, "text": "Who built it?"})
+        assert c.expect("error", request_id="a3")["code"] == "rate_limited"  # 1 + 5 + 5 + 1: no room for 4 more
+        c.send({"type": "ping", "nonce": "p"})
+        assert c.expect("pong", nonce="p")  # a ping still fits
