@@ -30,7 +30,7 @@ from knowledge.prompting import Turn
 from knowledge.retrieval import Hit, Retriever, grounded_prompt
 from knowledge.settings import Settings
 
-INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>]{1,40}>|\[|\]\([^)]*\)")
+INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>]{0,200}>|[<>]|\[|\]\([^)]*\)")  # tags, then any stray bracket
 LINE_MARKER = re.compile(r"(^|\n)[ \t]*(#+|[-*•]|\d+[.)])[ \t]+")
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?=\s)")
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -55,6 +55,7 @@ STOP = set("the a an of and in at to is was were on for from with by this that i
 Mode = Literal["declined", "unknown", "grounded"]
 Checks = Literal["sources", "safety", "none"]
 LONGEST_WORD = 40  # characters held back while waiting for the end of a word
+LONGEST_TAG = 200  # characters held back while waiting for the end of an HTML tag
 
 
 class AnswerSettings(Settings):
@@ -87,6 +88,9 @@ class DeltaCleaner:
         cut = max(self.pending.rfind(" "), self.pending.rfind("\n"))
         if cut < 0 and len(self.pending) > LONGEST_WORD:
             cut = len(self.pending) - 1  # text with no space for this long is no word: never hold it back
+        opened = self.pending.rfind("<", 0, cut + 1)
+        if opened > self.pending.rfind(">", 0, cut + 1) and len(self.pending) - opened <= LONGEST_TAG:
+            cut = opened - 1  # a tag is still arriving, its attributes cut at spaces: hold it whole
         if cut < 0:
             return ""
         ready, self.pending = self.pending[: cut + 1], self.pending[cut + 1:]

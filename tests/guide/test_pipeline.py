@@ -59,4 +59,4 @@ def test_html_cut_across_deltas_never_reaches_the_visitor():
     for checks in ("sources", "safety"):
         gate = Gate(SOURCES, "", sentences=3, support=0.7, checks=checks)
         text = "".join(stream(gate, 'The ship sank. <img src=x onerror="alert(1)"> Look here. ', step=4))
-        assert "<" not in text and "onerror" not in text and gate.declined
+        assert "<" not in text and "onerror" not in text and text.startswith(" The ship sank.")
