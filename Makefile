@@ -4,7 +4,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run demo test test-fast bench bench-train train schema
+.PHONY: setup run demo test test-fast bench bench-train train schema soak
 
 setup:
 	@bash scripts/setup.sh
@@ -35,3 +35,6 @@ train: setup  ## fine-tune the default guide (QLoRA, NF4, CPU); ARGS=--overwrite
 
 schema: setup
 	@$(PY) -m guide schema
+
+soak: setup  ## a real server under well-behaved visitors and scheduled abuse for 5 minutes; prints one table
+	@$(PY) -m guide.soak

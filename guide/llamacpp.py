@@ -25,6 +25,8 @@ from knowledge.models import resolve_lm
 
 log = logging.getLogger(__name__)
 PREFILL_SLICE = 128  # prompt tokens per step, so a long new prompt never stalls live answers for long
+PREFIX_ROOM = 512  # context cells per cached prompt beginning (persona, rules, exhibit: ~450 tokens)
+ANSWER_ROOM = 768  # context cells per answer beyond its cached beginning: its facts, question and words
 
 
 @dataclass
@@ -69,7 +71,7 @@ class LlamaCppEngine(ChatEncoding):
         self.model = LlamaModel(path_model=str(self.gguf), params=llama_cpp.llama_model_default_params(),
                                 verbose=False)
         params = llama_cpp.llama_context_default_params()
-        params.n_ctx = prefixes * 512 + max_batch * 768  # cached prefixes ~450 tokens; an answer's own tail
+        params.n_ctx = prefixes * PREFIX_ROOM + max_batch * ANSWER_ROOM
         params.n_batch = params.n_ubatch = 512
         params.n_seq_max = max_batch + prefixes
         params.kv_unified = True  # one cell store, so sequences can share a prefix's cells
@@ -112,6 +114,9 @@ class LlamaCppEngine(ChatEncoding):
         try:
             self._admit(seqs, batch)
             while True:
+                for s in seqs:  # one that can never fit fails alone, before it can crowd out the rest
+                    if not s.done and s.seq_id < 0 and len(s.tokens) + s.request.max_new_tokens > PREFIX_ROOM + ANSWER_ROOM:
+                        yield self._end(s, "error")
                 waiting = sum(1 for s in seqs if not s.done and s.seq_id < 0)
                 if more is not None and len(self.idle) > waiting:
                     self._admit(seqs, more(len(self.idle) - waiting))
