@@ -115,7 +115,8 @@ class LlamaCppEngine(ChatEncoding):
             self._admit(seqs, batch)
             while True:
                 for s in seqs:  # one that can never fit fails alone, before it can crowd out the rest
-                    if not s.done and s.seq_id < 0 and len(s.tokens) + s.request.max_new_tokens > PREFIX_ROOM + ANSWER_ROOM:
+                    room = PREFIX_ROOM + ANSWER_ROOM
+                    if not s.done and s.seq_id < 0 and len(s.tokens) + s.request.max_new_tokens > room:
                         yield self._end(s, "error")
                 waiting = sum(1 for s in seqs if not s.done and s.seq_id < 0)
                 if more is not None and len(self.idle) > waiting:

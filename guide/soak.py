@@ -198,7 +198,7 @@ async def soak(url: str, pid: int, db: Path, seconds: float, visitors: int) -> t
     bad = [asyncio.create_task(abuser(kind, url, tally, stop_bad))
            for kind in ("vanish", "slow reader", "malformed", "flood", "storm", "storm")]
     await asyncio.sleep(0.3 * seconds)
-    await asyncio.to_thread(lock_store, db, min(6.0, 0.05 * seconds))
+    await asyncio.to_thread(lock_store, db, min(15.0, 0.05 * seconds))  # past the busy timeout (5 s)
     tally.abuse["store outage"] += 1
     await asyncio.sleep(0.25 * seconds)
     stop_bad.set()

@@ -224,7 +224,7 @@ def test_openai_backend_errors_instead_of_hanging():
 
 def test_a_request_too_long_for_its_room_fails_alone(engine):
     huge = [{"role": "system", "content": "You are a museum guide."},
-            {"role": "user", "content": "Tell me about the ship. " * 300}]  # far beyond an answer's room
+            {"role": "user", "content": "Tell me about the ship. " * 700}]  # beyond the whole context
     texts, finishes = answer(engine, [GenRequest(MESSAGES, 6), GenRequest(huge, 6), GenRequest(MESSAGES, 6)])
     assert finishes[1] == "error" and texts[1] == ""
     assert finishes[0] in ("stop", "length") and finishes[2] in ("stop", "length") and texts[0] == texts[2]
