@@ -26,6 +26,8 @@ from knowledge.answerable import for_retriever as answerable_for
 from knowledge.dataset import UNKNOWN_ANSWER
 from knowledge.guard import Guard, GuardSettings
 from knowledge.guard import for_retriever as guard_for
+from knowledge.language import language as written_language
+from knowledge.phrases import refusal, reply_language
 from knowledge.prompting import Turn
 from knowledge.retrieval import Hit, Retriever, grounded_prompt
 from knowledge.settings import Settings
@@ -211,7 +213,7 @@ class AnswerPipeline:
         if self.guard is not None:
             verdict = self.guard.check(question, exhibit.names.en if exhibit else None, vector)
             if verdict.answer is not None:
-                return Plan("declined", verdict.answer, category=verdict.category)
+                return Plan("declined", self.decline(verdict, question, language, exhibit), category=verdict.category)
         hits, messages = grounded_prompt(self.retriever, question, exhibit_id, history, language,
                                          self.history_turns, vector)
         if self.settings.checks == "sources" and self.answerable.unsure(vector, exhibit_id):
@@ -229,6 +231,13 @@ class AnswerPipeline:
             [f"{exhibit.summary} {record}"] if exhibit else [])
         speaks = bool(self.settings.model_sentences) or self.settings.checks != "sources"
         return Plan("grounded", lead, hits, used, messages, speaks, sources=sources)
+
+    @staticmethod
+    def decline(verdict, question: str, session_language: str | None, exhibit) -> str:
+        """The refusal in the language the visitor asked in, where it exists; else in English."""
+        lang = reply_language(written_language(question), session_language)
+        name = exhibit and (getattr(exhibit.names, lang, None) or exhibit.names.en)
+        return refusal(verdict.category, lang, name) or verdict.answer
 
     def plans(self, questions: Sequence[str], exhibits: Sequence[str | None]) -> list[Plan]:
         """Plans for many lone questions, their embeddings computed in one batch."""

@@ -1,0 +1,79 @@
+"""The guide's fixed refusals in the four languages of the island's visitors, so that a request
+declined in Greek, Turkish or Russian is declined in that language. Each says the same as its
+English original in knowledge/guard.py, then offers to talk about the exhibit in view."""
+from __future__ import annotations
+
+REFUSALS: dict[str, dict[str, str]] = {
+    "el": {
+        "injection": "Λυπάμαι, δεν μπορώ να βγω από τον ρόλο μου ως ξεναγός ούτε να μοιραστώ τις οδηγίες μου.",
+        "hate": "Λυπάμαι, δεν θα μιλήσω εναντίον καμίας κοινότητας ή πίστης· η κληρονομιά του νησιού ανήκει "
+                "σε όλους τους ανθρώπους του.",
+        "politics": "Λυπάμαι, δεν παίρνω πολιτική θέση· είμαι εδώ για να μιλήσουμε για την πολιτιστική κληρονομιά.",
+        "violence": "Λυπάμαι, δεν μπορώ να βοηθήσω σε τίποτα που θα μπορούσε να βλάψει ανθρώπους ή περιουσίες.",
+        "self_harm": "Λυπάμαι πολύ που νιώθετε έτσι, και δεν μπορώ να βοηθήσω σε αυτό. Παρακαλώ μιλήστε τώρα με "
+                     "κάποιον: οποιοδήποτε μέλος του προσωπικού εδώ θα σας βοηθήσει, και στην Κύπρο μπορείτε να "
+                     "καλέσετε το 112 οποιαδήποτε ώρα.",
+        "sexual": "Λυπάμαι, δεν μπορώ να μιλήσω για αυτό.",
+        "off_topic": "Λυπάμαι, μπορώ να βοηθήσω μόνο με την έκθεση και την επίσκεψή σας.",
+        "damage": "Παρακαλώ μην καταστρέφετε και μην παίρνετε τίποτα: τα εκθέματα είναι αναντικατάστατα και "
+                  "προστατεύονται από τον νόμο.",
+        "personal_data": "Λυπάμαι, δεν μπορώ να μοιραστώ προσωπικά στοιχεία κανενός.",
+    },
+    "tr": {
+        "injection": "Üzgünüm, rehber rolümün dışına çıkamam ve talimatlarımı paylaşamam.",
+        "hate": "Üzgünüm, hiçbir topluluğa ya da inanca karşı konuşmam; adanın mirası tüm halkına aittir.",
+        "politics": "Üzgünüm, siyasi taraf tutmam; burada kültürel miras hakkında konuşmak için varım.",
+        "violence": "Üzgünüm, insanlara ya da mala zarar verebilecek hiçbir konuda yardımcı olamam.",
+        "self_harm": "Böyle hissettiğiniz için çok üzgünüm ve bu konuda yardımcı olamam. Lütfen hemen biriyle "
+                     "konuşun: buradaki her görevli size yardım eder ve Kıbrıs'ta her zaman 112'yi "
+                     "arayabilirsiniz.",
+        "sexual": "Üzgünüm, bu konuda konuşamam.",
+        "off_topic": "Üzgünüm, yalnızca sergi ve ziyaretiniz konusunda yardımcı olabilirim.",
+        "damage": "Lütfen hiçbir şeye zarar vermeyin ve hiçbir şey almayın: eserlerin yeri doldurulamaz ve "
+                  "yasayla korunurlar.",
+        "personal_data": "Üzgünüm, kimsenin kişisel bilgilerini paylaşamam.",
+    },
+    "ru": {
+        "injection": "Извините, я не могу выйти из роли экскурсовода или раскрыть свои инструкции.",
+        "hate": "Извините, я не буду говорить против какой-либо общины или веры: наследие острова "
+                "принадлежит всем его жителям.",
+        "politics": "Извините, я не занимаю политических позиций: я здесь, чтобы рассказывать о культурном "
+                    "наследии.",
+        "violence": "Извините, я не могу помочь ни с чем, что может причинить вред людям или имуществу.",
+        "self_harm": "Мне очень жаль, что вам сейчас так тяжело, и с этим я помочь не могу. Пожалуйста, "
+                     "поговорите с кем-нибудь прямо сейчас: любой сотрудник здесь поможет, а на Кипре вы можете "
+                     "в любое время позвонить по номеру 112.",
+        "sexual": "Извините, я не могу говорить на эту тему.",
+        "off_topic": "Извините, я могу помочь только с выставкой и вашим посещением.",
+        "damage": "Пожалуйста, ничего не повреждайте и не берите: экспонаты незаменимы и охраняются законом.",
+        "personal_data": "Извините, я не могу сообщать чьи-либо личные данные.",
+    },
+}
+# (with the exhibit's name, with no exhibit in view): worded so that no article or case ending
+# depends on the name
+OFFERS: dict[str, tuple[str, str]] = {
+    "el": (" Θα σας πω ευχαρίστως περισσότερα για αυτό το έκθεμα: {name}.",
+           " Θα σας πω ευχαρίστως περισσότερα για την έκθεση."),
+    "tr": (" Bunun yerine size memnuniyetle {name} hakkında daha fazlasını anlatırım.",
+           " Bunun yerine size memnuniyetle sergi hakkında daha fazlasını anlatırım."),
+    "ru": (" Зато я с удовольствием расскажу подробнее об экспонате «{name}».",
+           " Зато я с удовольствием расскажу подробнее о выставке."),
+}
+
+
+def refusal(kind: str, language: str, exhibit_name: str | None) -> str | None:
+    """The refusal of this kind in this language with its offer, or None where there is none."""
+    if language not in REFUSALS or kind not in REFUSALS[language]:
+        return None
+    with_name, without = OFFERS[language]
+    return REFUSALS[language][kind] + (with_name.format(name=exhibit_name) if exhibit_name else without)
+
+
+def reply_language(written_in: str, session_language: str | None) -> str:
+    """The language to answer in: the question's, where its letters plainly show one other than
+    English; otherwise the session's, unless the session's script is not Latin (a question in
+    Latin letters is then plainly not in it)."""
+    if written_in != "en":
+        return written_in
+    session = (session_language or "en").split("-")[0]
+    return session if session in ("en", "tr") else "en"
