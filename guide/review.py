@@ -21,10 +21,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from guide.config import ServerSettings
 from guide.protocol import CRITERIA
 from guide.store import read_rows
-from knowledge.prompting import build_messages, plain
+from knowledge.prompting import Turn, build_messages, plain
 from knowledge.stats import summarise
+
+# the turns a server with default settings replays in its prompt
+HISTORY_TURNS = ServerSettings.model_fields["history_turns"].default
 
 
 @dataclass(frozen=True)
@@ -43,15 +47,37 @@ def load(db: str | Path, f: Filters = Filters()) -> list[dict]:
         if value is not None:
             where.append(sql)
             params.append(value)
-    query = ("SELECT r.*, i.tour, i.exhibit, i.question, i.answer, i.sources, i.model, i.model_manifest "
+    query = ("SELECT r.*, i.tour, i.exhibit, i.question, i.answer, i.sources, i.model, i.model_manifest, "
+             "i.language, i.session_id AS asked_in, i.created_at AS asked_at "
              "FROM ratings r JOIN interactions i USING (answer_id) WHERE " + " AND ".join(where) +
              " ORDER BY r.created_at")
     rows = read_rows(db, query, tuple(params))
+    earlier = turns_before(db, rows)
     for r in rows:
+        r["history"] = earlier[r["answer_id"]]
         r["sources"] = json.loads(r["sources"] or "[]")
         r["overall"] = sum(r[c] for c in CRITERIA) / len(CRITERIA)
         r["version"] = r["model"] + (f"@{r['model_manifest'][:8]}" if r["model_manifest"] else "")
     return rows
+
+
+def turns_before(db: str | Path, rows: list[dict], keep: int = HISTORY_TURNS) -> dict[str, list[dict]]:
+    """For each rated answer, the turns of its session that the guide replayed in its prompt:
+    the last `keep` answered ones before it."""
+    sessions = sorted({r["asked_in"] for r in rows})
+    if not sessions:
+        return {}
+    logged = read_rows(db, "SELECT session_id, question, answer, finish, created_at FROM interactions "
+                           f"WHERE session_id IN ({', '.join('?' * len(sessions))}) ORDER BY created_at",
+                       tuple(sessions))
+    by_session: dict[str, list[dict]] = defaultdict(list)
+    for turn in logged:
+        by_session[turn["session_id"]].append(turn)
+    def before(r: dict) -> list[dict]:
+        answered = [t for t in by_session[r["asked_in"]]
+                    if t["created_at"] < r["asked_at"] and t["finish"] in ("stop", "length")]
+        return [{"question": t["question"], "answer": t["answer"]} for t in answered[-keep:]]
+    return {r["answer_id"]: before(r) for r in rows}
 
 
 def by_criterion(rows: list[dict], key: str) -> dict[str, dict[str, dict]]:
@@ -81,11 +107,13 @@ def _catalogue():
 
 
 def prompt_messages(row: dict) -> list[dict]:
-    """The conversational prompt the guide saw (persona, exhibit, the logged facts, question)."""
-
+    """The conversational prompt the guide saw: persona in the visitor's language, exhibit, the
+    logged facts, the earlier turns it replayed, the question."""
     catalogue = _catalogue()
     exhibit = catalogue.get(row["exhibit"]) if row["exhibit"] in catalogue else None
-    return build_messages(plain(row["question"]), exhibit, [s["fact"] for s in row["sources"]])
+    history = [Turn(plain(t["question"]), plain(t["answer"])) for t in row.get("history", [])]
+    return build_messages(plain(row["question"]), exhibit, [s["fact"] for s in row["sources"]], history,
+                          row.get("language") or "en", HISTORY_TURNS)
 
 
 def answers(rows: list[dict]) -> list[dict]:

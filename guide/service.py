@@ -246,7 +246,8 @@ class GuideService:
         row = Interaction(answer_id, session.id, session.tour, exhibit_id, ask.text, text, finish,
                           [s.model_dump() for s in sources], self.engine.model_label,
                           self.engine.resolved.manifest_hash, self.catalogue.content_hash,
-                          counts[0], counts[1], ttft * 1000 if ttft is not None else None, total * 1000)
+                          counts[0], counts[1], ttft * 1000 if ttft is not None else None, total * 1000,
+                          session.hello.language)
         # stored before the visitor hears it is done, so a rating sent at once finds its answer
         await asyncio.to_thread(self.records.log, row)
         session.send(done)

@@ -56,6 +56,11 @@ MIGRATIONS = [
     ALTER TABLE ratings ADD COLUMN session_id TEXT;
     CREATE UNIQUE INDEX ratings_session_answer ON ratings(session_id, answer_id);
     """,
+    # the visitor's language, so that exports rebuild the prompt the model was given
+    """
+    ALTER TABLE interactions ADD COLUMN language TEXT;
+    CREATE INDEX interactions_session ON interactions(session_id, created_at);
+    """,
 ]
 RATING_COLUMNS = ("feedback_id", "answer_id", *CRITERIA, "comment", "role", "session_id", "created_at")
 
@@ -143,6 +148,7 @@ class Interaction:
     generated_tokens: int
     ttft_ms: float | None
     total_ms: float
+    language: str | None = None  # the session's, as its hello said
 
 
 def interaction_insert(row: Interaction, mark: str) -> tuple[str, dict]:

@@ -157,7 +157,9 @@ def parity(model_dir: Path, gguf_path: Path, prompts: list[list[dict]], max_toke
 def record(model_dir: Path, files: list[Path], parity_rate: float | None) -> None:
     path = model_dir / "manifest.json"
     manifest = json.loads(path.read_text()) if path.is_file() else {}
-    manifest.setdefault("exports", [])
+    written = {str(f.relative_to(model_dir)) for f in files}
+    # a file exported again replaces its entry instead of adding a second one
+    manifest["exports"] = [e for e in manifest.get("exports", []) if e["file"] not in written]
     for f in files:
         manifest["exports"].append({"format": "gguf", "file": str(f.relative_to(model_dir)),
                                     "bytes": f.stat().st_size, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -186,8 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     kinds = [k.strip() for k in args.types.split(",") if k.strip()]
-    if bad := [k for k in kinds if k not in TYPES] or not (args.model / "config.json").is_file():
-        print(f"error: unknown types {bad}" if bad else f"error: {args.model} has no config.json", file=sys.stderr)
+    if unknown := [k for k in kinds if k not in TYPES]:
+        print(f"error: unknown types {', '.join(unknown)} (known: {', '.join(TYPES)})", file=sys.stderr)
+        return 2
+    if not (args.model / "config.json").is_file():
+        print(f"error: {args.model} has no config.json", file=sys.stderr)
         return 2
     out = args.out or args.model / "gguf"
     try:

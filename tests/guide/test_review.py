@@ -7,7 +7,7 @@ import json
 import pytest
 
 from guide.protocol import CRITERIA
-from guide.review import Filters, by_criterion, load, main, review
+from guide.review import Filters, by_criterion, kto_rows, load, main, review
 from guide.store import Interaction, Store
 
 SOURCES = [{"exhibit": "kyrenia-ship", "fact": "A diver called Andreas Cariolou found the ship in 1965."}]
@@ -109,3 +109,22 @@ def test_visitor_text_never_becomes_a_spreadsheet_formula(tmp_path):
     assert written["question"] == "'=HYPERLINK(\"http://x\")" and written["answer"] == "'+1"
     assert written["comment"] == "'@SUM(A1)" and written["exhibit"] == "kourion"
     assert json.loads((tmp_path / "ratings.jsonl").read_text())["question"].startswith("=")  # data kept as it was
+
+
+def test_exported_prompts_are_what_the_model_was_given_history_and_language_included(tmp_path):
+    import time
+
+    store = Store(tmp_path / "h.sqlite3")
+    for n, (question, text) in enumerate([("Who found the ship?", "A diver found it in 1965."),
+                                          ("And when did it sink?", "Around 300 BC.")]):
+        store.log_interaction(Interaction(f"a{n}", "visitor-1", "t", "kyrenia-ship", question, text, "stop",
+                                          SOURCES, "m", None, "cat", 10, 5, 20.0, 90.0, "el"))
+        time.sleep(0.01)
+    rate(store, "f1", "a1", 5)
+    store.close()
+    rows = load(tmp_path / "h.sqlite3")
+    [row] = kto_rows(rows)
+    prompt = row["prompt"]
+    assert [m["role"] for m in prompt] == ["system", "user", "assistant", "user"]
+    assert prompt[1]["content"] == "Who found the ship?" and prompt[2]["content"] == "A diver found it in 1965."
+    assert "Greek" in prompt[0]["content"]  # the persona asked for the visitor's language
