@@ -172,16 +172,7 @@ class GuideServer:
         self.writers.add(writer)
         bucket = TokenBucket(self.settings.messages_per_second, self.settings.burst)
         try:
-            while True:
-                limit = self.settings.hello_seconds if session.hello is None else self.settings.idle_seconds
-                try:
-                    raw = await asyncio.wait_for(ws.recv(), session.active_at + limit - time.monotonic())
-                except TimeoutError:
-                    code, why = (("hello_required", "no hello was sent in time") if session.hello is None
-                                 else ("idle", "the session has been idle too long; reconnect to go on"))
-                    service.metrics.errors[code] += 1
-                    await self._end(ws, session, code, why)
-                    break
+            while (raw := await self._next(ws, service, session)) is not None:
                 if not bucket.take():
                     service.metrics.errors["rate_limited"] += 1
                     send(p.Error(code="rate_limited", message="too many messages; slow down", fatal=False))
@@ -199,6 +190,19 @@ class GuideServer:
             await asyncio.wait({writer}, timeout=2)
             writer.cancel()
             self.writers.discard(writer)
+
+    async def _next(self, ws: ServerConnection, service: GuideService, session: Session):
+        """The next message, or None once the session has been ended for silence: no hello
+        within hello_seconds, or nothing but pings for idle_seconds."""
+        limit = self.settings.hello_seconds if session.hello is None else self.settings.idle_seconds
+        try:
+            return await asyncio.wait_for(ws.recv(), session.active_at + limit - time.monotonic())
+        except TimeoutError:
+            code, why = (("hello_required", "no hello was sent in time") if session.hello is None
+                         else ("idle", "the session has been idle too long; reconnect to go on"))
+            service.metrics.errors[code] += 1
+            await self._end(ws, session, code, why)
+            return None
 
     @staticmethod
     async def _write(ws: ServerConnection, outbox: asyncio.Queue) -> None:

@@ -1,7 +1,7 @@
 """The guide's fixed refusals in four languages, and which language a reply is in."""
 import pytest
 
-from knowledge.guard import UNSAFE
+from knowledge.guard_examples import UNSAFE
 from knowledge.phrases import REFUSALS, refusal, reply_language
 
 
