@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from guide.config import ServerSettings
+from guide.probe import llamacpp_crashes, llamacpp_unavailable
 from guide.service import GuideService
 from guide.store import open_store
 from knowledge.catalogue import default_catalogue
@@ -22,14 +23,14 @@ def make_engine(settings: ServerSettings):
             raise ValueError("field 'openai_url': required when backend is 'openai'")
         return OpenAIEngine(settings.openai_url, settings.openai_model, max_batch=settings.max_batch or 8)
     if settings.backend in ("auto", "llamacpp"):
-        try:
+        problem = llamacpp_unavailable(settings.model)
+        if problem is None and (problem := llamacpp_crashes(settings.model, settings.threads)) is None:
             from guide.llamacpp import LlamaCppEngine
 
             return LlamaCppEngine(settings.model, threads=settings.threads, max_batch=settings.max_batch or 16)
-        except BackendUnavailable as exc:
-            if settings.backend == "llamacpp":
-                raise
-            log.info("transformers backend: %s", exc)
+        if settings.backend == "llamacpp":
+            raise BackendUnavailable(problem)
+        log.info("transformers backend: %s", problem)
     return TransformersEngine(settings.model, max_batch=settings.max_batch or 8, threads=settings.threads)
 
 

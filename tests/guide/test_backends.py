@@ -228,3 +228,24 @@ def test_a_request_too_long_for_its_room_fails_alone(engine):
     texts, finishes = answer(engine, [GenRequest(MESSAGES, 6), GenRequest(huge, 6), GenRequest(MESSAGES, 6)])
     assert finishes[1] == "error" and texts[1] == ""
     assert finishes[0] in ("stop", "length") and finishes[2] in ("stop", "length") and texts[0] == texts[2]
+
+
+def test_auto_falls_back_to_transformers_when_the_llamacpp_check_dies(exported, tmp_path, caplog):
+    import logging
+
+    from guide.app import make_engine
+    from guide.config import ServerSettings
+    from guide.engine import TransformersEngine
+    from guide.probe import llamacpp_crashes
+
+    assert llamacpp_crashes(str(exported)) is None  # a build that works: trusted
+    broken = tmp_path / "broken"
+    shutil.copytree(exported, broken)
+    (broken / "gguf" / "guide-q8_0.gguf").write_bytes(b"GGUF" + b"\0" * 64)  # loads nothing: the child fails
+    (broken / "gguf" / "guide-f16.gguf").write_bytes(b"GGUF" + b"\0" * 64)
+    caplog.set_level(logging.INFO, logger="guide.app")
+    engine = make_engine(ServerSettings(model=str(broken), backend="auto"))
+    assert isinstance(engine, TransformersEngine)
+    assert any("a test decode with llama.cpp failed" in r.getMessage() for r in caplog.records)
+    with pytest.raises(Exception, match="test decode with llama.cpp failed"):
+        make_engine(ServerSettings(model=str(broken), backend="llamacpp"))
