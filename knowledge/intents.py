@@ -15,9 +15,11 @@ import re
 STEMS: dict[str, list[str]] = {
     "self_harm": ["kill myself", "killing myself", "suicid", "end my life", "hang myself", "overdose",
                   "want to die", "hurt myself", "harm myself", "cut myself", "drown myself",
+                  "take my own life", "end it all", "don't want to live", "do not want to live",
+                  "no reason to live", "better off dead", "not worth living",
                   "αυτοκτον", "να πεθάνω", "τον εαυτό μου", "kendimi öldür", "intihar", "kendime zarar",
-                  "hayatıma son", "ölmek istiyorum", "покончить с собой", "самоубий", "хочу умереть",
-                  "причинить себе", "убить себя", "не хочу жить"],
+                  "hayatıma son", "ölmek istiyorum", "yaşamak istemiyorum", "покончить с собой", "самоубий",
+                  "хочу умереть", "причинить себе", "убить себя", "не хочу жить", "δεν θέλω να ζω"],
     "violence": ["explosive", "molotov", "napalm", "pipe bomb", "βόμβα", "βόμβες",
                  "εκρηκτικ", "δηλητηριάσ", "patlayıcı", "zehirle", "взрывчат", "отрав"],
     "sexual": ["erotic", "porn", "sexual", "sexy", "talk dirty", "strippers", "obscene", "lingerie",
