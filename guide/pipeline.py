@@ -56,6 +56,10 @@ STOP = set("the a an of and in at to is was were on for from with by this that i
            "very can could would will was were you your our we i me my here".split())
 Mode = Literal["declined", "unknown", "grounded"]
 Checks = Literal["sources", "safety", "none"]
+COUNT_QUESTION = re.compile(r"^\W*(so |and |but )?how (many|much|long|tall|high|deep|wide|big|far|heavy)\b|"
+                            r"\bwhat (is|was) the (price|cost|height|length|width|depth|weight|size|population)\b", re.I)
+QUANTITY = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+                      r"thousands?|millions?|several|few|many|half|years?|months?|weeks?|days?|centur\w*|decades?)\b", re.I)
 LONGEST_WORD = 40  # characters held back while waiting for the end of a word
 LONGEST_TAG = 200  # characters held back while waiting for the end of an HTML tag
 
@@ -222,6 +226,9 @@ class AnswerPipeline:
         lead = " ".join(hits[i].passage.text for i in used)
         if exhibit is not None and self.retriever.summary_score(exhibit_id, vector) > hits[0].score:
             lead, used = exhibit.summary, []  # "what is this?": the exhibit's own summary answers
+        if self.settings.checks == "sources" and COUNT_QUESTION.search(question) and not QUANTITY.search(lead):
+            # asked how many, how long or how much, and the best facts hold no quantity at all
+            return Plan("unknown", UNKNOWN_ANSWER.format(first=hits[0].passage.text), hits, [0])
         if self.settings.checks != "sources":  # the model alone: it answers from the prompt, unchecked
             lead, used = "", []
         # each fact and the summary stand alone; the question and the exhibit's record go with each

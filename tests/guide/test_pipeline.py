@@ -74,3 +74,13 @@ def test_a_request_is_declined_in_the_language_it_was_asked_in(retriever, questi
     plan = build_pipeline(retriever).plan(question, "kourion", language="en")
     assert plan.mode == "declined" and plan.category == "violence"
     assert all(w in plan.lead for w in words), plan.lead
+
+
+def test_asked_how_many_with_no_quantity_in_the_best_facts_the_guide_says_it_does_not_know(retriever):
+    from guide.pipeline import COUNT_QUESTION, QUANTITY, build_pipeline
+
+    assert COUNT_QUESTION.search("How many steps does the keep have?") and not COUNT_QUESTION.search("Who found it?")
+    assert QUANTITY.search("The siege lasted almost a year.") and not QUANTITY.search("It was built by the knights.")
+    pipeline = build_pipeline(retriever)
+    plan = pipeline.plan("How many bastions do the walls have?", "venetian-walls-nicosia")
+    assert plan.mode == "grounded" and QUANTITY.search(plan.lead)  # the catalogue has the number: it is said
