@@ -117,8 +117,9 @@ class Gate:
     """The model's continuation, cleaned and released one whole sentence at a time. Every
     sentence is checked for what may never be spoken (code, addresses, phone numbers, slurs):
     such a sentence is replaced by a refusal. With `checks` "sources", a sentence is also spoken
-    only if the sources support it; with "none" the words pass raw (load tests only). After the first failing sentence, or the last one allowed, the gate
-    is closed and the model should be stopped."""
+    only if the sources support it; with "none" the words pass raw (load tests only). After the
+    first failing sentence, or the last one allowed, the gate is closed and the model should be
+    stopped."""
 
     def __init__(self, sources: Sequence[str], spoken: str, sentences: int, support: float,
                  checks: Checks = "sources"):
@@ -220,14 +221,14 @@ class AnswerPipeline:
                 return Plan("declined", self.decline(verdict, question, language, exhibit), category=verdict.category)
         hits, messages = grounded_prompt(self.retriever, question, exhibit_id, history, language,
                                          self.history_turns, vector)
-        if self.settings.checks == "sources" and self.answerable.unsure(vector, exhibit_id):
-            return Plan("unknown", UNKNOWN_ANSWER.format(first=hits[0].passage.text), hits, [0])
         used = [0] + [1 for h in hits[1:2] if h.score >= hits[0].score - self.settings.second_fact_margin]
         lead = " ".join(hits[i].passage.text for i in used)
         if exhibit is not None and self.retriever.summary_score(exhibit_id, vector) > hits[0].score:
             lead, used = exhibit.summary, []  # "what is this?": the exhibit's own summary answers
-        if self.settings.checks == "sources" and COUNT_QUESTION.search(question) and not QUANTITY.search(lead):
-            # asked how many, how long or how much, and the best facts hold no quantity at all
+        # the catalogue lacks the answer, or asked how many, how long or how much, the best facts
+        # hold no quantity at all: the guide says it doesn't know and offers the closest fact
+        if self.settings.checks == "sources" and (self.answerable.unsure(vector, exhibit_id) or (
+                COUNT_QUESTION.search(question) and not QUANTITY.search(lead))):
             return Plan("unknown", UNKNOWN_ANSWER.format(first=hits[0].passage.text), hits, [0])
         if self.settings.checks != "sources":  # the model alone: it answers from the prompt, unchecked
             lead, used = "", []

@@ -65,6 +65,14 @@ MIGRATIONS = [
 RATING_COLUMNS = ("feedback_id", "answer_id", *CRITERIA, "comment", "role", "session_id", "created_at")
 
 
+def rating_insert(mark: str, feedback_id: str, answer_id: str, scores: dict[str, int], comment: str | None,
+                  role: str, session_id: str | None) -> tuple[str, tuple]:
+    """The INSERT for one rating and its values; `mark` is the driver's placeholder."""
+    values = (feedback_id, answer_id, *(scores[c] for c in CRITERIA), comment, role, session_id, time.time())
+    return (f"INSERT INTO ratings ({', '.join(RATING_COLUMNS)}) "
+            f"VALUES ({', '.join([mark] * len(RATING_COLUMNS))})"), values
+
+
 def is_url(db: str | Path) -> bool:
     return str(db).startswith(("postgresql://", "postgres://"))
 
@@ -196,12 +204,11 @@ class Store:
             if not self._db.execute("SELECT 1 FROM interactions WHERE answer_id=?",
                                     (answer_id,)).fetchone():
                 raise UnknownAnswer(answer_id)
-            values = (feedback_id, answer_id, *(scores[c] for c in CRITERIA), comment, role, session_id, time.time())
+            sql, values = rating_insert("?", feedback_id, answer_id, scores, comment, role, session_id)
             self._db.execute("BEGIN")
             with self._db:  # commits both, or rolls both back
                 self._db.execute("DELETE FROM ratings WHERE session_id=? AND answer_id=?", (session_id, answer_id))
-                self._db.execute(f"INSERT INTO ratings ({', '.join(RATING_COLUMNS)}) "
-                                 f"VALUES ({', '.join('?' * len(RATING_COLUMNS))})", values)
+                self._db.execute(sql, values)
             return True
 
     def query(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:

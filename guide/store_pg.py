@@ -11,8 +11,7 @@ from __future__ import annotations
 import threading
 import time
 
-from guide.protocol import CRITERIA
-from guide.store import RATING_COLUMNS, Interaction, UnknownAnswer, interaction_insert, pending_migrations, rating_plan
+from guide.store import Interaction, UnknownAnswer, interaction_insert, pending_migrations, rating_insert, rating_plan
 
 MIGRATION_LOCK = 72_4801  # the advisory lock every guide process takes to migrate
 RETRY_FIRST, RETRY_LONGEST = 0.5, 30.0  # seconds between attempts to reach a lost database
@@ -88,9 +87,8 @@ class PostgresStore:
                    comment: str | None, role: str, session_id: str | None = None) -> bool:
         """Commit a rating; True if it was new, False for a repeated feedback id. A session's
         later rating of the same answer replaces its earlier one."""
-        sql = (f"INSERT INTO ratings ({', '.join(RATING_COLUMNS)}) VALUES ({', '.join(['%s'] * len(RATING_COLUMNS))}) "
-               "ON CONFLICT (feedback_id) DO NOTHING")
-        values = (feedback_id, answer_id, *(scores[c] for c in CRITERIA), comment, role, session_id, time.time())
+        sql, values = rating_insert("%s", feedback_id, answer_id, scores, comment, role, session_id)
+        sql += " ON CONFLICT (feedback_id) DO NOTHING"
 
         def insert(db) -> bool:
             with db.transaction():
