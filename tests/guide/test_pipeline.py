@@ -84,3 +84,13 @@ def test_asked_how_many_with_no_quantity_in_the_best_facts_the_guide_says_it_doe
     pipeline = build_pipeline(retriever)
     plan = pipeline.plan("How many bastions do the walls have?", "venetian-walls-nicosia")
     assert plan.mode == "grounded" and QUANTITY.search(plan.lead)  # the catalogue has the number: it is said
+
+
+def test_the_quantity_rule_says_i_do_not_know_even_where_the_classifier_would_answer(retriever):
+    from guide.pipeline import AnswerSettings, build_pipeline
+    from knowledge.answerable import AnswerableSettings
+
+    trusting = build_pipeline(retriever, answers=AnswerSettings(answerable=AnswerableSettings(threshold=0.99)))
+    plan = trusting.plan("How heavy is it?", "idol-of-pomos")  # no weight anywhere in its facts
+    assert plan.mode == "unknown" and "don't know" in plan.lead
+    assert trusting.plan("Who found it?", "idol-of-pomos").mode == "grounded"

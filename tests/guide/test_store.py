@@ -97,3 +97,15 @@ def test_a_rating_is_durable_when_the_store_says_so(tmp_path):
     assert store.query("PRAGMA journal_mode")[0][0] == "wal"
     assert store.query("PRAGMA synchronous")[0][0] == 2  # FULL
     store.close()
+
+
+def test_answers_waiting_past_the_bound_are_counted_as_lost_never_silently(tmp_path):
+    from guide.records import Records
+    from tests.guide.test_store_pg import interaction
+
+    flaky = Flaky(Store(tmp_path / "guide.sqlite3"))
+    flaky.down = True
+    records = Records(flaky, keep=2)
+    for n in range(3):
+        records.log(interaction(f"w{n}"))
+    assert records.lost == 1 and [r.answer_id for r in records.unlogged] == ["w1", "w2"]
