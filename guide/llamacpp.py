@@ -75,7 +75,7 @@ class LlamaCppEngine(ChatEncoding):
         params.n_batch = params.n_ubatch = 512
         params.n_seq_max = max_batch + prefixes
         params.kv_unified = True  # one cell store, so sequences can share a prefix's cells
-        params.n_threads = params.n_threads_batch = threads or os.cpu_count() or 1
+        params.n_threads = params.n_threads_batch = self.n_threads = threads or os.cpu_count() or 1
         params.no_perf = True
         self.ctx = LlamaContext(model=self.model, params=params, verbose=False)
         self.n_ctx, self.n_batch = params.n_ctx, params.n_batch

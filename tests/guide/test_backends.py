@@ -249,3 +249,33 @@ def test_auto_falls_back_to_transformers_when_the_llamacpp_check_dies(exported, 
     assert any("a test decode with llama.cpp failed" in r.getMessage() for r in caplog.records)
     with pytest.raises(Exception, match="test decode with llama.cpp failed"):
         make_engine(ServerSettings(model=str(broken), backend="llamacpp"))
+
+
+@pytest.mark.embedded
+def test_both_engines_give_the_same_greedy_answer_with_the_serving_penalty(tmp_path):
+    """One sampling core: the embedded model gives the same streamed text from transformers and
+    from llama.cpp (on an f16 export, which rounds no more than half precision), with the serving
+    repetition penalty, which changes what is said (so both really apply it, digits spared)."""
+    from guide.engine import TransformersEngine
+    from guide.llamacpp import LlamaCppEngine
+    from knowledge.gguf_export import export_gguf
+    from knowledge.models import embedded_gguf_path, resolve_lm
+
+    model = tmp_path / "base"
+    shutil.copytree(resolve_lm("base").path, model)
+    export_gguf(model, model / "gguf" / "guide-f16.gguf", "f16", embedded_gguf_path(), progress=False)
+    (model / "manifest.json").write_text(json.dumps({"exports": [{"format": "gguf", "file": "gguf/guide-f16.gguf"}]}))
+    facts = "Facts: The Kyrenia ship sank around 300 BC. It was found in 1965 by Andreas Cariolou."
+    prompts = [asked(q, "You are a museum guide. " + facts) for q in
+               ("Who found the Kyrenia ship?", "When did it sink, and when was it found?")]
+    hf = TransformersEngine(str(model), max_batch=2)
+    answers = {}
+    for penalty in (1.15, 1.0):
+        hf.repetition_penalty = penalty
+        llama = LlamaCppEngine(str(model), max_batch=2, prefixes=1, repetition_penalty=penalty)
+        for messages in prompts:
+            texts = ["".join(p.text for p in e.generate([GenRequest(messages, 32)])) for e in (hf, llama)]
+            assert texts[0] and texts[0] == texts[1], (penalty, texts)
+            answers[penalty, messages[-1]["content"]] = texts[0]
+    assert any(answers[1.15, m[-1]["content"]] != answers[1.0, m[-1]["content"]] for m in prompts)
+    assert "1965" in answers[1.15, prompts[1][-1]["content"]]  # a year survives the penalty
