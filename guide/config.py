@@ -15,7 +15,7 @@ from knowledge.settings import Settings
 class ServerSettings(Settings):
     host: str = Field("127.0.0.1", description="interface to bind; 0.0.0.0 to serve a room's headsets")
     port: int = Field(8765, ge=0, le=65535, description="one port for websockets, health, metrics and the web client")
-    model: str = Field("default", description="'default', a Hugging Face id, a checkpoint or a trained guide directory")
+    model: str = Field("default", description="'default' (the shipped guide), 'base' (the bare embedded SmolLM2), a Hugging Face id, a checkpoint or a trained guide directory")
     backend: Literal["auto", "transformers", "llamacpp", "openai"] = Field(
         "auto", description="generation backend; auto takes llama.cpp when it is installed and the model has a GGUF")
     openai_url: str | None = Field(None, description="base URL of an OpenAI-compatible server, for backend openai")

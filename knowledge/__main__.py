@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--exhibit", default=None, help="the exhibit in view")
     s.add_argument("-k", type=int, default=5)
     sub.add_parser("bench", help="retrieval recall@1, recall@3 and latency on the visitor questions")
-    sub.add_parser("models", help="prepare and verify the embedded models")
+    sub.add_parser("models", help="prepare and verify the embedded models and merge the shipped guide")
     return p
 
 
@@ -86,11 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "stats":
         _stats(catalogue)
     elif args.command == "build-dataset":
-        from knowledge.dataset import build, write
+        from knowledge.dataset import build_dataset
         from knowledge.retrieval import Retriever
 
         out = args.out or cache_dir() / "dataset"
-        manifest = write(build(catalogue, Retriever(catalogue)), out, catalogue.content_hash)
+        manifest = build_dataset(Retriever(catalogue), out)
         print(f"wrote {out}: {json.dumps(manifest['counts'])} data_hash {manifest['data_hash'][:16]}")
     elif args.command == "search":
         from knowledge.retrieval import Retriever
@@ -102,9 +102,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{mode:24s} recall@1 {r['recall@1']:.3f}  recall@3 {r['recall@3']:.3f}  "
                   f"latency p50 {r['p50_ms']:.1f} ms  p95 {r['p95_ms']:.1f} ms")
     elif args.command == "models":
-        from knowledge.models import prepare_embedded_lm, resolve_embedder
+        from knowledge.models import prepare_embedded_lm, prepare_shipped_guide, resolve_embedder
+        from knowledge.shipped import ShippedGuideError
 
-        print(f"language model: {prepare_embedded_lm()} (checksum verified)")
+        print(f"base language model: {prepare_embedded_lm()} (checksum verified)")
+        try:
+            print(f"shipped guide: {prepare_shipped_guide()} (merged, checksum verified)")
+        except ShippedGuideError as exc:
+            print(f"shipped guide: not available ({exc})", file=sys.stderr)
         print(f"sentence encoder: {resolve_embedder('default')}")
     return 0
 

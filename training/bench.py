@@ -1,4 +1,4 @@
-"""python -m training.bench [--model default] [--steps 6] [--modes nf4,int8,none]
+"""python -m training.bench [--model base] [--steps 6] [--modes nf4,int8,none]
 
 Training throughput and peak memory of the real fine-tuning pipeline for each quantisation, in
 one run: each mode trains `--steps` optimiser steps in its own process (so that peak memory is
@@ -28,17 +28,17 @@ def one(mode: str, model: str, steps: int, data: Path, out: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.bench", description=__doc__.split("\n\n")[1])
-    parser.add_argument("--model", default="default")
+    parser.add_argument("--model", default="base")
     parser.add_argument("--steps", type=int, default=6, help="optimiser steps per mode (4 sequences each)")
     parser.add_argument("--modes", default="nf4,int8,none")
     args = parser.parse_args(argv)
-    from knowledge.dataset import build, write
+    from knowledge.dataset import build_dataset
     from knowledge.retrieval import Retriever
 
     with tempfile.TemporaryDirectory() as tmp:
         retriever = Retriever()
         data = Path(tmp) / "data"
-        write(build(retriever.catalogue, retriever), data, retriever.catalogue.content_hash)
+        build_dataset(retriever, data)
         rows = [one(m.strip(), args.model, args.steps, data, Path(tmp) / m.strip()) for m in args.modes.split(",")]
     base = next((r["tokens_per_s"] for r in rows if r["mode"] == "none"), None)
     print(f"training throughput, {args.model}, {args.steps} steps x 4 sequences per mode")

@@ -12,7 +12,7 @@ def model_card(manifest: dict) -> str:
         "server retrieves from the catalogue, and says it does not know rather than guess.",
         "",
         "## How it was made",
-        f"- Base: `{manifest['base_model']['ref']}`; LoRA r={s['lora_r']}, alpha={s['lora_alpha']}, "
+        f"- Base: {manifest['base_model']['label']} (`{manifest['base_model']['ref']}`); LoRA r={s['lora_r']}, alpha={s['lora_alpha']}, "
         f"dropout={s['lora_dropout']}, targets {s['lora_targets']}; base weights quantised: {s['quantize'] or 'no'}.",
         f"- Data: the catalogue's chat pairs (data hash `{manifest['data'].get('data_hash', '?')[:16]}`), "
         f"{t['steps']} optimiser steps, {t['tokens_seen']} tokens, learning rate {s['learning_rate']} (cosine).",
@@ -28,6 +28,16 @@ def model_card(manifest: dict) -> str:
         "It knows only what the prompt gives it; ungrounded it can still invent facts. It was "
         "tuned and checked in English; answers in other languages are less reliable.",
     ]
+    if manifest.get("recipe"):
+        lines[lines.index("## Use") - 2] = ("- This directory holds the adapter alone, in half precision; set-up merges it "
+                                            "onto the base once (`knowledge/shipped.py`).")
+        lines[lines.index("## Use") + 1:lines.index("## Use") + 2] = [
+            f"Shipped in `models/guide/` and served by default; `--model base` serves the bare base. "
+            f"Reproduce it from a fresh clone with `python -m training --config {manifest['recipe']}`, "
+            f"then `python -m training.ship --model {s['out']}`."]
+    if manifest.get("comparison"):
+        lines += ["", "## Side by side (one run of `python -m training.evaluate --checks safety`)", "",
+                  manifest["comparison"].strip()]
     if manifest.get("evaluation"):
         lines += ["", "## Held-out evaluation (percent, 95% interval)", "", manifest["evaluation"]["table"]]
         if "safety_table" in manifest["evaluation"]:

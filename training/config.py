@@ -12,7 +12,7 @@ Quantize = Literal["nf4", "int8"] | None
 
 
 class TrainSettings(Settings):
-    model: str = Field("default", description="base LM: 'default' (embedded SmolLM2), a Hugging Face id or a local path")
+    model: str = Field("base", description="base LM: 'base' (the embedded SmolLM2), a Hugging Face id or a local path")
     out: Path = Field(Path("artifacts/guide-smollm2"), description="trained guide directory to write")
     data: Path | None = Field(None, description="a built dataset directory; none builds it from the catalogue")
     quantize: Quantize = Field("nf4", description="4-bit NF4 (double quantised) or int8 base weights, or none for full precision")
@@ -41,6 +41,7 @@ class TrainSettings(Settings):
     eval_limit: int | None = Field(None, ge=1, description="evaluate on N held-out questions spread over the exhibits; none uses all")
     eval_red_team: int | None = Field(None, ge=1, description="red-team prompts in the safety score, spread over the set; none uses all")
     eval_batch: int = Field(16, ge=1, description="evaluation answers decoded together; more is faster on a CPU")
+    eval_checks: Literal["sources", "safety"] = Field("safety", description="'safety': the models answer alone, so the table compares them; 'sources': as served, where the quoted facts lead")
     eval_max_tokens: int = Field(96, ge=8, description="longest evaluation answer in tokens")
     overwrite: bool = Field(False, description="replace an existing output directory")
     resume: bool = Field(False, description="continue from the last checkpoint in the output directory")

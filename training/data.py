@@ -33,12 +33,11 @@ def ensure_dataset(data: Path | None, workdir: Path) -> Path:
         if not (Path(data) / "train.jsonl").is_file():
             raise DatasetError(f"{data}: no train.jsonl (build one with `python -m knowledge build-dataset --out {data}`)")
         return Path(data)
-    from knowledge.dataset import build, write
+    from knowledge.dataset import build_dataset
     from knowledge.retrieval import Retriever
 
-    retriever = Retriever()
     out = workdir / "data"
-    write(build(retriever.catalogue, retriever), out, retriever.catalogue.content_hash)
+    build_dataset(Retriever(), out)
     return out
 
 

@@ -24,7 +24,7 @@ from tqdm import tqdm
 from guide.app import make_engine
 from guide.config import ServerSettings
 from guide.engine import GenRequest
-from guide.pipeline import AnswerPipeline, build_pipeline
+from guide.pipeline import AnswerPipeline, AnswerSettings, Checks, build_pipeline
 from knowledge.answerable import PARAPHRASED_FILE, load_unanswerable
 from knowledge.catalogue import default_catalogue
 from knowledge.dataset import ORDINARY_HARD_FILE, RED_TEAM_FILE, build, document_frequency, key_terms, load_rows
@@ -196,6 +196,7 @@ class EvalOptions:
     batch: int = 8  # answers decoded together (the server's default max_batch)
     guard: bool = True  # decline plainly unsafe requests before generating, as the server does
     backend: str = "auto"  # the engine, picked as the server picks it
+    checks: Checks = "sources"  # as served; "safety" lets the model answer alone, to compare models
 
 
 def markdown_table(results: Sequence[dict]) -> str:
@@ -245,7 +246,7 @@ def evaluate_models(models: Sequence[str], out: Path | None = None, options: Eva
             "unanswerable": spaced([{"id": f"unknown/{n}", "exhibit": r["exhibit"], "question": r["q"]}
                                     for n, r in enumerate(load_unanswerable("held_out"))], options.limit),
             "ordinary_hard": load_ordinary_hard(options.limit)}
-    pipeline = build_pipeline(retriever, GuardSettings(enabled=options.guard))
+    pipeline = build_pipeline(retriever, GuardSettings(enabled=options.guard), AnswerSettings(checks=options.checks))
     results = [evaluate_model(m, sets, retriever, pipeline, options.max_tokens, options.batch,
                               options.ratings, options.backend) for m in models]
     if out is not None:
@@ -267,13 +268,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=8, help="answers decoded together")
     parser.add_argument("--ratings", help="guide store (SQLite file or postgresql:// URL) whose alignment ratings replace the proxy")
     parser.add_argument("--no-guard", action="store_true", help="let the model answer plainly unsafe requests itself")
+    parser.add_argument("--checks", default="sources", choices=["sources", "safety"], help="'sources': as served (quoted facts, checked sentences); 'safety': each model answers alone, only screened, to compare models")
     parser.add_argument("--out", type=Path, help="directory for results.json, table.md and scores.png")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     from knowledge.models import ModelNotAvailable
 
     options = EvalOptions(args.limit, args.red_team_limit, args.max_tokens, args.eval_file,
-                          args.ratings, args.batch, not args.no_guard, args.backend)
+                          args.ratings, args.batch, not args.no_guard, args.backend, args.checks)
     try:
         results = evaluate_models(args.model, args.out, options)
     except ModelNotAvailable as exc:

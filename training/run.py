@@ -12,7 +12,7 @@ from typing import Sequence
 
 import torch
 
-from knowledge.models import ResolvedModel, project_root, resolve_lm
+from knowledge.models import ResolvedModel, project_root, resolve_lm, sha256_file
 from training import data as D
 from training.config import TrainSettings
 
@@ -66,6 +66,12 @@ def code_version() -> str:
                               capture_output=True, text=True, timeout=5).stdout.strip() or "unknown"
     except OSError:
         return "unknown"
+
+
+def weights_sha256(path: Path) -> str | None:
+    """The base's weights checksum, so that an adapter is never merged onto another base."""
+    weights = path / "model.safetensors"
+    return sha256_file(weights) if weights.is_file() else None
 
 
 def peak_memory() -> dict:
@@ -133,7 +139,7 @@ def run(s: TrainSettings, callbacks: Sequence = ()) -> dict:
     write_model(resolved, tokenizer, out)
     manifest = {
         "kind": "heritage-guide", "base_model": {"ref": resolved.ref, "label": resolved.label,
-                                                 "source": resolved.source},
+                                                 "source": resolved.source, "sha256": weights_sha256(resolved.path)},
         "data": json.loads((data_dir / "manifest.json").read_text()) if (data_dir / "manifest.json").exists() else {},
         "settings": s.model_dump(mode="json"), "training": figures, "memory": peak_memory(),
         "train_seconds": round(time.time() - started, 1), "code_version": code_version(),
@@ -143,10 +149,10 @@ def run(s: TrainSettings, callbacks: Sequence = ()) -> dict:
         from training.evaluate import RETRIEVER, EvalOptions, evaluate_models, markdown_table
         from training.safety import markdown as safety_table
 
-        base = resolved.ref if resolved.source != "embedded" else "default"
+        base = resolved.ref if resolved.source != "embedded" else "base"
         options = EvalOptions(limit=s.eval_limit, red_team_limit=s.eval_red_team,
                               max_tokens=s.eval_max_tokens, eval_file=data_dir / "eval.jsonl",
-                              batch=s.eval_batch)
+                              batch=s.eval_batch, checks=s.eval_checks)
         results = evaluate_models([RETRIEVER, base, str(out)], out / "eval", options)
         manifest["evaluation"] = {"table": markdown_table(results), "safety_table": safety_table(results),
                                   "summary": {r["model"]: r["summary"] for r in results}}

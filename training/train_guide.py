@@ -1,4 +1,4 @@
-"""python training/train_guide.py [--config training/configs/train.yaml] [--model default] [--quantize nf4|int8|none] [--out DIR]
+"""python training/train_guide.py [--config training/configs/train.yaml] [--model base] [--quantize nf4|int8|none] [--out DIR]
 
 Fine-tunes a small causal LM into the museum guide with QLoRA, offline: the knowledge dataset in
 the model's own chat template (loss on the answers only), the transformers Trainer (cosine
