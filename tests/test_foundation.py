@@ -66,6 +66,8 @@ def settings_for(path: Path):
         table["bridge.yaml"] = (BridgeSettings, "guide_bridge")
     except ImportError:
         pass
+    if path.parent == ROOT / "training" / "configs":  # every training recipe: train.yaml, shipped.yaml
+        return table.get("train.yaml")
     return table.get(path.name)
 
 

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.embedded
 
 
 def test_embedded_model_gives_an_on_topic_grounded_answer(retriever):
-    engine = TransformersEngine("default", max_batch=1)
+    engine = TransformersEngine("base", max_batch=1)
     _, messages = grounded_prompt(retriever, "Who found this ship?", "kyrenia-ship")
     text, finish = "", None
     for piece in engine.generate([GenRequest(messages, 60)]):
