@@ -23,9 +23,10 @@ test: setup  ## the whole test suite
 test-fast: setup
 	@$(PY) -m pytest -q -m "not embedded and not slow"
 
-bench: setup  ## retrieval and serving benchmarks; prints numbers
+bench: setup  ## retrieval and serving benchmarks, and the served guide's accuracy; prints numbers
 	@$(PY) -m knowledge bench
-	@$(PY) -m guide.bench
+	@$(PY) -m guide.bench --versus transformers
+	@$(PY) -m training.evaluate --model retriever --model default --limit 30 --red-team-limit 12
 
 bench-train: setup  ## training tokens/s and peak memory for nf4, int8 and none
 	@$(PY) -m training.bench

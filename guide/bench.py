@@ -1,11 +1,14 @@
 """python -m guide.bench [--model REF] [--backend auto|transformers|llamacpp] [--versus transformers] [--questions N] [--clients 16]
 
 Serving benchmark on this machine, in two runs of a real server. As served (the answer pipeline's
-defaults): time to first token (p50, p95) for one client and for 16 concurrent clients, and
-memory per idle connection. With the model answering alone, raw (`answers.checks: none`): streamed
-tokens/s through the server against the same engine's bare generation on the same prompts; 16
-concurrent clients (all answered? aggregate tokens/s); with --versus, the other backend's bare
-tokens/s on the same prompts, and the ratio. Prints numbers; asserts nothing.
+defaults): time to first token (p50, p95) for one client, p95 for 4 and for 16 concurrent
+clients, and memory per idle connection. With the model answering alone (`answers.checks: none`):
+streamed tokens/s through the server against the same engine's bare generation on the same
+prompts; 4 and 16 concurrent clients (all answered? aggregate tokens/s). Bare, without a server:
+the engine's prompt computation tokens/s on prompts at exhibits no earlier prompt had, and, for
+llama.cpp, llama-cpp-python alone on the same GGUF and prompt tokens (prompt and decode tokens/s);
+with --versus, the other backend's bare tokens/s on the same prompts. Prints every figure and
+ratio from this one run; asserts nothing.
 """
 from __future__ import annotations
 
@@ -64,11 +67,17 @@ async def run(url: str, n: int, clients: int, pid: int) -> dict:
     ttft = [a["client_ttft"] for a in single if a["client_ttft"] is not None]
     tokens = sum(a["generated_tokens"] for a in single)
     stream_tps = tokens / sum(a["client_total"] for a in single)  # zero when the catalogue alone answers
-    start = time.perf_counter()
-    crowd = await asyncio.gather(*[one_answer(url, "Please tell me: " + QUESTIONS[i % len(QUESTIONS)], f"c{i}")
-                                   for i in range(clients)], return_exceptions=True)
-    wall = time.perf_counter() - start
-    ok = [a for a in crowd if isinstance(a, dict) and a["finish"] in ("stop", "length")]
+    out = {"ttft_p50_s": pct(ttft, 0.5), "ttft_p95_s": pct(ttft, 0.95),
+           "server_stream_tokens_per_s": stream_tps, "one_client_prompt": QUESTIONS[0]}
+    for size, label in ((4, "four"), (clients, "concurrent")):
+        start = time.perf_counter()
+        crowd = await asyncio.gather(*[one_answer(url, "Please tell me: " + QUESTIONS[i % len(QUESTIONS)], f"{label}{i}")
+                                       for i in range(size)], return_exceptions=True)
+        wall = time.perf_counter() - start
+        ok = [a for a in crowd if isinstance(a, dict) and a["finish"] in ("stop", "length")]
+        out.update({f"{label}_clients": size, f"{label}_answered": len(ok),
+                    f"{label}_aggregate_tokens_per_s": sum(a["generated_tokens"] for a in ok) / wall,
+                    f"{label}_ttft_p95_s": pct([a["client_ttft"] or wall for a in ok], 0.95) if ok else None})
     before = rss_kb(pid)
     idle = [await connect(url) for _ in range(200)]
     for ws in idle:
@@ -77,33 +86,73 @@ async def run(url: str, n: int, clients: int, pid: int) -> dict:
     after = rss_kb(pid)
     for ws in idle:
         await ws.close()
-    return {"ttft_p50_s": pct(ttft, 0.5), "ttft_p95_s": pct(ttft, 0.95),
-            "server_stream_tokens_per_s": stream_tps, "one_client_prompt": QUESTIONS[0],
-            "concurrent_clients": clients, "concurrent_answered": len(ok),
-            "concurrent_aggregate_tokens_per_s": sum(a["generated_tokens"] for a in ok) / wall,
-            "concurrent_ttft_p95_s": pct([a["client_ttft"] or wall for a in ok], 0.95) if ok else None,
-            "idle_connection_kb": (after - before) / 200}
+    return {**out, "idle_connection_kb": (after - before) / 200}
 
 
-def bare(model: str, backend: str, n: int) -> tuple[str, float]:
-    """The same engine, same prompts, no server: tokens/s including prefill, one request at a time."""
-    from guide.app import make_engine
-    from guide.config import ServerSettings
-    from guide.engine import GenRequest
+def model_prompts(n: int, varied: bool) -> list:
+    """The model-alone server's plans for the benchmark questions: at the Kyrenia ship, as the
+    served runs ask them, or (`varied`) one exhibit after another, so that each prompt starts at
+    an exhibit no earlier prompt had and nothing comes from a cache."""
     from guide.pipeline import AnswerSettings, build_pipeline
     from knowledge.retrieval import Retriever
 
-    pipeline = build_pipeline(Retriever(), answers=AnswerSettings(checks="none"))  # as the model-alone server
+    retriever = Retriever()
+    pipeline = build_pipeline(retriever, answers=AnswerSettings(checks="none"))
+    exhibits = [e.id for e in retriever.catalogue]
+    return [pipeline.plan(QUESTIONS[i % len(QUESTIONS)], exhibits[i % len(exhibits)] if varied else "kyrenia-ship")
+            for i in range(n)]
+
+
+def bare(model: str, backend: str, n: int) -> dict:
+    """The same engine, same prompts, no server, one request at a time: tokens/s including the
+    prompt, and (llama.cpp) the engine's prompt computation alone, one token generated."""
+    from guide.app import make_engine
+    from guide.config import ServerSettings
+    from guide.engine import GenRequest
+
+    varied, plans = model_prompts(n, True), model_prompts(n, False)
     engine = make_engine(ServerSettings(model=model, backend=backend, max_batch=1))
+    out = {"engine": engine.name}
+    if hasattr(engine, "computed"):
+        before, start = engine.computed, time.perf_counter()
+        for plan in varied:
+            list(engine.generate([GenRequest(plan.messages, 1)]))
+        out["prompt_tokens_per_s"] = (engine.computed - before) / (time.perf_counter() - start)
     tokens, seconds = 0, 0.0
-    for i in range(n):
-        plan = pipeline.plan(QUESTIONS[i % len(QUESTIONS)], "kyrenia-ship")  # the server's prompt
+    for plan in plans:
         start = time.perf_counter()
         for piece in engine.generate([GenRequest(plan.messages, 160, prefix=plan.lead)]):
-            if piece.finish:
-                tokens += piece.generated_tokens
+            tokens += piece.generated_tokens if piece.finish else 0
         seconds += time.perf_counter() - start
-    return engine.name, tokens / seconds
+    out["tokens_per_s"] = tokens / seconds
+    if engine.name == "llamacpp":
+        out.update(bare_llamacpp(str(engine.gguf), [engine.encode(p.messages) for p in varied], engine.n_threads))
+    return out
+
+
+def bare_llamacpp(gguf: str, prompts: list[list[int]], threads: int) -> dict:
+    """llama-cpp-python alone on the same GGUF and prompt tokens: prompt tokens/s, and decode
+    tokens/s after the prompt (greedy, up to 160 tokens)."""
+    from llama_cpp import Llama
+
+    llm = Llama(gguf, n_ctx=2048, n_threads=threads, n_threads_batch=threads, verbose=False)
+    prompt_tokens = prompt_s = decoded = decode_s = 0.0
+    for ids in prompts:
+        llm.reset()
+        start = time.perf_counter()
+        llm.eval(ids)
+        prompt_s += time.perf_counter() - start
+        prompt_tokens += len(ids)
+        start = time.perf_counter()
+        for _ in range(160):
+            token = llm.sample(temp=0.0)
+            if llm.token_eos() == token:
+                break
+            llm.eval([token])
+            decoded += 1
+        decode_s += time.perf_counter() - start
+    return {"bare_llamacpp_prompt_tokens_per_s": prompt_tokens / prompt_s,
+            "bare_llamacpp_decode_tokens_per_s": decoded / decode_s}
 
 
 def serve_and_run(args, config: str | None) -> dict:
@@ -113,10 +162,10 @@ def serve_and_run(args, config: str | None) -> dict:
         port = s.getsockname()[1]
     command = [sys.executable, "-m", "guide", "serve", "--port", str(port), "--model", args.model,
                "--backend", args.backend, "--db", f"/tmp/guide-bench-{port}.sqlite3"]
-    if config:
-        path = Path(f"/tmp/guide-bench-{port}.yaml")
-        path.write_text(config)
-        command += ["--config", str(path)]
+    path = Path(f"/tmp/guide-bench-{port}.yaml")
+    # every benchmark client, the 200 idle connections included, comes from this one address
+    path.write_text("max_per_address: 256\n" + (config or ""))
+    command += ["--config", str(path)]
     server = subprocess.Popen(command, env=dict(os.environ, LOG_LEVEL="WARNING"))
     try:
         url = f"ws://127.0.0.1:{port}"
@@ -137,15 +186,23 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     served = serve_and_run(args, None)
     alone = serve_and_run(args, "answers: {checks: none}\n")
-    result = {f"served_{k}": v for k, v in served.items() if k in ("ttft_p50_s", "ttft_p95_s", "concurrent_ttft_p95_s",
-                                                                   "concurrent_answered", "idle_connection_kb")}
+    result = {f"served_{k}": v for k, v in served.items() if k in ("ttft_p50_s", "ttft_p95_s", "four_ttft_p95_s",
+                                                                   "concurrent_ttft_p95_s", "concurrent_answered",
+                                                                   "idle_connection_kb")}
     result.update({f"model_alone_{k}" if k.startswith("ttft") else k: v for k, v in alone.items()})
-    result["backend"], result["bare_engine_tokens_per_s"] = bare(args.model, args.backend, args.questions)
+    engine = bare(args.model, args.backend, args.questions)
+    result["backend"], result["bare_engine_tokens_per_s"] = engine["engine"], engine["tokens_per_s"]
+    for key in ("prompt_tokens_per_s", "bare_llamacpp_prompt_tokens_per_s", "bare_llamacpp_decode_tokens_per_s"):
+        if key in engine:
+            result[key if key.startswith("bare") else f"engine_{key}"] = engine[key]
     if args.versus:
-        _, other = bare(args.model, args.versus, args.questions)
+        other = bare(args.model, args.versus, args.questions)["tokens_per_s"]
         result[f"bare_{args.versus}_tokens_per_s"] = other
         result[f"server_stream_vs_bare_{args.versus}_ratio"] = result["server_stream_tokens_per_s"] / other
     result["stream_vs_bare_ratio"] = result["server_stream_tokens_per_s"] / result["bare_engine_tokens_per_s"]
+    if "engine_prompt_tokens_per_s" in result and "bare_llamacpp_prompt_tokens_per_s" in result:
+        result["engine_vs_bare_llamacpp_prompt_ratio"] = (result["engine_prompt_tokens_per_s"]
+                                                          / result["bare_llamacpp_prompt_tokens_per_s"])
     result["concurrent_vs_one_ratio"] = (result["concurrent_aggregate_tokens_per_s"]
                                          / result["server_stream_tokens_per_s"])
     for key, value in result.items():
