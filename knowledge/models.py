@@ -170,8 +170,9 @@ def embedded_gguf_path() -> Path:
 
 def prepare_shipped_guide(target: Path | None = None) -> Path:
     """The shipped guide (models/guide/) merged onto the embedded base, cached and verified."""
-    return shipped.prepare(prepare_embedded_lm(), SHIPPED_DIR, target or cache_dir() / "guide-shipped",
-                           embedded_gguf_path())
+    base = prepare_embedded_lm()  # verified against its stamp, whose checksum the merge reuses
+    return shipped.prepare(base, SHIPPED_DIR, target or cache_dir() / "guide-shipped", embedded_gguf_path(),
+                           json.loads((base / "checksum.json").read_text())["sha256"])
 
 
 def prepare_embedded_lm(target: Path | None = None) -> Path:

@@ -52,13 +52,13 @@ def merge_lora(weights: dict, adapter: dict, config: dict) -> dict:
     return merged
 
 
-def merge_into(base: Path, shipped: Path, target: Path) -> None:
+def merge_into(base: Path, shipped: Path, target: Path, base_sha: str) -> None:
     """Write base + adapter as a guide directory at `target` (weights, tokenizer, manifest)."""
     from safetensors.torch import load_file, save_file
 
     manifest = json.loads((shipped / "manifest.json").read_text())
     expected = manifest.get("base_model", {}).get("sha256")
-    if expected and sha256_file(base / "model.safetensors") != expected:
+    if expected and base_sha != expected:
         raise ShippedGuideError(f"the shipped adapter was trained on another base (sha256 {expected[:16]}); "
                                 "retrain it with `python -m training --config training/configs/shipped.yaml`")
     config = json.loads((shipped / "adapter_config.json").read_text())
@@ -81,20 +81,21 @@ def add_gguf(target: Path, reference: Path) -> None:
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
-def prepare(base: Path, shipped: Path, target: Path, reference: Path) -> Path:
+def prepare(base: Path, shipped: Path, target: Path, reference: Path, base_sha: str | None = None) -> Path:
     """The merged guide at `target`, made once and verified on reuse; its GGUF where llama.cpp is
-    installed. A changed adapter or base, or damaged weights, merge it again."""
+    installed. A changed adapter or base, or damaged weights, merge it again. `base_sha`: the
+    base's weights checksum where the caller has just verified it, so it is not computed twice."""
     if not (shipped / ADAPTER).is_file():
         raise ShippedGuideError(f"no shipped adapter at {shipped / ADAPTER}; serve the bare model with "
                                 "--model base, or train one with `python -m training --config training/configs/shipped.yaml`")
     wanted = {"adapter": sha256_file(shipped / ADAPTER), "manifest": sha256_file(shipped / "manifest.json"),
-              "base": sha256_file(base / "model.safetensors")}
+              "base": base_sha or sha256_file(base / "model.safetensors")}
     stamp = target / "checksum.json"
     recorded = json.loads(stamp.read_text()) if stamp.is_file() else {}
     weights = target / "model.safetensors"
     if {k: recorded.get(k) for k in wanted} != wanted or not weights.is_file() or sha256_file(weights) != recorded.get("sha256"):
         log.info("merging the shipped guide's adapter onto %s (once)", base.name)
-        merge_into(base, shipped, target)
+        merge_into(base, shipped, target, wanted["base"])
         stamp.write_text(json.dumps({**wanted, "sha256": sha256_file(weights)}))
     if find_spec("llama_cpp") is not None and not (target / GGUF_FILE).is_file():
         log.info("writing the shipped guide as %s for llama.cpp (once)", GGUF_FILE)
