@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import numpy as np
+
+from knowledge.files import sha256_file
 
 TYPES = {"f16": ("F16", 1), "q8_0": ("Q8_0", 7), "q4_0": ("Q4_0", 2), "q4_1": ("Q4_1", 3)}
 LAYER = {"input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm",
@@ -118,3 +121,21 @@ def export_gguf(model_dir: Path, out: Path, kind: str, reference: Path, progress
     writer.close()
     tmp.replace(out)
     return out
+
+
+def record_exports(model_dir: Path, files: list[Path], parity_rate: float | None = None) -> None:
+    """List `files` (written under `model_dir`) in its manifest, where it has one."""
+    path = model_dir / "manifest.json"
+    if not path.is_file():
+        return
+    manifest = json.loads(path.read_text())
+    written = {str(f.relative_to(model_dir)) for f in files}
+    # a file exported again replaces its entry instead of adding a second one
+    manifest["exports"] = [e for e in manifest.get("exports", []) if e["file"] not in written]
+    for f in files:
+        manifest["exports"].append({"format": "gguf", "file": str(f.relative_to(model_dir)),
+                                    "bytes": f.stat().st_size, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                    "sha256": sha256_file(f)[:16]})
+    if parity_rate is not None:
+        manifest["gguf_parity"] = parity_rate
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable, Literal
 
 from knowledge import shipped
-from knowledge.shipped import sha256_file
+from knowledge.files import sha256_file
 
 log = logging.getLogger(__name__)
 

@@ -8,14 +8,14 @@ llama.cpp is installed, the merged weights are also written as a GGUF file besid
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import shutil
 from importlib.util import find_spec
 from pathlib import Path
 
-from knowledge.gguf_export import export_gguf
+from knowledge.files import sha256_file
+from knowledge.gguf_export import export_gguf, record_exports
 
 log = logging.getLogger(__name__)
 ADAPTER = "adapter_model.safetensors"
@@ -25,14 +25,6 @@ GGUF_FILE = f"gguf/guide-{GGUF_KIND}.gguf"
 
 class ShippedGuideError(RuntimeError):
     """The shipped adapter cannot be merged; the message says why and what to do."""
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def merge_lora(weights: dict, adapter: dict, config: dict) -> dict:
@@ -75,10 +67,7 @@ def merge_into(base: Path, shipped: Path, target: Path, base_sha: str) -> None:
 
 def add_gguf(target: Path, reference: Path) -> None:
     """The merged guide as a GGUF file, recorded in its manifest, for the llama.cpp engine."""
-    out = export_gguf(target, target / GGUF_FILE, GGUF_KIND, reference, progress=False)
-    manifest = json.loads((target / "manifest.json").read_text())
-    manifest["exports"] = [{"format": "gguf", "file": GGUF_FILE, "bytes": out.stat().st_size}]
-    (target / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    record_exports(target, [export_gguf(target, target / GGUF_FILE, GGUF_KIND, reference, progress=False)])
 
 
 def prepare(base: Path, shipped: Path, target: Path, reference: Path, base_sha: str | None = None) -> Path:

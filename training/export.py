@@ -10,14 +10,11 @@ The writer itself is knowledge/gguf_export.py.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import logging
 import sys
-import time
 from pathlib import Path
 
-from knowledge.gguf_export import TYPES, ExportError, export_gguf
+from knowledge.gguf_export import TYPES, ExportError, export_gguf, record_exports
 from knowledge.models import embedded_gguf_path
 
 log = logging.getLogger(__name__)
@@ -45,22 +42,6 @@ def parity(model_dir: Path, gguf_path: Path, prompts: list[list[dict]], max_toke
                 break
         same += got == ref
     return same / max(1, len(prompts))
-
-
-def record(model_dir: Path, files: list[Path], parity_rate: float | None) -> None:
-    path = model_dir / "manifest.json"
-    manifest = json.loads(path.read_text()) if path.is_file() else {}
-    written = {str(f.relative_to(model_dir)) for f in files}
-    # a file exported again replaces its entry instead of adding a second one
-    manifest["exports"] = [e for e in manifest.get("exports", []) if e["file"] not in written]
-    for f in files:
-        manifest["exports"].append({"format": "gguf", "file": str(f.relative_to(model_dir)),
-                                    "bytes": f.stat().st_size, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                    "sha256": hashlib.sha256(f.read_bytes()).hexdigest()[:16]})
-    if parity_rate is not None:
-        manifest["gguf_parity"] = parity_rate
-    if path.is_file():
-        path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
 def check_prompts(n: int) -> list[list[dict]]:
@@ -97,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check and "f16" in kinds:
         rate = parity(args.model, out / "guide-f16.gguf", check_prompts(args.check))
         print(f"parity (greedy, token for token) on {args.check} prompts: {rate:.2f}")
-    record(args.model, files, rate)
+    record_exports(args.model, files, rate)
     for f in files:
         print(f"{f}  {f.stat().st_size / 1e6:.1f} MB")
     return 0

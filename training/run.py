@@ -12,7 +12,8 @@ from typing import Sequence
 
 import torch
 
-from knowledge.models import ResolvedModel, project_root, resolve_lm, sha256_file
+from knowledge.files import sha256_file
+from knowledge.models import ResolvedModel, project_root, resolve_lm
 from training import data as D
 from training.config import TrainSettings
 

@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 from knowledge.models import SHIPPED_DIR, SHIPPED_NAME
-from knowledge.shipped import ADAPTER, sha256_file
+from knowledge.files import sha256_file
+from knowledge.shipped import ADAPTER
 from training.card import model_card
 
 

@@ -2,7 +2,8 @@
 with llama.cpp in tests/guide/test_backends.py)."""
 import json
 
-from training.export import main, record
+from knowledge.gguf_export import record_exports
+from training.export import main
 
 
 def test_errors_name_what_was_wrong(tmp_path, capsys):
@@ -22,6 +23,6 @@ def test_exporting_again_replaces_the_manifest_entry(tmp_path):
     gguf.parent.mkdir()
     for content in (b"first", b"second"):
         gguf.write_bytes(content)
-        record(tmp_path, [gguf], None)
+        record_exports(tmp_path, [gguf], None)
     exports = json.loads((tmp_path / "manifest.json").read_text())["exports"]
     assert [e["file"] for e in exports] == ["gguf/guide-f16.gguf"] and exports[0]["bytes"] == len(b"second")

@@ -2,6 +2,7 @@
 and never stale against the catalogue and the prompt layout it was trained for."""
 import json
 import shutil
+from importlib.util import find_spec
 
 import pytest
 import torch
@@ -9,7 +10,8 @@ import torch
 from knowledge.catalogue import default_catalogue
 from knowledge.dataset import prompt_layout
 from knowledge.models import SHIPPED_DIR, embedded_gguf_path, resolve_lm
-from knowledge.shipped import ADAPTER, ShippedGuideError, prepare, sha256_file
+from knowledge.files import sha256_file
+from knowledge.shipped import ADAPTER, GGUF_FILE, ShippedGuideError, prepare
 from training.ship import ship
 
 
@@ -98,6 +100,16 @@ def test_the_shipped_guide_matches_the_catalogue_and_prompt_layout_of_this_tree(
     assert manifest["recipe"].endswith(".yaml") and manifest["train_seconds"] > 0
 
 
+def test_the_prompt_layout_fingerprint_follows_the_persona(monkeypatch):
+    import knowledge.prompting
+
+    catalogue = default_catalogue()
+    before = prompt_layout(catalogue)
+    assert prompt_layout(catalogue) == before  # stable while nothing changes
+    monkeypatch.setattr(knowledge.prompting, "PERSONA", knowledge.prompting.PERSONA + " Be brief.")
+    assert prompt_layout(catalogue) != before
+
+
 @pytest.mark.embedded
 def test_default_is_the_shipped_guide_and_base_the_bare_embedded_model():
     from safetensors.torch import load_file
@@ -108,3 +120,6 @@ def test_default_is_the_shipped_guide_and_base_the_bare_embedded_model():
     assert guide.label != base.label
     a, b = load_file(guide.path / "model.safetensors"), load_file(base.path / "model.safetensors")
     assert a.keys() == b.keys() and any(not torch.equal(a[k], b[k]) for k in a)
+    if find_spec("llama_cpp") is not None:  # set-up wrote the merged guide's GGUF and recorded it
+        exports = guide.manifest["exports"]
+        assert [e["file"] for e in exports] == [GGUF_FILE] and (guide.path / GGUF_FILE).stat().st_size == exports[0]["bytes"]
