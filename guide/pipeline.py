@@ -23,7 +23,8 @@ from pydantic import Field
 
 from knowledge.answerable import Answerable, AnswerableSettings
 from knowledge.answerable import for_retriever as answerable_for
-from knowledge.dataset import UNKNOWN_ANSWER
+from knowledge.dataset import UNKNOWN_ANSWER, UNKNOWN_LIVE
+from knowledge.demands import Demand, demand, meets, unknown_names, vocabulary
 from knowledge.guard import Guard, GuardSettings
 from knowledge.guard import for_retriever as guard_for
 from knowledge.language import language as written_language
@@ -56,16 +57,13 @@ STOP = set("the a an of and in at to is was were on for from with by this that i
            "very can could would will was were you your our we i me my here".split())
 Mode = Literal["declined", "unknown", "grounded"]
 Checks = Literal["sources", "safety", "none"]
-COUNT_QUESTION = re.compile(r"^\W*(so |and |but )?how (many|much|long|tall|high|deep|wide|big|far|heavy)\b|"
-                            r"\bwhat (is|was) the (price|cost|height|length|width|depth|weight|size|population)\b", re.I)
-QUANTITY = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
-                      r"thousands?|millions?|several|few|many|half|years?|months?|weeks?|days?|centur\w*|decades?)\b", re.I)
 LONGEST_WORD = 40  # characters held back while waiting for the end of a word
 LONGEST_TAG = 200  # characters held back while waiting for the end of an HTML tag
 
 
 class AnswerSettings(Settings):
     second_fact_margin: float = Field(0.1, ge=0, le=1, description="the second-best fact is quoted too when its score is this close to the best one's")
+    relevance_margin: float = Field(0.15, ge=0, le=1, description="how far below the best-ranked passage a fact may score and still be quoted because only it gives what the question asks for (a number, a size, a date, a name)")
     model_sentences: int = Field(0, ge=0, le=4, description="sentences the model may add after the quoted facts, each checked against the sources; 0 (the default) answers from the catalogue alone: the embedded model's sentences that passed the checks still mixed up facts")
     support: float = Field(0.7, ge=0, le=1, description="share of a model sentence's content words that must appear in the sources")
     checks: Checks = Field("sources", description="what each sentence of the model must pass before it is sent: 'sources' (supported by the retrieved facts, and safe); 'safety' (the model answers every question the guard allows by itself, unlimited and with no quoted facts, each sentence only screened for code, addresses and slurs: to measure the model alone); 'none' (raw words, for load tests on a model that speaks noise)")
@@ -210,6 +208,9 @@ class AnswerPipeline:
         self.retriever, self.guard, self.answerable = retriever, guard, answerable
         self.settings = settings or AnswerSettings()
         self.history_turns = history_turns
+        self.known = vocabulary([p.text for p in retriever.passages])
+        # the island's towns and districts: where things are, never who did them
+        self.places = frozenset(w.lower() for e in retriever.catalogue for w in re.findall(r"[\w'-]+", f"{e.town} {e.region}"))
 
     def plan(self, question: str, exhibit_id: str | None, history: Sequence[Turn] = (),
              language: str | None = "en", vector: np.ndarray | None = None) -> Plan:
@@ -221,15 +222,17 @@ class AnswerPipeline:
                 return Plan("declined", self.decline(verdict, question, language, exhibit), category=verdict.category)
         hits, messages = grounded_prompt(self.retriever, question, exhibit_id, history, language,
                                          self.history_turns, vector)
-        used = [0] + [1 for h in hits[1:2] if h.score >= hits[0].score - self.settings.second_fact_margin]
-        lead = " ".join(hits[i].passage.text for i in used)
-        if exhibit is not None and self.retriever.summary_score(exhibit_id, vector) > hits[0].score:
-            lead, used = exhibit.summary, []  # "what is this?": the exhibit's own summary answers
-        # the catalogue lacks the answer, or asked how many, how long or how much, the best facts
-        # hold no quantity at all: the guide says it doesn't know and offers the closest fact
-        if self.settings.checks == "sources" and (self.answerable.unsure(vector, exhibit_id) or (
-                COUNT_QUESTION.search(question) and not QUANTITY.search(lead))):
-            return Plan("unknown", UNKNOWN_ANSWER.format(first=hits[0].passage.text), hits, [0])
+        need = demand(question) if written_language(question) == "en" else Demand()
+        chosen = self.choose(hits, exhibit, vector, need)
+        # the catalogue lacks the answer, or no fact close to the question gives what it asks for
+        # (a number of things, a size, a date, a name; or what changes from day to day): the guide
+        # says it doesn't know and offers the closest fact
+        if self.settings.checks == "sources" and (not chosen or unknown_names(need, self.known)
+                                                  or self.answerable.unsure(vector, exhibit_id)):
+            unknown = UNKNOWN_LIVE if need.live else UNKNOWN_ANSWER
+            return Plan("unknown", unknown.format(first=hits[0].passage.text), hits, [0])
+        used = [i for i in chosen if i is not None]
+        lead = " ".join(hits[i].passage.text if i is not None else exhibit.summary for i in chosen)
         if self.settings.checks != "sources":  # the model alone: it answers from the prompt, unchecked
             lead, used = "", []
         # each fact and the summary stand alone; the question and the exhibit's record go with each
@@ -239,6 +242,25 @@ class AnswerPipeline:
             [f"{exhibit.summary} {record}"] if exhibit else [])
         speaks = bool(self.settings.model_sentences) or self.settings.checks != "sources"
         return Plan("grounded", lead, hits, used, messages, speaks, sources=sources)
+
+    def choose(self, hits: list[Hit], exhibit, vector: np.ndarray, need: Demand) -> list[int | None]:
+        """Which passages the answer quotes, best first: positions in `hits`, None for the
+        exhibit's summary (it answers "what is this?"). The best-ranked passage that gives what
+        the question asks for, if it ranks close to the best of all, and the next such fact when
+        it ranks nearly as well; none when no passage close enough does."""
+        ranked = [(h.score, i) for i, h in enumerate(hits)]
+        if exhibit is not None:
+            ranked.append((self.retriever.summary_score(exhibit.id, vector), None))
+        ranked.sort(key=lambda c: -c[0])
+        exempt = self.places | frozenset(w.lower() for w in re.findall(r"[\w'-]+", exhibit.names.en if exhibit else ""))
+        text = {i: hits[i].passage.text if i is not None else exhibit.summary for _, i in ranked}
+        fitting = [(score, i) for score, i in ranked if score >= ranked[0][0] - self.settings.relevance_margin
+                   and meets(need, text[i], exempt)]
+        if not fitting:
+            return []
+        first_score, first = fitting[0]
+        second = [i for score, i in fitting[1:] if i is not None and score >= first_score - self.settings.second_fact_margin]
+        return [first] + second[:1] if first is not None else [first]
 
     @staticmethod
     def decline(verdict, question: str, session_language: str | None, exhibit) -> str:

@@ -1,0 +1,232 @@
+"""What a question asks for, and whether a passage can give it: pure functions over strings.
+
+A question that asks "how many monks" is not answered by a fact that says when the abbey was
+founded, however close the two are in meaning; a question about today's opening hours, the
+weather, a ticket price or the guide's own favourite is not answered by any fact of a catalogue
+of heritage. The answer pipeline quotes the best-ranked fact that meets the question's demand,
+and says it doesn't know when no fact close enough does.
+
+Demands (English questions; a question in another language demands nothing here):
+- count ("how many bastions"): a number, not a year, within a few words of the counted thing;
+- measure ("how tall", "how heavy", "how far"): a quantity with a unit of that dimension;
+- price ("how much does it cost"): a sum of money;
+- when ("when", "what year", "how old"): a date, a century, an age or a named period;
+- who ("who", "whose", "what was the name of"): a name or a kind of person the question does
+  not already hold;
+- terms the passage must itself hold: qualifiers that change the answer ("the first", "the
+  last", "the oldest"), things that change from day to day (opening hours, prices, parking, the
+  weather, what happens tonight) and opinions ("your favourite", "the most beautiful").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["count", "measure", "price", "when", "who"]
+
+NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+                "hundred hundreds thousand thousands million millions dozen dozens several few couple").split()
+CARDINAL = re.compile(r"^(\d{1,3}(,\d{3})+|\d{1,2}|(" + "|".join(NUMBER_WORDS) + r")(-\w+)?)$", re.I)
+YEAR = re.compile(r"\b\d{3,4}s?\b|\b\d+(st|nd|rd|th)\b|\b(BC|AD)\b|\bcentur(y|ies)\b|\bmillennium\b")
+SEASON = re.compile(r"\b(winter|summer|spring|autumn|Easter|Pentecost|Christmas|January|February|March|April|"
+                    r"May|June|July|August|September|October|November|December)\b")
+UNITS = {
+    "length": r"(metres?|meters?|m|kilometres?|km|centimetres?|cm|feet|foot|ft|miles?|storeys?|levels?)",
+    "weight": r"(tonnes?|tons?|kilograms?|kilos?|kg|grams?|g)",
+    "time": r"(years?|months?|weeks?|days?|hours?|minutes?|centur(y|ies)|generations?)",
+    "money": r"(euros?|€|pounds?|£|dollars?|\$|cents?)",
+}
+DIMENSION = {"tall": ["length"], "high": ["length"], "deep": ["length"], "wide": ["length"], "thick": ["length"],
+             "big": ["length"], "large": ["length"], "far": ["length"], "long": ["length", "time"],
+             "heavy": ["weight"], "weigh": ["weight"], "weight": ["weight"], "height": ["length"],
+             "length": ["length"], "width": ["length"], "depth": ["length"], "size": ["length"]}
+PEOPLE = {"people", "persons", "inhabitants", "residents", "spectators", "visitors", "men", "women", "sailors",
+          "crew", "soldiers", "monks", "canons", "nuns", "priests", "pilgrims", "worshippers", "knights",
+          "prisoners", "families", "children", "settlers", "workers", "poets"}
+PERSONS = ("king|queen|emperor|empress|writer|author|poet|artist|painter|sculptor|architect|engineer|builder|"
+           "saint|bishop|archbishop|abbot|hermit|monk|captain|commander|general|admiral|ruler|governor|"
+           "archaeologist|scholar|philosopher|hero|god|goddess|person|man|woman|family|team|expedition|"
+           "diver|farmer|owner|university|order")
+# for "how tall" and the like, the passage must say which dimension its quantity measures
+DIMENSION_WORDS = {"tall": r"tall|high|height", "high": r"high|height|tall|above", "deep": r"deep|depth|below",
+                   "wide": r"wide|width|across", "thick": r"thick", "height": r"tall|high|height",
+                   "length": r"long|length", "width": r"wide|width", "depth": r"deep|depth"}
+# who did something, as the catalogue says it: "by a farmer", "by settlers from Argos"
+AGENT = re.compile(r"\bby (a |an |the )?(\w+ )?(settlers|farmers?|divers?|team|mission|expedition|university|"
+                   r"department|school|king|kings|queen|emperor|bishop|hermit|monks|canons|knights|engineers?)\b", re.I)
+# what a "who" question may name itself and still ask for a name: "the ship's captain"
+ROLES = re.compile(r"\b(owner|captain|architect|artist|painter|sculptor|carver|builder|abbot|priest|mayor|director|"
+                   r"curator|designer|hunter|farmer|wife|husband|son|daughter|mother|father|teacher|master)s?\b", re.I)
+PEOPLES = set("Persians Greeks Phoenicians Venetians Ottomans Romans Arabs British French Franks Egyptians "
+              "Assyrians Ptolemies Lusignans Byzantines Turks".split())
+NOT_NAMES = set("The A An In At On Of After Under Since According Legend Most Many Some Several It Its This "
+                "These Those Tradition During By From When While Ancient Pagan Roman Gothic Byzantine Late Early "
+                "Bronze Age Cyprus Cypriot Cypriots Greek Doric Christian Muslim Full Nine Ten Sets "
+                "Small Popular Systematic Excavations Worship Mosaics Tablets Picrolite I Is Are Was Were Do Does "
+                "Did Can Could Who Whose What Which When Where Why How Any So And But Tell Please Saint St Old New Nea "
+                "Castle Church Museum Monastery Abbey Tower Palace Cathedral Mosque Gate Gates Walls Wall Bay Lake "
+                "Island Sea River Mountains District House Tombs Window Temple Sanctuary Harbour Ottoman Venetian "
+                "Lusignan Phoenician Persian Hellenistic Orthodox Catholic Neolithic Chalcolithic Medieval Swedish "
+                "Arab Egyptian Frankish Latin".split())
+QUALIFIERS = re.compile(r"\b(?:the|its|their|your) (?P<q>first|last|oldest|newest|youngest|earliest|latest|biggest|"
+                        r"largest|smallest|tallest|highest|longest|deepest|only|original|favou?rite|most beautiful|"
+                        r"prettiest|nicest|best|worst)\b", re.I)
+# what changes from day to day, or is a matter of taste: a heritage catalogue never holds it
+LIVE = re.compile(
+    r"\b(weather|windy|sunny|rain(y|ing)?|temperature|forecast|opening (hours|times)|what time|"
+    r"(opens?|closes?|closed|open) (today|tomorrow|tonight|now|on|at|until|till|late)|is (it|the \w+) open|"
+    r"prayer times|service times|sunday service|tickets?|admission|entrance fee|entry fee|cost|costs|price|"
+    r"prices|worth|expensive|cheap|discount|park|parking|caf[eé]|coffee|restaurant|toilets?|restrooms?|"
+    r"bathrooms?|gift shop|museum shop|souvenir shop|wheelchair|accessible|lift|audio guide|guided tours?|bus|"
+    r"taxi|wi-?fi|lockers?|flash|tonight|tomorrow|right now|at the moment|this (week|weekend|month|season|evening)|"
+    r"next (week|weekend|month|year)|last (night|week|weekend|month|year)|when will|will (it|they|there) be|"
+    r"safe to swim|your (personal )?(favou?rite|opinion|view)|(do|would) you (personally )?(prefer|like|"
+    r"recommend|think)|you think|in your (opinion|view)|would i (enjoy|like|love)|nicest|prettiest|"
+    r"most beautiful|better than|worse than|alive today|what's on|what is on)\b", re.I)
+ASKS_HOW = re.compile(r"\bhow (many|much|tall|high|deep|wide|thick|big|large|far|long|heavy|old)\b(?! ago)", re.I)
+ASKS_AGE = re.compile(r"\bhow old (was|were|is|are) (he|she|they|\w+( \w+)?) when\b", re.I)
+ASKS_WHEN = re.compile(r"^\W*(so |and |but |ok,? )?when\b|\b(what|which) (year|century|date|decade)\b|"
+                       r"\bhow (old|long ago)\b|\bsince when\b", re.I)
+ASKS_NAME = re.compile(r"\b(what|what's) (was |is |were )?the names? of\b|\bwhat (was|is) [\w'’]+ (real |full |first )?name\b",
+                       re.I)
+DESCRIBE = re.compile(r"\b[Ww]ho (was|is|were|are) ([Ss]aint |[Ss]t\.? )?[A-Z]")  # "who was Hilarion?" asks what he was
+ASKS_WHO = re.compile(r"^\W*(so |and |but |ok,? )?(who|whose)\b|\bwho (was|were|is|are|built|made|found|founded|"
+                      r"painted|carved|designed|ruled|led|wrote|discovered|excavated)\b|\bwhich (" + PERSONS + r")s?\b", re.I)
+WORD = re.compile(r"\d[\d,.]*\d|[\w'’-]+")
+VERBS = set("are were was is did does have has had there can could will would the".split())  # not what is counted
+SAME = {"floor": "storey", "floors": "storey", "storey": "floor", "levels": "storey"}  # words for the same thing that is counted
+
+
+@dataclass(frozen=True)
+class Demand:
+    kind: Kind | None = None
+    dimensions: tuple[str, ...] = ()  # for "measure" and "price": the units that may answer
+    things: tuple[str, ...] = ()  # for "count": the words of what is counted
+    terms: tuple[str, ...] = ()  # words the passage must hold (lower case)
+    words: str | None = None  # a pattern the passage must match besides ("tall|high|height")
+    names: tuple[str, ...] = ()  # proper names the question uses: the catalogue must know them
+    roles: tuple[str, ...] = ()  # "the ship's captain": the passage must name that role
+    asked: frozenset[str] = frozenset()  # the question's own words, which cannot answer "who"
+    person: bool = False  # "what was the name of": a people's name does not answer it
+
+    @property
+    def live(self) -> bool:
+        """Whether it asks what no heritage catalogue holds (hours, prices, weather, opinions)."""
+        return any(LIVE.fullmatch(t) for t in self.terms)
+
+
+def demand(question: str) -> Demand:
+    """What kind of answer an English question asks for."""
+    text = question.strip()
+    found = [m.group("q") for m in QUALIFIERS.finditer(text)] + [m.group(0) for m in LIVE.finditer(text)]
+    asks_name = ASKS_WHO.search(text) or ASKS_NAME.search(text) or re.search(r"\bcalled\b", text, re.I)
+    roles = tuple(m.group(1).lower() for m in ROLES.finditer(text)) if asks_name else ()
+    words = WORD.findall(text)
+    names = tuple(w for w in words[1:] if w[0].isupper() and w not in NOT_NAMES and not w.isupper())
+    base = {"terms": tuple(dict.fromkeys(t.lower() for t in found)), "names": names, "roles": roles,
+            "asked": frozenset(w.lower() for w in words)}
+    how = ASKS_HOW.search(text)
+    what = how.group(1).lower() if how else None
+    if what == "many":
+        counted = [w.lower() for w in WORD.findall(text[how.end():])[:3]]
+        return Demand("count", things=tuple(w for w in counted if len(w) > 2 and w not in VERBS), **base)
+    if what == "much":
+        rest = text[how.end():].lower()
+        if re.search(r"\b(cost|pay|charge|price|worth|ticket)", rest):
+            return Demand("price", ("money",), **base)
+        return Demand("measure", ("weight",), **base) if re.search(r"\bweigh", rest) else Demand(**base)
+    if ASKS_AGE.search(text):
+        return Demand("measure", ("time",), words=r"old|aged?", **base)
+    if what == "old":
+        return Demand("when", **base)
+    if what:
+        return Demand("measure", tuple(DIMENSION[what]), words=DIMENSION_WORDS.get(what), **base)
+    if m := re.search(r"\bwhat (is|was) (the|its) (height|length|width|depth|weight|size)\b", text, re.I):
+        return Demand("measure", tuple(DIMENSION[m.group(3).lower()]), words=DIMENSION_WORDS.get(m.group(3).lower()), **base)
+    if ASKS_WHEN.search(text):
+        return Demand("when", **base)
+    if ASKS_NAME.search(text):
+        return Demand("who", person=True, **base)
+    if ASKS_WHO.search(text) and not DESCRIBE.search(text):
+        return Demand("who", **base)
+    return Demand(**base)
+
+
+def vocabulary(texts: list[str]) -> frozenset[str]:
+    """The word stems of a catalogue's passages, for `unknown_names`."""
+    return frozenset(_stem(w) for text in texts for w in WORD.findall(text))
+
+
+def unknown_names(need: Demand, known: frozenset[str]) -> list[str]:
+    """The question's proper names that the catalogue never uses (another museum, a person or a
+    place it does not know): it cannot answer about them."""
+    return [n for n in need.names if _stem(n) not in known]
+
+
+def _stem(word: str, size: int = 5) -> str:
+    word = word.lower().strip("'’")
+    return word[:size] if len(word) > size else word.rstrip("s")
+
+
+def _has_term(passage: str, term: str) -> bool:
+    return all(re.search(r"\b" + re.escape(_stem(w)), passage, re.I) for w in term.split())
+
+
+def _quantities(words: list[str]) -> list[int]:
+    return [i for i, w in enumerate(words) if CARDINAL.match(w) and not re.fullmatch(r"\d{3,4}", w)]
+
+
+def _counted(words: list[str], things: tuple[str, ...]) -> bool:
+    """A number within four words of what is counted (of people, for any word for people)."""
+    low = [w.lower() for w in words]
+    wanted = {_stem(t, 6) for t in things} | {SAME[_stem(t, 6)] for t in things if _stem(t, 6) in SAME}
+    people = any(t in PEOPLE for t in things)
+    for i in _quantities(words):
+        near = low[max(0, i - 4): i + 5]
+        if any(_stem(w, 6) in wanted or (people and w in PEOPLE) for w in near):
+            return True
+    return False
+
+
+def _measured(passage: str, dimensions: tuple[str, ...]) -> bool:
+    units = "|".join(UNITS[d] for d in dimensions)
+    amount = r"(\d[\d,.]*|" + "|".join(NUMBER_WORDS) + r"|a|an)(-\w+)?"
+    return re.search(rf"\b{amount}\s+{units}\b", passage, re.I) is not None
+
+
+def _plain(word: str) -> str:
+    return re.sub(r"['’]s?$", "", word.lower())
+
+
+def _named(passage: str, need: Demand, exempt: frozenset[str]) -> bool:
+    """A name (a capitalised word that is not the exhibit's, the question's, or a common word) or
+    who did it ("by a farmer") that the question does not already hold."""
+    asked = {_plain(w) for w in need.asked}
+    for w in WORD.findall(passage):
+        if (w[0].isupper() and not w.isupper() and w not in NOT_NAMES and _plain(w) not in asked
+                and _plain(w) not in exempt and not (need.person and w in PEOPLES)):
+            return True
+    return not need.person and any(m.group(3).lower() not in asked for m in AGENT.finditer(passage))
+
+
+def meets(need: Demand, passage: str, exempt: frozenset[str] = frozenset()) -> bool:
+    """Whether a passage can answer a question of this demand; `exempt` holds the lower-case
+    words of the exhibit's own names and places, which a passage need not repeat and which
+    answer no "who"."""
+    if not all(_has_term(passage, t) for t in need.terms):
+        return False
+    if any(not re.search(rf"\b{re.escape(role)}s?\b", passage, re.I) for role in need.roles):
+        return False
+    if need.words and not re.search(rf"\b({need.words})", passage, re.I):
+        return False
+    if need.kind == "count":  # within one clause: "four gates; its towers" counts no towers
+        return any(_counted(WORD.findall(clause), need.things) for clause in re.split(r"[;:]|,(?!\d)|\.(?!\d)", passage))
+    if need.kind in ("measure", "price"):
+        return _measured(passage, need.dimensions)
+    if need.kind == "when":
+        return YEAR.search(passage) is not None or SEASON.search(passage) is not None
+    if need.kind == "who":
+        return _named(passage, need, exempt)
+    return True

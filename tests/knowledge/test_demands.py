@@ -1,0 +1,89 @@
+"""What a question asks for, and whether a passage gives it: pure string logic, no model."""
+import pytest
+
+from knowledge.demands import demand, meets, unknown_names, vocabulary
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How many towers does it have?", "count"),
+    ("so how many people lived here?", "count"),
+    ("How tall is the dome?", "measure"),
+    ("How much does the statue weigh?", "measure"),
+    ("How much does a ticket cost?", "price"),
+    ("When was it abandoned?", "when"),
+    ("In what century was the chapel painted?", "when"),
+    ("How old is this figure?", "when"),
+    ("Who carved it?", "who"),
+    ("What was the name of the bishop?", "who"),
+    ("Which emperor paid for the church?", "who"),
+    ("Who was Zeno?", None),  # asks what someone was, not for a name
+    ("Why is it famous?", None),
+    ("What is this?", None),
+])
+def test_the_kind_of_answer_a_question_asks_for(question, kind):
+    assert demand(question).kind == kind
+
+
+def test_a_count_needs_a_number_beside_what_is_counted_and_a_year_is_no_count():
+    need = demand("How many towers does the fort have?")
+    assert meets(need, "The fort has four round towers and one gate.")
+    assert meets(need, "The fort has 12 towers.")
+    assert not meets(need, "The towers of the fort were built in 1550.")
+    assert not meets(need, "The fort has four gates; its towers are round.")  # four of something else
+    assert meets(demand("How many people could it hold?"), "It could seat about 2,000 spectators.")
+    assert meets(demand("How many floors does the keep have?"), "The keep has three storeys.")
+
+
+def test_a_measure_needs_a_unit_of_that_dimension_and_says_what_it_measures():
+    tall = demand("How tall is the tower?")
+    assert meets(tall, "The tower is about twenty metres high.")
+    assert not meets(tall, "The walls form a circle of five kilometres.")  # a length, but not a height
+    assert not meets(tall, "The tower was built in the 15th century.")
+    assert meets(demand("How heavy is the anchor?"), "The anchor weighs about 40 kilograms.")
+    assert not meets(demand("How heavy is the anchor?"), "The anchor is 2 metres long.")
+    assert meets(demand("How long did the siege last?"), "The siege lasted about seven weeks.")
+
+
+def test_a_date_or_a_name_must_be_there_and_not_only_repeat_the_question():
+    assert meets(demand("When was it built?"), "It was built around 1200.")
+    assert meets(demand("When was it built?"), "It was built in the 4th century BC.")
+    assert not meets(demand("When was it built?"), "It was built by the knights of the order.")
+    who = demand("Who found the hoard?")
+    assert meets(who, "The hoard was found by a farmer.")
+    assert meets(who, "The hoard was found by Maria Ioannou.")
+    assert not meets(who, "The hoard was found in a field near the river.")
+    exempt = frozenset({"kolossi", "castle"})
+    assert not meets(demand("Who built Kolossi Castle?"), "Kolossi Castle stands near the coast.", exempt)
+
+
+def test_a_role_in_the_question_must_be_in_the_passage():
+    need = demand("What was the name of the ship's captain?")
+    assert not meets(need, "The wreck was found by the diver Andreas Cariolou.")
+    assert meets(need, "The captain was called Nikias.")
+
+
+def test_what_changes_from_day_to_day_or_is_a_matter_of_taste_is_never_in_a_passage():
+    for question in ("What time does the site close today?", "How much is a ticket?", "Where can I park?",
+                     "Is it windy up there?", "Which mosaic is your favourite?", "Do you think it is pretty?"):
+        need = demand(question)
+        assert need.live, question
+        assert not meets(need, "The site has a fine mosaic floor and a small museum near the gate."), question
+    assert not demand("When did the museum open?").live  # a date in history, not today's hours
+
+
+def test_a_qualifier_after_the_must_be_in_the_passage():
+    need = demand("Who was the last king?")
+    assert not meets(need, "Legend names Kinyras as a king of the city.")
+    assert meets(need, "Its last king, Pumiathon, was deposed.")
+    assert demand("Who first dug here?").terms == ()  # 'first' as an adverb asks no more
+
+
+def test_names_the_catalogue_never_uses_are_unknown():
+    known = vocabulary(["The vase was taken to the Louvre in Paris.", "The Venetians built the walls."])
+    assert unknown_names(demand("What else is in the Louvre?"), known) == []
+    assert unknown_names(demand("Does the Venetian wall go round?"), known) == []
+    assert unknown_names(demand("Is there a copy in the Metropolitan Museum?"), known) == ["Metropolitan"]
+
+
+def test_questions_in_other_languages_demand_nothing_here():
+    assert demand("Πόσους πύργους έχει;").kind is None
