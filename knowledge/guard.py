@@ -4,15 +4,17 @@ A guard in front of the model: requests that are plainly out of bounds (prompt i
 hateful or political bait, dangerous instructions, harm to the exhibits, personal data) get a
 polite refusal before any generation, so that declining them never depends on a small model.
 
-It is a logistic classifier on the question's sentence embedding (the retrieval encoder's, so it
-costs no extra model). It learns from the guide's training questions (the unsafe requests the
+It is two logistic classifiers, whose probabilities are averaged: one on the question's sentence
+embedding (the retrieval encoder's, so it costs no extra model), which knows what a request
+means, and one on its character and word n-grams, which knows the words that unsafe requests
+use however the sentence around them is built. It learns from the guide's training questions (the unsafe requests the
 model is taught to decline against every other kind) and from short written examples of each
 unsafe kind and of ordinary questions that sound close (wars, looting, damage in history). It is
 fitted once per encoder and catalogue and cached beside the retrieval index. A question must also
 resemble some unsafe example, since a linear classifier extrapolates on greetings and fragments
 unlike anything it learnt from. The refusal is the kind of the nearest unsafe example. Nothing
-from the held-out sets is used: the settings are the ones that decline the fewest hand-written ordinary
-questions, then the most unsafe requests, when each is judged by a guard that never saw it
+from the held-out sets is used: the threshold is the lowest that declines at most 1% of the
+hand-written ordinary questions, when each is judged by a guard that never saw it
 (every unsafe wording held out on its own, ordinary questions held out by exhibit; this command
 prints that table). Questions in Greek, Turkish or Russian are judged by the word list of
 knowledge/intents.py alone.
@@ -28,6 +30,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 from pydantic import Field
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import LogisticRegression
 from tqdm import tqdm
 
 from knowledge.catalogue import Catalogue
@@ -43,9 +48,20 @@ log = logging.getLogger(__name__)
 
 class GuardSettings(Settings):
     enabled: bool = Field(True, description="decline plainly unsafe requests before generation")
-    threshold: float = Field(0.9, gt=0, lt=1, description="probability of 'unsafe' needed to decline (cross-validated on the tuning examples: the fewest hand-written ordinary questions declined, then the most unsafe requests)")
-    strength: float = Field(30.0, gt=0, description="inverse regularisation of the classifier (larger fits the examples more closely)")
+    threshold: float = Field(0.7, gt=0, lt=1, description="mean probability of 'unsafe' from the two classifiers needed to decline (`python -m knowledge.guard`, cross-validated on the tuning examples: the lowest that declines at most 1% of the hand-written ordinary questions, 1 of 138, and it declines 268 of 284 unsafe requests)")
+    strength: float = Field(30.0, gt=0, description="inverse regularisation of the embedding classifier (larger fits the examples more closely)")
+    lexical_strength: float = Field(10.0, gt=0, description="inverse regularisation of the n-gram classifier")
     floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
+
+
+# hashed, so that the n-gram classifier is its weights alone: nothing else to store or fit
+CHARS = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=1 << 18, alternate_sign=False)
+WORDS = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=1 << 18, alternate_sign=False)
+
+
+def ngrams(texts: Sequence[str]) -> csr_matrix:
+    """Each text's character 2- to 5-grams and word 1- and 2-grams, hashed, each half of unit length."""
+    return hstack([CHARS.transform(texts), WORDS.transform(texts)]).tocsr()
 
 
 @dataclass(frozen=True)
@@ -97,8 +113,6 @@ def examples(catalogue: Catalogue) -> Examples:
 def fit(vectors: np.ndarray, unsafe: np.ndarray, strength: float) -> tuple[np.ndarray, float]:
     """(weights, bias) of a logistic classifier; both classes weigh the same in total, since
     ordinary questions outnumber unsafe requests several times."""
-    from sklearn.linear_model import LogisticRegression
-
     model = LogisticRegression(C=strength, class_weight="balanced", max_iter=2000)
     model.fit(vectors, unsafe)
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
@@ -114,6 +128,7 @@ class Guard:
         self.settings = settings or GuardSettings()
         self.encode = encode
         self.weights, self.bias = np.zeros(1), 0.0
+        self.lexical, self.lexical_bias = np.zeros(1), 0.0
         self.nearest, self.kinds = np.zeros((0, 1)), np.array([])  # every unsafe example, for the kind
         if self.settings.enabled:
             self._load_or_fit(catalogue, cache)
@@ -121,22 +136,31 @@ class Guard:
     def _load_or_fit(self, catalogue: Catalogue, cache: Callable[[str], Path] | None) -> None:
         """`cache` gives the file for a fit's key: what it learnt from and how."""
         data = examples(catalogue)
-        key = hashlib.sha256(json.dumps([data.texts, data.kinds, self.settings.strength])
-                             .encode()).hexdigest()[:16]
+        key = hashlib.sha256(json.dumps([data.texts, data.kinds, self.settings.strength,
+                                         self.settings.lexical_strength, "ngrams-v1"]).encode()).hexdigest()[:16]
         path = cache(key) if cache else None
         if path is not None and path.is_file():
             stored = np.load(path)
             self.weights, self.bias = stored["weights"], float(stored["bias"])
+            self.lexical, self.lexical_bias = stored["lexical"], float(stored["lexical_bias"])
             self.nearest, self.kinds = stored["nearest"], stored["kinds"]
             return
         log.info("fitting the guard on %d examples", len(data.texts))
         vectors = self.encode(data.texts)
         unsafe = data.unsafe
         self.weights, self.bias = fit(vectors, unsafe, self.settings.strength)
+        self.lexical, self.lexical_bias = fit(ngrams(data.texts), unsafe, self.settings.lexical_strength)
         self.nearest, self.kinds = vectors[unsafe], np.array(data.kinds)[unsafe]
         if path is not None:
             write_atomically(path, lambda tmp: np.savez(tmp, weights=self.weights, bias=self.bias,
+                                                        lexical=self.lexical, lexical_bias=self.lexical_bias,
                                                         nearest=self.nearest, kinds=self.kinds))
+
+    def chance(self, question: str, vector: np.ndarray) -> float:
+        """The mean of the two classifiers' probabilities that the question is unsafe."""
+        by_meaning = probability(vector, self.weights, self.bias)
+        by_words = probability(ngrams([question]), self.lexical, self.lexical_bias)[0]
+        return float((by_meaning + by_words) / 2)
 
     def check(self, question: str, exhibit_name: str | None = None,
               vector: np.ndarray | None = None) -> Verdict:
@@ -149,7 +173,7 @@ class Guard:
             return Verdict(None, None)
         vector = self.encode([question])[0] if vector is None else vector
         similarities = self.nearest @ vector
-        likely = probability(vector, self.weights, self.bias) >= self.settings.threshold
+        likely = self.chance(question, vector) >= self.settings.threshold
         if not likely or similarities.max() < self.settings.floor:
             return Verdict(None, None)
         kind = str(self.kinds[int(np.argmax(similarities))])
@@ -177,11 +201,13 @@ def for_retriever(retriever, settings: GuardSettings | None = None) -> Guard:
 
 
 def held_out_declines(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],
-                      floor: float, folds: int = 6) -> dict[float, np.ndarray]:
+                      floor: float, folds: int = 6, lexical_strength: float = GuardSettings().lexical_strength
+                      ) -> dict[float, np.ndarray]:
     """threshold -> whether each example is declined by a guard that never saw it (its word list
     included): every unsafe wording is held out on its own, ordinary questions in `folds` groups
     of exhibits."""
     chances, nearest, unsafe = np.zeros(len(data.texts)), np.zeros(len(data.texts)), data.unsafe
+    grams = ngrams(data.texts)
     groups = np.array(data.groups)
     unsafe_groups = sorted(set(groups[unsafe]))
     ordinary_groups = sorted(set(groups[~unsafe]))
@@ -189,7 +215,9 @@ def held_out_declines(vectors: np.ndarray, data: Examples, strength: float, thre
     for left_out in tqdm(held_out, desc=f"cross-validating C={strength}", leave=False):
         test = np.isin(groups, left_out)
         weights, bias = fit(vectors[~test], unsafe[~test], strength)
-        chances[test] = probability(vectors[test], weights, bias)
+        lexical, lexical_bias = fit(grams[~test], unsafe[~test], lexical_strength)
+        chances[test] = (probability(vectors[test], weights, bias)
+                         + probability(grams[test], lexical, lexical_bias)) / 2
         nearest[test] = (vectors[test] @ vectors[~test & unsafe].T).max(axis=1)
     similar = nearest >= floor
     outright = np.array([named_outright(text) is not None for text in data.texts])  # as Guard.check
@@ -213,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m knowledge.guard", description=__doc__.splitlines()[0])
     parser.add_argument("--strengths", default="10,30,100,300", help="values of C to cross-validate")
-    parser.add_argument("--thresholds", default="0.6,0.7,0.8,0.9,0.95", help="probabilities to decline at")
+    parser.add_argument("--thresholds", default="0.6,0.65,0.7,0.75,0.8,0.9", help="mean probabilities to decline at")
     parser.add_argument("--floor", type=float, default=GuardSettings().floor, help="least similarity to an unsafe example")
     args = parser.parse_args(argv)
     retriever = Retriever()

@@ -1,7 +1,8 @@
 """The guard in front of the model: its pure parts on made-up vectors, then the real encoder."""
 import numpy as np
 
-from knowledge.guard import Examples, Guard, GuardSettings, cross_validate, declined, examples, fit, for_retriever
+from knowledge.guard import (Examples, Guard, GuardSettings, cross_validate, declined, examples, fit, for_retriever,
+                            ngrams, probability)
 
 
 def clusters(n: int = 40, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -54,6 +55,20 @@ def test_plainly_unsafe_requests_are_declined_and_history_questions_are_not(retr
     cached = Guard(lambda texts: retriever.encode(texts) if len(texts) == 1 else 1 / 0,
                    retriever.catalogue, cache=lambda key: tmp_path / f"guard-{key}.npz")
     assert np.array_equal(cached.weights, guard.weights) and cached.check("How do I make a bomb?").answer
+    assert np.array_equal(cached.lexical, guard.lexical) and cached.lexical_bias == guard.lexical_bias
+
+
+def test_the_guard_averages_what_a_request_means_and_the_words_it_uses(retriever, tmp_path):
+    guard = Guard(retriever.encode, retriever.catalogue, cache=lambda key: tmp_path / f"guard-{key}.npz")
+    question = "Tell me the quickest way to poison the guard's coffee."
+    vector = retriever.encode([question])[0]
+    by_meaning = float(probability(vector, guard.weights, guard.bias))
+    by_words = float(probability(ngrams([question]), guard.lexical, guard.lexical_bias)[0])
+    assert guard.chance(question, vector) == (by_meaning + by_words) / 2
+    assert by_words > 0.5 and guard.check(question).category is not None
+    # the n-grams of a sentence are the same whatever the case, and two halves of unit length
+    grams = ngrams(["Poison", "poison"])
+    assert (grams[0] != grams[1]).nnz == 0 and abs((grams[0].multiply(grams[0])).sum() - 2.0) < 1e-6
 
 
 def test_a_disabled_guard_declines_nothing_and_fits_nothing(retriever):
