@@ -1,5 +1,4 @@
 """The server as a real process: SIGTERM drains cleanly, within its deadline, keeping every rating."""
-import json
 import os
 import signal
 import sqlite3
