@@ -46,7 +46,7 @@ class ServerSettings(Settings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="how facts are found")
     guard: GuardSettings = Field(default_factory=GuardSettings, description="declining plainly unsafe requests before generation")
     answers: AnswerSettings = Field(default_factory=AnswerSettings, description="how answers are built from the facts and the model")
-    threads: int | None = Field(None, ge=1, description="torch threads; none uses every core")
+    threads: int | None = Field(None, ge=1, description="torch threads, and llama.cpp's for every step; none: every core, but one answer's token-by-token steps on llama.cpp leave the event loop one")
 
     @field_validator("db", mode="before")
     @classmethod

@@ -78,6 +78,17 @@ def test_llamacpp_backend_streams_and_cancels(engine):
     assert seen[-1].finish == "cancelled" and len(seen) == 3  # stops on the next token
 
 
+def test_one_answers_token_by_token_steps_leave_the_event_loop_a_core(engine, exported):
+    import os
+
+    from guide.llamacpp import LlamaCppEngine
+
+    cores = os.cpu_count() or 1
+    assert engine.decode_threads == max(1, cores - 1) and engine.n_threads == cores
+    pinned = LlamaCppEngine(str(exported), threads=1, max_batch=1, prefixes=1)
+    assert pinned.decode_threads == pinned.n_threads == 1
+
+
 def test_answers_together_and_joining_midway_equal_answers_alone(engine):
     questions = ["Who found it?", "What did the ship carry across the sea to Kyrenia?", "How old?", "Why?"]
     alone = [answer(engine, [GenRequest(asked(q), 10)]) for q in questions]
