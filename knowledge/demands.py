@@ -79,7 +79,7 @@ LIVE = re.compile(
     r"(opens?|closes?|closed|open) (today|tomorrow|tonight|now|on|at|until|till|late)|is (it|the \w+) open|"
     r"prayer times|service times|sunday service|tickets?|admission|entrance fee|entry fee|cost|costs|price|"
     r"prices|worth|expensive|cheap|discount|park|parking|caf[eé]|coffee|restaurant|toilets?|restrooms?|"
-    r"bathrooms?|gift shop|museum shop|souvenir shop|wheelchair|accessible|lift|audio guide|guided tours?|bus|"
+    r"bathrooms?|gift shop|museum shop|souvenir shop|wheelchair|accessible|audio guide|guided tours?|bus|"
     r"taxi|wi-?fi|lockers?|flash|tonight|tomorrow|right now|at the moment|this (week|weekend|month|season|evening)|"
     r"next (week|weekend|month|year)|last (night|week|weekend|month|year)|when will|will (it|they|there) be|"
     r"safe to swim|your (personal )?(favou?rite|opinion|view)|(do|would) you (personally )?(prefer|like|"
@@ -96,7 +96,7 @@ ASKS_WHO = re.compile(r"^\W*(so |and |but |ok,? )?(who|whose)\b|\bwho (was|were|
                       r"painted|carved|designed|ruled|led|wrote|discovered|excavated)\b|\bwhich (" + PERSONS + r")s?\b", re.I)
 WORD = re.compile(r"\d[\d,.]*\d|[\w'’-]+")
 VERBS = set("are were was is did does have has had there can could will would the".split())  # not what is counted
-SAME = {"floor": "storey", "floors": "storey", "storey": "floor", "levels": "storey"}  # words for the same thing that is counted
+SAME = {"floor": "storey", "storey": "floor", "level": "storey"}  # words for the same thing that is counted
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ def test_a_count_needs_a_number_beside_what_is_counted_and_a_year_is_no_count():
     assert not meets(need, "The fort has four gates; its towers are round.")  # four of something else
     assert meets(demand("How many people could it hold?"), "It could seat about 2,000 spectators.")
     assert meets(demand("How many floors does the keep have?"), "The keep has three storeys.")
+    assert meets(demand("How many levels does the castle have?"), "The castle is built on three storeys.")
 
 
 def test_a_measure_needs_a_unit_of_that_dimension_and_says_what_it_measures():
@@ -69,6 +70,7 @@ def test_what_changes_from_day_to_day_or_is_a_matter_of_taste_is_never_in_a_pass
         assert need.live, question
         assert not meets(need, "The site has a fine mosaic floor and a small museum near the gate."), question
     assert not demand("When did the museum open?").live  # a date in history, not today's hours
+    assert not demand("Who helped lift the ship from the sea bed?").live
 
 
 def test_a_qualifier_after_the_must_be_in_the_passage():
