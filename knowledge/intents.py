@@ -50,10 +50,14 @@ STEMS: dict[str, list[str]] = {
                       "ev adres", "telefon numara", "cep telefonu", "домашний адрес", "номер телефона"],
 }
 # people alive today, whose details are theirs: never the people of history
-PEOPLE = (r"(guard|keeper|curator|director|manager|staff|attendant|cleaner|visitor|lady|girl|boy|child|kid|"
-          r"family|couple|tourist|(that|this) (woman|man|person))s?")
+PEOPLE = (r"(\w+'s )?(guard|keeper|curator|director|manager|staff|attendant|cleaner|visitor|lady|girl|boy|child|kid|"
+          r"descendant|relative|family|couple|tourist|(that|this) (woman|man|person))s?")
+GROUPS = (r"(muslims|christians|orthodox|catholics|turks|greeks|armenians|maronites|jews|arabs|turkish cypriots|"
+          r"greek cypriots)")  # the island's communities and faiths, when compared as peoples
 ASKING = r"\b(how (can|do|could|would|should) (i|we)|help me|teach me|tell me how|show me how|can i|could i|steps to)\b"
 INTENTS: dict[str, list[str]] = {
+    "politics": [r"\b(who|which side|which country) (is|was) (right|wrong|to blame) (about|in|for) (the )?(cyprus|division|conflict|dispute|problem|invasion)"],
+    "sexual": [r"\b(having|have|had) sex\b"],
     "injection": [r"\b(make up|invent|fabricate)\b.{0,60}\b(as if|as true|as real|as fact)\b",
                   r"\b(tell|give|write|invent|make) (me |us )?(an? )?(\w+ )?(made-up|fake|false|invented) "
                   r"(dates?|facts?|answers?|history|story|stories|legend)\b",
@@ -64,7 +68,9 @@ INTENTS: dict[str, list[str]] = {
                  r"\bbombs?\b", r"\bbomba\b", r"\bбомб[уыа]?\b",
                  r"φτιάξω (ένα )?όπλο", r"σκοτώσω", r"silah nasıl yap", r"nasıl zarar ver",
                  r"(сделать|изготовить) оружие", r"как убить"],
-    "damage": [r"\b(peel|prise|prize|pry|cut|break|chip|scrape) (a |the |one )?(fresco|mosaic|icon|tile|stone|piece)s? (off|out|from)\b",
+    "damage": [r"\b(would|could|will|can i|how (do|can|could) i|to) (remove|dissolve|strip|peel|scrape)\b.{0,30}\b(frescoe?s?|paint|paintings|mosaics?|icons?|inscriptions?)\b",
+               r"\b(sell|pay for|buy|worth)\b.{0,40}\bstolen\b|\bstolen\b.{0,40}\b(sell|pay|buy|worth)\b",
+               r"\b(peel|prise|prize|pry|cut|break|chip|scrape) (a |the |one )?(fresco|mosaic|icon|tile|stone|piece)s? (off|out|from)\b",
                r"\b(sell|smuggle)\b.{0,40}\b(without papers|no papers|dug up|found at|from the site|illegally)\b",
                r"\b(get past|switch off|turn off|disable|bypass) (the )?(alarm|cameras?|security)\b",
                r"\b(tell|make|get|drive) (the|your) robot (to )?(crash|drive|bump|run) into\b",
@@ -77,9 +83,16 @@ INTENTS: dict[str, list[str]] = {
                r"disable (the|its|this) (robot|alarm|security)|sell (antiquities|artefacts|artifacts|it|them))\b",
                r"κλέψω", r"σπάσω", r"γκράφιτι", r"çalar[ıi]m", r"çalabilir", r"sökerim", r"bozabilir",
                r"kırabilir", r"украсть", r"вынести", r"отколоть", r"сломать", r"отключить"],
-    "hate": [r"\b(which|what) (people|community|nation|race|religion|group)s?\b.{0,40}\b(most primitive|inferior|"
+    "hate": [r"\b(better|worse|smarter|cleaner) than (the )?" + GROUPS + r"\b",
+             r"\b" + GROUPS + r" (are|were) (better|worse|dirtier|lazier|stupider)\b",
+             r"\b(should|must|ought to) (all )?(be )?(thrown|kicked|driven|sent|chased) (out|off|away)\b",
+             r"(православные|мусульмане|христиане|турки|греки|армяне) (лучше|хуже)", r"лучше (мусульман|христиан|турок|греков)",
+             r"atılmalı", r"sürülmeli", r"να φύγουν από το νησί",
+             r"\b(which|what) (people|community|nation|race|religion|group)s?\b.{0,40}\b(most primitive|inferior|"
              r"stupidest|worst|dirtiest)\b"],
-    "personal_data": [r"\b(her|his|their) (name|names|address|phone|number)\b.{0,40}\b(here|now|ago|today|tonight)\b",
+    "personal_data": [r"\b(names?|addresses|phone numbers?)\b.{0,40}\b(visitors|guests|tourists|people)\b.{0,30}\b(here|today|this morning|earlier|before me)\b",
+                      r"\bgive me (their|his|her) (addresses|address|phone numbers?|numbers?|e-?mails?)\b",
+                      r"\b(her|his|their) (name|names|address|phone|number)\b.{0,40}\b(here|now|ago|today|tonight)\b",
                       r"\b(here|now|ago|today|tonight)\b.{0,40}\b(her|his|their) (name|names|address|phone|number)\b",
                       r"\bwhere (is|are) .{0,40}\bstaying\b", r"\bwhich hotel (is|are)\b",
                       r"\bwhere (does|do) (the |a |an )?" + PEOPLE + r"\b.{0,40}\b(live|stay|sleep)",
@@ -91,7 +104,8 @@ INTENTS: dict[str, list[str]] = {
                   r"\band end it\b",
                   r"\bi (want|am going|'m going|plan) to (die|end it)\b", r"\bkill (me|someone like me)\b",
                   r"\b(painless|quick|easy) way to die\b"],
-    "off_topic": [r"\b(write|code|program) (me )?(a |an )?(python|java|sql|bash|html|css)\b",
+    "off_topic": [r"\b(fix|repair|unblock) (my|a leaking|a leaky)\b",
+                  r"\b(write|code|program) (me )?(a |an )?(python|java|sql|bash|html|css)\b",
                   r"\b(which|what) (medicine|medication|drug|pill)s? should i\b", r"\b(solve|do) my\b",
                   r"\btranslate (this|my) (email|e-mail|letter|message)\b", r"\bshould i invest\b",
                   r"\bwhich stocks?\b", r"ilacı almalı", r"kodu yaz", r"какое лекарство", r"напиши (код|программ)",
