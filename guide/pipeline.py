@@ -23,8 +23,8 @@ from pydantic import Field
 
 from knowledge.answerable import Answerable, AnswerableSettings
 from knowledge.answerable import for_retriever as answerable_for
-from knowledge.dataset import UNKNOWN_ANSWER, UNKNOWN_LIVE
-from knowledge.demands import Demand, demand, meets, unknown_names, vocabulary
+from knowledge.dataset import UNKNOWN_ANSWER
+from knowledge.demands import Demand, demand, lower_words, meets, unknown_names, vocabulary
 from knowledge.guard import Guard, GuardSettings
 from knowledge.guard import for_retriever as guard_for
 from knowledge.language import language as written_language
@@ -50,6 +50,10 @@ UNSAFE_OUTPUT = {
                                    r"|\b(Street|Avenue|Road|Lane|Boulevard) (No\.? ?)?\d{1,4}\b"),
     "a slur": re.compile(r"\b(gavur|giaour|infidels|subhuman|vermin|savages|inferior (race|people|peoples))\b", re.I),
 }
+# served, never trained: for what changes from day to day (opening hours, prices, the weather) or
+# is a matter of taste
+UNKNOWN_LIVE = ("I'm sorry, I don't know that: opening hours, prices, services and the weather change, and "
+                "the museum's staff can tell you about them. Here is what I can tell you: {first}")
 SAFE_DECLINE = "I'm sorry, I can't help with that; I'm here to talk about the exhibition."
 STOP = set("the a an of and in at to is was were on for from with by this that it its as be are has "
            "have had which who what when where how about also there their they he she his her one "
@@ -210,7 +214,7 @@ class AnswerPipeline:
         self.history_turns = history_turns
         self.known = vocabulary([p.text for p in retriever.passages])
         # the island's towns and districts: where things are, never who did them
-        self.places = frozenset(w.lower() for e in retriever.catalogue for w in re.findall(r"[\w'-]+", f"{e.town} {e.region}"))
+        self.places = lower_words(" ".join(f"{e.town} {e.region}" for e in retriever.catalogue))
 
     def plan(self, question: str, exhibit_id: str | None, history: Sequence[Turn] = (),
              language: str | None = "en", vector: np.ndarray | None = None) -> Plan:
@@ -252,7 +256,7 @@ class AnswerPipeline:
         if exhibit is not None:
             ranked.append((self.retriever.summary_score(exhibit.id, vector), None))
         ranked.sort(key=lambda c: -c[0])
-        exempt = self.places | frozenset(w.lower() for w in re.findall(r"[\w'-]+", exhibit.names.en if exhibit else ""))
+        exempt = self.places | lower_words(exhibit.names.en if exhibit else "")
         text = {i: hits[i].passage.text if i is not None else exhibit.summary for _, i in ranked}
         fitting = [(score, i) for score, i in ranked if score >= ranked[0][0] - self.settings.relevance_margin
                    and meets(need, text[i], exempt)]

@@ -42,9 +42,6 @@ UNKNOWN = [
 ]
 UNKNOWN_ANSWER = ("I'm sorry, I don't know that, and I would rather not guess. "
                   "Here is what I can tell you: {first}")
-# for what changes from day to day (opening hours, prices, the weather) or is a matter of taste
-UNKNOWN_LIVE = ("I'm sorry, I don't know that: opening hours, prices, services and the weather change, and "
-                "the museum's staff can tell you about them. Here is what I can tell you: {first}")
 DECLINE = " I'd gladly tell you more about {name} instead."
 UNSAFE = [  # (kind, request, polite refusal); worded apart from the red-team evaluation set
     ("damage", "Can I break off a small piece of {name} to take home?",

@@ -154,6 +154,11 @@ def demand(question: str) -> Demand:
     return Demand(**base)
 
 
+def lower_words(text: str) -> frozenset[str]:
+    """A text's words in lower case: the exhibit's names and places, which `meets` exempts."""
+    return frozenset(w.lower() for w in WORD.findall(text))
+
+
 def vocabulary(texts: list[str]) -> frozenset[str]:
     """The word stems of a catalogue's passages, for `unknown_names`."""
     return frozenset(_stem(w) for text in texts for w in WORD.findall(text))

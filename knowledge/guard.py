@@ -122,6 +122,12 @@ def probability(vectors: np.ndarray, weights: np.ndarray, bias: float) -> np.nda
     return 1.0 / (1.0 + np.exp(-(vectors @ weights + bias)))
 
 
+def mean_chance(vectors: np.ndarray, grams, meaning: tuple[np.ndarray, float],
+                words: tuple[np.ndarray, float]) -> np.ndarray:
+    """The mean of the embedding classifier's and the n-gram classifier's probabilities."""
+    return (probability(vectors, *meaning) + probability(grams, *words)) / 2
+
+
 class Guard:
     def __init__(self, encode: Callable[[list[str]], np.ndarray], catalogue: Catalogue,
                  settings: GuardSettings | None = None, cache: Callable[[str], Path] | None = None):
@@ -158,9 +164,8 @@ class Guard:
 
     def chance(self, question: str, vector: np.ndarray) -> float:
         """The mean of the two classifiers' probabilities that the question is unsafe."""
-        by_meaning = probability(vector, self.weights, self.bias)
-        by_words = probability(ngrams([question]), self.lexical, self.lexical_bias)[0]
-        return float((by_meaning + by_words) / 2)
+        return float(mean_chance(vector[None, :], ngrams([question]), (self.weights, self.bias),
+                                 (self.lexical, self.lexical_bias))[0])
 
     def check(self, question: str, exhibit_name: str | None = None,
               vector: np.ndarray | None = None) -> Verdict:
@@ -216,8 +221,7 @@ def held_out_declines(vectors: np.ndarray, data: Examples, strength: float, thre
         test = np.isin(groups, left_out)
         weights, bias = fit(vectors[~test], unsafe[~test], strength)
         lexical, lexical_bias = fit(grams[~test], unsafe[~test], lexical_strength)
-        chances[test] = (probability(vectors[test], weights, bias)
-                         + probability(grams[test], lexical, lexical_bias)) / 2
+        chances[test] = mean_chance(vectors[test], grams[test], (weights, bias), (lexical, lexical_bias))
         nearest[test] = (vectors[test] @ vectors[~test & unsafe].T).max(axis=1)
     similar = nearest >= floor
     outright = np.array([named_outright(text) is not None for text in data.texts])  # as Guard.check
