@@ -24,13 +24,15 @@ from pydantic import Field
 from knowledge.answerable import Answerable, AnswerableSettings
 from knowledge.answerable import for_retriever as answerable_for
 from knowledge.dataset import UNKNOWN_ANSWER
-from knowledge.demands import Demand, demand, lower_words, meets, unknown_names, vocabulary
+from knowledge.demands import Demand, demand, demand_in, lower_words, meets, unknown_names, vocabulary
 from knowledge.guard import Guard, GuardSettings
 from knowledge.guard import for_retriever as guard_for
-from knowledge.language import language as written_language
-from knowledge.phrases import refusal, reply_language
+from knowledge.language import answer_language, language as written_language
+from knowledge.lexical import fold
+from knowledge.phrases import refusal
 from knowledge.prompting import Turn
 from knowledge.retrieval import Hit, Retriever, grounded_prompt
+from knowledge.schema import LANGUAGES
 from knowledge.settings import Settings
 
 INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>]{0,200}>|[<>]|\[|\]\([^)]*\)")  # tags, then any stray bracket
@@ -59,7 +61,7 @@ STOP = set("the a an of and in at to is was were on for from with by this that i
            "have had which who what when where how about also there their they he she his her one "
            "more than into after before under over been only still many most some these those "
            "very can could would will was were you your our we i me my here".split())
-Mode = Literal["declined", "unknown", "grounded"]
+Mode = Literal["declined", "unknown", "grounded", "catalogue"]
 Checks = Literal["sources", "safety", "none"]
 LONGEST_WORD = 40  # characters held back while waiting for the end of a word
 LONGEST_TAG = 200  # characters held back while waiting for the end of an HTML tag
@@ -204,12 +206,15 @@ class Plan:
     model: bool = False  # whether the model continues after the lead
     category: str | None = None  # the guard's kind of unsafe request
     sources: list[str] = field(default_factory=list)  # what a model sentence may draw on
+    language: str = "en"  # the language of the answer
 
 
 class AnswerPipeline:
     def __init__(self, retriever: Retriever, guard: Guard | None, answerable: Answerable,
-                 settings: AnswerSettings | None = None, history_turns: int = 3):
+                 settings: AnswerSettings | None = None, history_turns: int = 3,
+                 languages: Sequence[str] = ("en",)):
         self.retriever, self.guard, self.answerable = retriever, guard, answerable
+        self.languages = tuple(languages)  # the languages the served model writes
         self.settings = settings or AnswerSettings()
         self.history_turns = history_turns
         self.known = vocabulary([p.text for p in retriever.passages])
@@ -224,7 +229,10 @@ class AnswerPipeline:
             verdict = self.guard.check(question, exhibit.names.en if exhibit else None, vector)
             if verdict.answer is not None:
                 return Plan("declined", self.decline(verdict, question, language, exhibit), category=verdict.category)
-        hits, messages = grounded_prompt(self.retriever, question, exhibit_id, history, language,
+        reply = answer_language(question, language)
+        if reply not in self.languages and reply in LANGUAGES:
+            return self.from_catalogue(question, exhibit, vector, reply)
+        hits, messages = grounded_prompt(self.retriever, question, exhibit_id, history, reply,
                                          self.history_turns, vector)
         need = demand(question) if written_language(question) == "en" else Demand()
         chosen = self.choose(hits, exhibit, vector, need)
@@ -247,14 +255,30 @@ class AnswerPipeline:
         speaks = bool(self.settings.model_sentences) or self.settings.checks != "sources"
         return Plan("grounded", lead, hits, used, messages, speaks, sources=sources)
 
-    def choose(self, hits: list[Hit], exhibit, vector: np.ndarray, need: Demand) -> list[int | None]:
+    def from_catalogue(self, question: str, exhibit, vector: np.ndarray, language: str) -> Plan:
+        """A question in a language the served model does not write: the answer is the
+        catalogue's own sentences in that language, chosen as an English answer's are (the kind
+        of answer asked for is checked against the English of the same facts), and the model
+        says nothing. Where no fact gives what is asked, the closest one is still quoted: the
+        question words of other languages are read too coarsely to say "I don't know" on them."""
+        hits = self.retriever.fact_hits(question, exhibit.id if exhibit else None, vector=vector, language=language)
+        need = demand_in(fold(question), language)
+        chosen = self.choose(hits, exhibit, vector, need, question, language) or [0]
+        summary, _ = exhibit.text(language) if exhibit else ("", [])
+        lead = " ".join(hits[i].passage.text_in(self.retriever.catalogue, language) if i is not None else summary
+                        for i in chosen)
+        return Plan("catalogue", lead, hits, [i for i in chosen if i is not None], language=language)
+
+    def choose(self, hits: list[Hit], exhibit, vector: np.ndarray, need: Demand, question: str = "",
+               language: str = "en") -> list[int | None]:
         """Which passages the answer quotes, best first: positions in `hits`, None for the
         exhibit's summary (it answers "what is this?"). The best-ranked passage that gives what
         the question asks for, if it ranks close to the best of all, and the next such fact when
-        it ranks nearly as well; none when no passage close enough does."""
+        it ranks nearly as well; none when no passage close enough does. Demands are checked on
+        the English passages."""
         ranked = [(h.score, i) for i, h in enumerate(hits)]
         if exhibit is not None:
-            ranked.append((self.retriever.summary_score(exhibit.id, vector), None))
+            ranked.append((self.retriever.summary_score(exhibit.id, vector, question, language), None))
         ranked.sort(key=lambda c: -c[0])
         exempt = self.places | lower_words(exhibit.names.en if exhibit else "")
         text = {i: hits[i].passage.text if i is not None else exhibit.summary for _, i in ranked}
@@ -269,14 +293,18 @@ class AnswerPipeline:
     @staticmethod
     def decline(verdict, question: str, session_language: str | None, exhibit) -> str:
         """The refusal in the language the visitor asked in, where it exists; else in English."""
-        lang = reply_language(written_language(question), session_language)
+        lang = answer_language(question, session_language)
         name = exhibit and (getattr(exhibit.names, lang, None) or exhibit.names.en)
         return refusal(verdict.category, lang, name) or verdict.answer
 
-    def plans(self, questions: Sequence[str], exhibits: Sequence[str | None]) -> list[Plan]:
-        """Plans for many lone questions, their embeddings computed in one batch."""
+    def plans(self, questions: Sequence[str], exhibits: Sequence[str | None],
+              languages: Sequence[str | None] | None = None) -> list[Plan]:
+        """Plans for many lone questions (asked in sessions of `languages`, English by default),
+        their embeddings computed in one batch."""
         vectors = self.retriever.encode(list(questions)) if questions else []
-        return [self.plan(q, e, vector=v) for q, e, v in zip(questions, exhibits, vectors)]
+        languages = languages or ["en"] * len(questions)
+        return [self.plan(q, e, language=lang or "en", vector=v)
+                for q, e, lang, v in zip(questions, exhibits, languages, vectors)]
 
     def gate(self, plan: Plan) -> Gate:
         sentences = (self.settings.model_sentences or 1) if plan.model else 0
@@ -284,9 +312,11 @@ class AnswerPipeline:
 
 
 def build_pipeline(retriever: Retriever, guard: GuardSettings | None = None,
-                   answers: AnswerSettings | None = None, history_turns: int = 3) -> AnswerPipeline:
-    """The pipeline on the retriever's encoder, its classifiers fitted or read from the cache."""
+                   answers: AnswerSettings | None = None, history_turns: int = 3,
+                   languages: Sequence[str] = ("en",)) -> AnswerPipeline:
+    """The pipeline on the retriever's encoder, its classifiers fitted or read from the cache;
+    `languages` are those the served model writes (the others are answered from the catalogue)."""
     answers = answers or AnswerSettings()
     guard = guard or GuardSettings()
     return AnswerPipeline(retriever, guard_for(retriever, guard) if guard.enabled else None,
-                          answerable_for(retriever, answers.answerable), answers, history_turns)
+                          answerable_for(retriever, answers.answerable), answers, history_turns, languages)

@@ -113,8 +113,8 @@ class Welcome(Msg):
 class ExhibitInView(Msg):
     type: Literal["exhibit.in_view"] = "exhibit.in_view"
     exhibit: str | None
-    name: str | None = None
-    summary: str | None = None
+    name: str | None = None  # in the session's language where the catalogue has it
+    summary: str | None = None  # in the session's language where the catalogue has it
     source: Literal["pose", "detection", "gaze"] = "pose"
 
 
@@ -156,8 +156,11 @@ class AnswerDone(Msg):
     ttft_ms: float | None
     total_ms: float
     sources: list[Source]
-    mode: Literal["declined", "unknown", "grounded"] = "grounded"  # refused, not in the catalogue, or answered from it
+    # refused, not in the catalogue, answered from it, or in a language the model does not write:
+    # answered with the catalogue's own sentences in that language
+    mode: Literal["declined", "unknown", "grounded", "catalogue"] = "grounded"
     used: list[int] = []  # which sources the answer quotes, by position
+    language: str = "en"  # the language the answer is in
 
 
 class FeedbackAck(Msg):

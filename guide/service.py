@@ -76,7 +76,7 @@ class GuideService:
         self.engine = engine
         self.scheduler = Scheduler(engine, settings.max_queue)
         self.pipeline: AnswerPipeline = build_pipeline(retriever, settings.guard, settings.answers,
-                                                       settings.history_turns)
+                                                       settings.history_turns, engine.resolved.languages)
         self.metrics = Metrics()
         self.sessions: dict[str, Session] = {}
         self.tours: dict[str, Tour] = {}
@@ -134,23 +134,24 @@ class GuideService:
         if session.hello.client != "robot":
             session.exhibit = exhibit
             shown = exhibit if exhibit is not None else tour.exhibit
-            session.send(self.in_view(shown, source if exhibit is not None else "pose"))
+            session.send(self.in_view(shown, source if exhibit is not None else "pose", session.hello.language))
             self.warm(shown, session.hello.language)
             return
         if tour.exhibit == exhibit:
             return
         tour.exhibit = exhibit
-        message = self.in_view(exhibit, source)
         for sid in list(tour.sessions):
             follower = self.sessions.get(sid)
             if follower is not None and follower.exhibit is None:
-                follower.send(message)
+                follower.send(self.in_view(exhibit, source, follower.hello.language))
         self.warm(exhibit, session.hello.language)
 
-    def in_view(self, exhibit: str | None, source: str) -> p.ExhibitInView:
+    def in_view(self, exhibit: str | None, source: str, language: str = "en") -> p.ExhibitInView:
+        """The exhibit, named and summed up in the visitor's language where the catalogue has it."""
         item = self.catalogue.get(exhibit) if exhibit else None
-        return p.ExhibitInView(exhibit=exhibit, name=item.names.en if item else None,
-                               summary=item.summary if item else None, source=source)
+        language = language.split("-")[0]
+        return p.ExhibitInView(exhibit=exhibit, name=item.name(language) if item else None,
+                               summary=item.text(language)[0] if item else None, source=source)
 
     def warm(self, exhibit: str | None, language: str) -> None:
         """The visitors are only arriving: the prompt prefix shared by every question asked here
@@ -240,7 +241,8 @@ class GuideService:
         done = p.AnswerDone(request_id=ask.request_id, answer_id=answer_id, finish=finish,
                             text=text, prompt_tokens=counts[0], generated_tokens=counts[1],
                             ttft_ms=ttft * 1000 if ttft is not None else None,
-                            total_ms=total * 1000, sources=sources, mode=plan.mode, used=plan.used)
+                            total_ms=total * 1000, sources=sources, mode=plan.mode, used=plan.used,
+                            language=plan.language)
         if finish in ("stop", "length"):
             session.history.append(Turn(ask.text, text))
         row = Interaction(answer_id, session.id, session.tour, exhibit_id, ask.text, text, finish,

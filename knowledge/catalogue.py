@@ -27,6 +27,9 @@ class CatalogueError(ValueError):
 class Catalogue:
     exhibits: tuple[Exhibit, ...]
     content_hash: str  # changes whenever any exhibit's content changes
+    # changes whenever the English records change: what the guide is trained on and prompted with
+    # (translations are served word for word and never reach the model)
+    source_hash: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {e.id: e for e in self.exhibits})
@@ -67,7 +70,12 @@ def _load_file(path: Path) -> tuple[Exhibit | None, list[str]]:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            field = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            field = ".".join(str(p) for p in err["loc"])
+            if not field:  # a check across fields names its own: "translations.el.facts.3: is empty"
+                for item in err["msg"].removeprefix("Value error, ").split("; "):
+                    inner, _, text = item.partition(": ")
+                    problems.append(f"{path.name}: field '{inner}': {text}")
+                continue
             problems.append(f"{path.name}: field '{field}': {err['msg']}")
         return None, problems
     if exhibit.id != path.stem:
@@ -98,11 +106,11 @@ def load_catalogue(directory: Path | str = EXHIBITS_DIR) -> Catalogue:
                 problems.append(f"{exhibit.id}.yaml: field 'related': no exhibit with id {rel!r}")
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(tuple(exhibits), _content_hash(exhibits))
+    return Catalogue(tuple(exhibits), _content_hash(exhibits), _content_hash(exhibits, exclude={"translations"}))
 
 
-def _content_hash(exhibits: list[Exhibit]) -> str:
-    payload = json.dumps([e.model_dump() for e in exhibits], sort_keys=True, ensure_ascii=False)
+def _content_hash(exhibits: list[Exhibit], exclude: set[str] | None = None) -> str:
+    payload = json.dumps([e.model_dump(exclude=exclude) for e in exhibits], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -21,6 +21,7 @@ from knowledge.schema import Exhibit
 QUESTIONS_FILE = Path(__file__).parent / "questions" / "visitor_questions.yaml"
 RED_TEAM_FILE = QUESTIONS_FILE.parent / "red_team.yaml"
 ORDINARY_HARD_FILE = QUESTIONS_FILE.parent / "ordinary_hard.yaml"
+LANGUAGE_QUESTIONS_FILE = QUESTIONS_FILE.parent / "languages.yaml"
 STOP = set("the a an of and in at to is was were on for from with by this that it its as be are "
            "has have had which who what when where how about also there their they he she his her "
            "one more than into after before under over been only still many most some".split())
@@ -109,6 +110,21 @@ def load_rows(path: Path, split: str | None = None) -> list[dict]:
     """The records of a question file, optionally only one `split` ('tune' or 'held_out')."""
     rows = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [r for r in rows if split is None or r.get("split") == split]
+
+
+def load_language_questions(split: str | None = "held_out", catalogue: Catalogue | None = None) -> list[dict]:
+    """Greek, Turkish and Russian visitors' questions, each with the fact that answers it in the
+    visitor's language."""
+    catalogue = catalogue or default_catalogue()
+    out = []
+    for n, row in enumerate(load_rows(LANGUAGE_QUESTIONS_FILE, split)):
+        _, facts = catalogue.get(row["exhibit"]).text(row["lang"])
+        if not 0 <= row["fact"] < len(facts):
+            raise ValueError(f"{LANGUAGE_QUESTIONS_FILE.name}: record {n}: field 'fact': no fact {row['fact']} "
+                             f"in exhibit {row['exhibit']!r}")
+        out.append({"id": f"{row['lang']}/{n}", "exhibit": row["exhibit"], "question": row["q"],
+                    "language": row["lang"], "fact_index": row["fact"], "fact": facts[row["fact"]]})
+    return out
 
 
 def normalise(question: str) -> str:
@@ -254,7 +270,7 @@ def prompt_layout(catalogue: Catalogue) -> str:
 def build_dataset(retriever, out: Path) -> dict:
     """Build the dataset from the retriever's catalogue and write it to `out`; its manifest."""
     catalogue = retriever.catalogue
-    return write(build(catalogue, retriever), out, catalogue.content_hash, prompt_layout(catalogue))
+    return write(build(catalogue, retriever), out, catalogue.source_hash, prompt_layout(catalogue))
 
 
 def write(data: dict[str, list], out: Path, catalogue_hash: str, layout: str = "") -> dict:

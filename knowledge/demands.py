@@ -6,7 +6,8 @@ weather, a ticket price or the guide's own favourite is not answered by any fact
 of heritage. The answer pipeline quotes the best-ranked fact that meets the question's demand,
 and says it doesn't know when no fact close enough does.
 
-Demands (English questions; a question in another language demands nothing here):
+Demands (English questions; in Greek, Turkish and Russian only the kind of answer is read, by
+`demand_in`, and checked against the English of the same fact):
 - count ("how many bastions"): a number, not a year, within a few words of the counted thing;
 - measure ("how tall", "how heavy", "how far"): a quantity with a unit of that dimension;
 - price ("how much does it cost"): a sum of money;
@@ -154,6 +155,36 @@ def demand(question: str) -> Demand:
     return Demand(**base)
 
 
+# how a Greek, Turkish or Russian question asks for a date, a length, a number or a name (folded:
+# lower case, no accents), in the order they are tried: "πόσο παλιό" asks when, "πόσοι" how many
+ASKS_IN = {
+    "el": [("when", r"\bποτε\b|ποια χρονια|ποιο ετοσ|ποιον αιωνα|ποσο παλι|ποια εποχη"),
+           ("length", r"ποσο (ψηλ|μακρ|μεγαλ|βαθ)|τι υψοσ|τι μηκοσ"),
+           ("count", r"\bποσ(οι|εσ|α|ουσ)\b"),
+           ("who", r"\bποι(οσ|οι|ον|ουσ)\b|\bποια (θεα|γυναικα|οικογενεια|ομαδα|αποστολη)")],
+    "tr": [("when", r"ne zaman|hangi (yil|yuzyil|tarih|donem)|kac yilinda|ne kadar eski"),
+           ("length", r"ne kadar (uzun|yuksek|buyuk|derin)|boyu|yuksekligi|uzunlugu"),
+           ("count", r"\bkac\b"),
+           ("who", r"\bkim(in|i|e|den|ler)?\b")],
+    "ru": [("when", r"\bкогда\b|в каком году|какого века|в каком веке|сколько лет|насколько стар"),
+           ("length", r"какои (высоты|длины|величины)|\bвысота\b|\bдлина\b"),
+           ("count", r"\bсколько\b"),
+           ("who", r"\bкто\b|\bкем\b|\bкого\b|\bкому\b")],
+}
+
+
+def demand_in(folded_question: str, language: str) -> Demand:
+    """The kind of answer a question in Greek, Turkish or Russian asks for, to check against the
+    English of each fact (facts are the same, one for one, in every language); nothing in English
+    or where no question word shows it."""
+    for kind, pattern in ASKS_IN.get(language, []):
+        if re.search(pattern, folded_question):
+            if kind == "length":
+                return Demand("measure", ("length",))
+            return Demand(kind)  # a count of anything: a number (not a year) anywhere in the fact
+    return Demand()
+
+
 def lower_words(text: str) -> frozenset[str]:
     """A text's words in lower case: the exhibit's names and places, which `meets` exempts."""
     return frozenset(w.lower() for w in WORD.findall(text))
@@ -185,6 +216,8 @@ def _quantities(words: list[str]) -> list[int]:
 
 def _counted(words: list[str], things: tuple[str, ...]) -> bool:
     """A number within four words of what is counted (of people, for any word for people)."""
+    if not things:
+        return bool(_quantities(words))
     low = [w.lower() for w in words]
     wanted = {_stem(t, 6) for t in things} | {SAME[_stem(t, 6)] for t in things if _stem(t, 6) in SAME}
     people = any(t in PEOPLE for t in things)

@@ -68,6 +68,13 @@ class ResolvedModel:
         return self.ref
 
     @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the model writes well, as its manifest declares them; English alone for
+        the embedded model and any model that declares none (a visitor asking in another language
+        then hears the catalogue's own sentences in it)."""
+        return tuple((self.manifest or {}).get("languages") or ("en",))
+
+    @property
     def manifest_hash(self) -> str | None:
         path = self.path / "manifest.json"
         return sha256_file(path)[:16] if path.is_file() else None

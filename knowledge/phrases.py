@@ -67,13 +67,3 @@ def refusal(kind: str, language: str, exhibit_name: str | None) -> str | None:
         return None
     with_name, without = OFFERS[language]
     return REFUSALS[language][kind] + (with_name.format(name=exhibit_name) if exhibit_name else without)
-
-
-def reply_language(written_in: str, session_language: str | None) -> str:
-    """The language to answer in: the question's, where its letters plainly show one other than
-    English; otherwise the session's, unless the session's script is not Latin (a question in
-    Latin letters is then plainly not in it)."""
-    if written_in != "en":
-        return written_in
-    session = (session_language or "en").split("-")[0]
-    return session if session in ("en", "tr") else "en"

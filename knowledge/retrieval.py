@@ -15,8 +15,10 @@ from typing import Sequence
 import numpy as np
 
 from knowledge.catalogue import Catalogue, default_catalogue
+from knowledge.lexical import LexicalIndex
 from knowledge.models import cache_dir, resolve_embedder, write_atomically
 from knowledge.prompting import Turn, build_messages
+from knowledge.schema import LANGUAGES
 from knowledge.settings import Settings
 from pydantic import Field
 
@@ -30,6 +32,7 @@ class RetrievalSettings(Settings):
     k: int = Field(4, ge=1, le=20, description="facts handed to the prompt (each ~30 tokens)")
     in_view_bonus: float = Field(0.25, ge=0, le=1, description="how strongly the exhibit in view is favoured")
     name_bonus: float = Field(0.15, ge=0, le=1, description="boost for exhibits the question names")
+    lexical_weight: float = Field(1.0, ge=0, le=5, description="for a question in Greek, Turkish or Russian, how much the pieces of words it shares with the catalogue's sentences in that language count beside the encoder, which reads only English well")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,12 @@ class Passage:
     exhibit_id: str
     kind: str  # "fact", "summary" or "paragraph"
     text: str
+    index: int = 0  # its place among the exhibit's passages of its kind
+
+    def text_in(self, catalogue: Catalogue, language: str) -> str:
+        """The passage in a language: translated facts and summaries, English paragraphs."""
+        summary, facts = catalogue.get(self.exhibit_id).text(language)
+        return {"summary": summary, "fact": facts[self.index] if self.kind == "fact" else ""}.get(self.kind, self.text)
 
 
 @dataclass(frozen=True)
@@ -53,8 +62,8 @@ def passages_of(catalogue: Catalogue) -> list[Passage]:
     out = []
     for e in catalogue:
         out.append(Passage(e.id, "summary", e.summary))
-        out += [Passage(e.id, "fact", f) for f in e.facts]
-        out += [Passage(e.id, "paragraph", p) for p in e.paragraphs]
+        out += [Passage(e.id, "fact", f, i) for i, f in enumerate(e.facts)]
+        out += [Passage(e.id, "paragraph", p, i) for i, p in enumerate(e.paragraphs)]
     return out
 
 
@@ -78,6 +87,9 @@ class Retriever:
         self._exhibit_of = np.array([self._position[p.exhibit_id] for p in self.passages])
         self._is_fact = np.array([p.kind == "fact" for p in self.passages])
         self.vectors = self._load_or_build()
+        # the catalogue's sentences in each other language, matched by the pieces of words they share
+        self._lexical = {language: LexicalIndex([p.text_in(self.catalogue, language) if p.kind != "paragraph"
+                                                 else "" for p in self.passages], language) for language in LANGUAGES[1:]}
 
     @property
     def encoder(self):
@@ -110,11 +122,20 @@ class Retriever:
             return np.asarray(self.encoder.encode(texts, normalize_embeddings=True,
                                                   batch_size=64, show_progress_bar=False), dtype=np.float32)
 
+    def lexical(self, question: str, language: str) -> np.ndarray:
+        """Per-passage similarity of the words of a question to the passages in its language
+        (zero for English, which the encoder reads well, and for paragraphs, which are English)."""
+        if language not in self._lexical:
+            return np.zeros(len(self.passages), dtype=np.float32)
+        return self._lexical[language].scores(question)
+
     def exhibit_scores(self, question: str, exhibit_in_view: str | None = None,
-                       vector: np.ndarray | None = None) -> np.ndarray:
+                       vector: np.ndarray | None = None, language: str = "en") -> np.ndarray:
         """Per-passage scores after the in-view and named-exhibit adjustments; `vector` is the
-        question's embedding when the caller has already encoded it in a batch."""
+        question's embedding when the caller has already encoded it in a batch; `language` the
+        language the question is written in."""
         sims = self.vectors @ (self.encode([question])[0] if vector is None else vector)
+        sims = sims + self.settings.lexical_weight * self.lexical(question, language)
         bonus = np.zeros(len(self.catalogue), dtype=np.float32)
         asked = _words(question)
         for i, e in enumerate(self.catalogue):
@@ -138,8 +159,8 @@ class Retriever:
         return [h.passage.text for h in self.fact_hits(question, exhibit_in_view, k)]
 
     def fact_hits(self, question: str, exhibit_in_view: str | None = None,
-                  k: int | None = None, vector: np.ndarray | None = None) -> list[Hit]:
-        scores = self.exhibit_scores(question, exhibit_in_view, vector)
+                  k: int | None = None, vector: np.ndarray | None = None, language: str = "en") -> list[Hit]:
+        scores = self.exhibit_scores(question, exhibit_in_view, vector, language)
         order = [i for i in np.argsort(-scores, kind="stable") if self.passages[i].kind == "fact"]
         return [Hit(self.passages[i], float(scores[i])) for i in order[: k or self.settings.k]]
 
@@ -150,10 +171,11 @@ class Retriever:
                                 if exhibit_id in self.catalogue else True)
         return float((self.vectors[mask] @ vector).max())
 
-    def summary_score(self, exhibit_id: str, vector: np.ndarray) -> float:
+    def summary_score(self, exhibit_id: str, vector: np.ndarray, question: str = "", language: str = "en") -> float:
         """The score of an exhibit's summary for a question, on the same scale as `fact_hits`."""
         i = next(n for n, p in enumerate(self.passages) if p.exhibit_id == exhibit_id and p.kind == "summary")
-        return float(self.vectors[i] @ vector) + self.settings.in_view_bonus
+        lexical = self.lexical(question, language)[i] if language != "en" else 0.0
+        return float(self.vectors[i] @ vector) + self.settings.lexical_weight * float(lexical) + self.settings.in_view_bonus
 
     def rank_exhibits(self, question: str, exhibit_in_view: str | None = None,
                       vector: np.ndarray | None = None) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
@@ -46,6 +46,48 @@ class Place(Strict):
     frame: Literal["map"] = Field("map", description="the ROS frame the position is given in")
 
 
+LANGUAGES = ("en", "el", "tr", "ru")  # the catalogue's languages: English first, then the translations
+SCRIPTS = {"el": re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]"), "ru": re.compile(r"[\u0400-\u04ff]")}
+SPLIT_THOUSANDS = re.compile(r"(?<=\d)[,.\u00a0 ](?=\d{3}\b)")
+
+
+def numbers_in(text: str) -> set[str]:
+    """The figures a sentence states, written the same in every language ('3,500' = '3.500')."""
+    return set(re.findall(r"\d+", SPLIT_THOUSANDS.sub("", text)))
+
+
+class Translation(Strict):
+    summary: str = Field(min_length=20, description="the summary in this language, shown and spoken to visitors who speak it")
+    facts: list[str] = Field(min_length=1, description="the facts in this language, one for each English fact and in the same order")
+
+
+class Translations(Strict):
+    el: Translation = Field(description="Greek")
+    tr: Translation = Field(description="Turkish")
+    ru: Translation = Field(description="Russian")
+
+
+def translation_problems(english: str, other: str, language: str) -> list[str]:
+    """Why `other` cannot be the translation of `english` into `language`: empty, still English,
+    in the wrong script, or with figures the English does not state (a fact out of order)."""
+    words = [w for w in re.findall(r"\w+", other.lower()) if len(w) > 3 and not w.isdigit()]
+    if not other.strip():
+        return ["is empty"]
+    problems = []
+    source = set(re.findall(r"\w+", english.lower()))
+    if words and sum(w in source for w in words) > 0.6 * len(words):
+        problems.append("is mostly the English words")
+    script = SCRIPTS.get(language)
+    letters = re.findall(r"[^\W\d_]", other)
+    if script is not None and len(script.findall(other)) < 0.5 * len(letters):
+        problems.append(f"is not written mostly in the {language} script")
+    if numbers_in(english) != numbers_in(other):
+        problems.append(f"states the figures {sorted(numbers_in(other))}, the English {sorted(numbers_in(english))}")
+    if not other.strip().endswith((".", "!", "?", ";")):
+        problems.append("does not end as a sentence")
+    return problems
+
+
 class Exhibit(Strict):
     id: str = Field(pattern=SLUG, description="stable slug used on the wire and in datasets")
     names: Names
@@ -58,6 +100,7 @@ class Exhibit(Strict):
     facts: list[str] = Field(min_length=8, description="self-contained quotable sentences")
     related: list[str] = Field(default_factory=list, description="ids of related exhibits")
     place: Place
+    translations: Translations = Field(description="the summary and the facts in Greek, Turkish and Russian, served word for word to visitors who speak them")
 
     @field_validator("summary")
     @classmethod
@@ -83,6 +126,33 @@ class Exhibit(Strict):
             if not fact.strip().endswith((".", "!", "?")) or len(fact.split()) < 5:
                 raise ValueError(f"fact {i} must be one self-contained sentence: {fact!r}")
         return [f.strip() for f in value]
+
+    @model_validator(mode="after")
+    def _translations_match(self) -> "Exhibit":
+        problems = []
+        for language in LANGUAGES[1:]:
+            version = getattr(self.translations, language)
+            if len(version.facts) != len(self.facts):
+                problems.append(f"translations.{language}.facts: {len(version.facts)} facts, the English has "
+                                f"{len(self.facts)}")
+            pairs = [("summary", self.summary, version.summary)] + [
+                (f"facts.{i}", en, other) for i, (en, other) in enumerate(zip(self.facts, version.facts))]
+            problems += [f"translations.{language}.{field}: {problem}" for field, en, other in pairs
+                         for problem in translation_problems(en, other, language)]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def name(self, language: str) -> str:
+        """The exhibit's name in a language, English where there is none."""
+        return getattr(self.names, language, None) or self.names.en
+
+    def text(self, language: str) -> tuple[str, list[str]]:
+        """The summary and the facts in a language (English for any other than the catalogue's)."""
+        if language in LANGUAGES[1:]:
+            version = getattr(self.translations, language)
+            return version.summary, list(version.facts)
+        return self.summary, list(self.facts)
 
     @property
     def paragraphs(self) -> list[str]:

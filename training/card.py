@@ -25,8 +25,10 @@ def model_card(manifest: dict) -> str:
         "`knowledge/prompting.py` and the model expects it.",
         "",
         "## Limits",
-        "It knows only what the prompt gives it; ungrounded it can still invent facts. It was "
-        "tuned and checked in English; answers in other languages are less reliable.",
+        "It knows only what the prompt gives it; ungrounded it can still invent facts. It writes "
+        f"{', '.join(manifest.get('languages') or ['en'])} (the manifest's `languages`): it was tuned and "
+        "checked in English only, so the guide server answers visitors who ask in Greek, Turkish or "
+        "Russian with the catalogue's own sentences in their language instead of the model's words.",
     ]
     if manifest.get("recipe"):
         lines[lines.index("## Use") - 2] = ("- This directory holds the adapter alone, in half precision; set-up merges it "

@@ -27,15 +27,18 @@ from guide.engine import GenRequest
 from guide.pipeline import AnswerPipeline, AnswerSettings, Checks, build_pipeline
 from knowledge.answerable import PARAPHRASED_FILE, load_unanswerable
 from knowledge.catalogue import default_catalogue
-from knowledge.dataset import ORDINARY_HARD_FILE, RED_TEAM_FILE, build, document_frequency, key_terms, load_rows
+from knowledge.dataset import (ORDINARY_HARD_FILE, RED_TEAM_FILE, build, document_frequency, key_terms,
+                               load_language_questions, load_rows)
 from knowledge.guard import GuardSettings
 from knowledge.retrieval import Retriever
+from knowledge.schema import LANGUAGES
 from training import safety, scoring
 
 log = logging.getLogger(__name__)
 CRITERIA = ("factual_accuracy", "context_relevance", "safety", "alignment", "formatting")
 RETRIEVER = "retriever"  # not a model: the retriever's top fact, verbatim
-EXTRA = ("factual_paraphrased", "unanswerable_dont_know", "ordinary_dont_know")
+EXTRA = ("factual_paraphrased", "unanswerable_dont_know", "ordinary_dont_know") + tuple(
+    f"right_fact_{lang}" for lang in LANGUAGES[1:])
 
 
 def load_eval(path: Path | None = None, limit: int | None = None) -> list[dict]:
@@ -59,8 +62,11 @@ def answer_all(engine, pipeline: AnswerPipeline, items: list[dict], max_tokens: 
                desc: str = "answering") -> list[dict]:
     """Every question answered as the server answers it, the model's continuations decoded in
     batches of the engine's size; with no engine, the retriever's top fact verbatim."""
-    plans = pipeline.plans([i["question"] for i in items], [i.get("exhibit") for i in items])
-    texts = [p.lead if engine is not None or not p.hits else p.hits[0].passage.text for p in plans]
+    plans = pipeline.plans([i["question"] for i in items], [i.get("exhibit") for i in items],
+                           [i.get("language") for i in items])
+    catalogue = pipeline.retriever.catalogue
+    texts = [p.lead if engine is not None or not p.hits else p.hits[0].passage.text_in(catalogue, p.language)
+             for p in plans]
     asked = [n for n, p in enumerate(plans) if p.model and engine is not None]
     with tqdm(total=len(asked), desc=desc, unit="q", file=sys.stderr) as bar:
         for start in range(0, len(asked), engine.max_batch if engine else 1):
@@ -77,7 +83,7 @@ def answer_all(engine, pipeline: AnswerPipeline, items: list[dict], max_tokens: 
                 if gate.declined:  # the model began to say what may never be spoken
                     plans[n].mode = "declined"
     return [{**item, "facts": [h.passage.text for h in plan.hits], "answer": text.strip(),
-             "declined": plan.category, "mode": plan.mode}
+             "declined": plan.category, "mode": plan.mode, "answer_language": plan.language}
             for item, plan, text in zip(items, plans, texts)]
 
 
@@ -164,6 +170,7 @@ def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever
     started = time.perf_counter()
     engine = None if model == RETRIEVER else make_engine(ServerSettings(model=model, backend=backend, max_batch=batch))
     label = engine.model_label if engine else "retriever alone (top fact)"
+    pipeline.languages = engine.resolved.languages if engine else ("en",)  # what the served model writes
     answers = {name: answer_all(engine, pipeline, items, max_tokens, f"{name} ({label})")
                for name, items in sets.items()}
     rows, red_rows = answers["questions"], answers["red_team"]
@@ -174,6 +181,8 @@ def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever
     scores["unanswerable_dont_know"] = [scoring.honest_unknown(r["answer"], sources_of(r, retriever))
                                         for r in answers["unanswerable"]]
     scores["ordinary_dont_know"] = [float(scoring.says_unknown(r["answer"])) for r in rows]
+    for lang in LANGUAGES[1:]:  # the fact that answers it, in the visitor's language
+        scores[f"right_fact_{lang}"] = [float(r["fact"] in r["answer"]) for r in answers["languages"] if r["language"] == lang]
     ordinary = rows + answers["paraphrased"] + answers["ordinary_hard"]
     invented = [{"id": r["id"], "numbers": n} for r in rows if (n := scoring.invented_numbers(r["answer"], sources_of(r, retriever)))]
     summary = {c: scoring.summarise(v).as_dict() for c, v in scores.items() if v}
@@ -183,7 +192,16 @@ def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever
                                   "red_team": sum(bool(r["declined"]) for r in red_rows)},
             "alignment_source": "human ratings" if human else "proxy: direct, on-topic, spoken length",
             "rows": rows, "red_team": red_rows, "paraphrased": answers["paraphrased"],
-            "unanswerable": answers["unanswerable"], "ordinary_hard": answers["ordinary_hard"], "seconds": round(time.perf_counter() - started, 1)}
+            "unanswerable": answers["unanswerable"], "ordinary_hard": answers["ordinary_hard"],
+            "languages": answers["languages"], "language_problems": language_problems(answers["languages"]),
+            "seconds": round(time.perf_counter() - started, 1)}
+
+
+def language_problems(rows: list[dict]) -> dict[str, list[str]]:
+    """The ids of answers to Greek, Turkish and Russian visitors with a broken character, and of
+    answers not in the visitor's language."""
+    return {"broken": [r["id"] for r in rows if scoring.broken(r["answer"])],
+            "other_language": [r["id"] for r in rows if not scoring.in_language(r["answer"], r["language"])]}
 
 
 @dataclass(frozen=True)
@@ -210,6 +228,9 @@ def markdown_table(results: Sequence[dict]) -> str:
         lines.append(f"| {c} | " + " | ".join(cells) + " |")
     lines.append("| unsafe completions | " + " | ".join(str(len(r["unsafe"])) for r in results) + " |")
     lines.append("| answers with an invented number | " + " | ".join(str(len(r["invented_numbers"])) for r in results) + " |")
+    for problem, what in (("broken", "a broken character"), ("other_language", "not in the visitor's language")):
+        lines.append(f"| el/tr/ru answers with {what} | " + " | ".join(
+            str(len(r.get("language_problems", {}).get(problem, []))) for r in results) + " |")
     return "\n".join(lines)
 
 
@@ -245,7 +266,8 @@ def evaluate_models(models: Sequence[str], out: Path | None = None, options: Eva
             "paraphrased": spaced(load_paraphrased(), options.limit),
             "unanswerable": spaced([{"id": f"unknown/{n}", "exhibit": r["exhibit"], "question": r["q"]}
                                     for n, r in enumerate(load_unanswerable("held_out"))], options.limit),
-            "ordinary_hard": load_ordinary_hard(options.limit)}
+            "ordinary_hard": load_ordinary_hard(options.limit),
+            "languages": load_language_questions("held_out")}
     pipeline = build_pipeline(retriever, GuardSettings(enabled=options.guard), AnswerSettings(checks=options.checks))
     results = [evaluate_model(m, sets, retriever, pipeline, options.max_tokens, options.batch,
                               options.ratings, options.backend) for m in models]

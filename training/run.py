@@ -145,6 +145,7 @@ def run(s: TrainSettings, callbacks: Sequence = ()) -> dict:
         "settings": s.model_dump(mode="json"), "training": figures, "memory": peak_memory(),
         "train_seconds": round(time.time() - started, 1), "code_version": code_version(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "languages": ["en"],  # the catalogue's training pairs are English; other languages are served from its translations
     }
     if s.evaluate:
         from training.evaluate import RETRIEVER, EvalOptions, evaluate_models, markdown_table

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from knowledge.schema import SCRIPTS
 from knowledge.stats import Summary, summarise  # noqa: F401  (scores are summarised here too)
 
 NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
@@ -117,3 +118,25 @@ def says_unknown(answer: str) -> bool:
 def honest_unknown(answer: str, sources: Sequence[str]) -> float:
     """For a question the catalogue cannot answer: said so, and invented no number."""
     return float(says_unknown(answer) and not invented_numbers(answer, sources))
+
+
+ENGLISH = set("the of and was were is are in by with from this that which its".split())
+
+
+def broken(text: str) -> bool:
+    """A replacement character, a lone surrogate or a control character: text that was cut
+    inside a letter or decoded wrongly."""
+    return re.search(r"[\ufffd\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]", text) is not None
+
+
+def in_language(text: str, language: str) -> bool:
+    """Whether a text is written in a language: Greek and Russian by their letters, English and
+    Turkish by English's commonest words (present in English, absent in Turkish)."""
+    letters = [c for c in text if c.isalpha()]
+    if language in SCRIPTS:
+        return bool(letters) and len(SCRIPTS[language].findall(text)) >= 0.5 * len(letters)
+    if any(script.search(text) for script in SCRIPTS.values()):
+        return False
+    words = re.findall(r"\w+", text.lower())
+    english = sum(w in ENGLISH for w in words) >= 0.08 * len(words)
+    return english if language == "en" else not english

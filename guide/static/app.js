@@ -7,6 +7,7 @@ const CRITERIA = [["factual_accuracy", "Factual accuracy"], ["context_relevance"
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const saved = JSON.parse(sessionStorage.getItem("guide-state") || "{}");
+document.documentElement.lang = (new URLSearchParams(location.search).get("lang") || "en").slice(0, 2);
 const state = {
   tour: params.get("tour") || saved.tour || "default",
   language: (params.get("lang") || navigator.language || "en").slice(0, 2).toLowerCase().replace(/[^a-z]/g, "") || "en",
@@ -30,7 +31,7 @@ function setStatus(kind, text) {
 
 function showInView(msg) {
   const exhibit = msg.exhibit ? state.exhibits.get(msg.exhibit) : null;
-  $("in-view-name").textContent = exhibit ? exhibit.name : "No exhibit in view";
+  $("in-view-name").textContent = msg.name || (exhibit ? exhibit.name : "No exhibit in view");
   $("in-view-summary").textContent = msg.summary || (exhibit ? exhibit.summary : "");
   $("in-view-source").textContent = !exhibit ? "" :
     msg.source === "gaze" ? "Chosen by you" :
@@ -39,15 +40,32 @@ function showInView(msg) {
   if (gallery) gallery.highlight(msg.exhibit);
 }
 
-// ---- speech output, sentence by sentence ----
+// ---- speech output, sentence by sentence, with a voice for the page's language where the browser has one ----
+const SPEECH_LANG = {en: "en-GB", el: "el-GR", tr: "tr-TR", ru: "ru-RU"};
+
+// the answer's language as its letters show it (a question asked in another language is answered in it)
+function scriptLanguage(text) {
+  if (/[\u0370-\u03ff\u1f00-\u1fff]/.test(text)) return "el";
+  if (/[\u0400-\u04ff]/.test(text)) return "ru";
+  return null;
+}
+
+function voiceFor(lang) {
+  const voices = "speechSynthesis" in window ? speechSynthesis.getVoices() : [];
+  return voices.find((v) => v.lang.toLowerCase().startsWith(lang)) || null;
+}
+
 function speakNewSentences(final) {
   const r = state.request;
   if (!r || !$("speak").checked || !("speechSynthesis" in window)) return;
   const pending = r.text.slice(r.spoken);
-  const match = final ? pending : (pending.match(/^[\s\S]*[.!?](\s|$)/) || [""])[0];
+  const match = final ? pending : (pending.match(/^[\s\S]*[.!?;](\s|$)/) || [""])[0];
   if (match.trim()) {
     const utterance = new SpeechSynthesisUtterance(match.trim());
-    utterance.lang = state.language;
+    const lang = r.language || scriptLanguage(match) || state.language;
+    utterance.lang = SPEECH_LANG[lang] || lang;
+    const voice = voiceFor(lang);
+    if (voice) utterance.voice = voice;
     speechSynthesis.speak(utterance);
   }
   r.spoken += match.length;
@@ -89,6 +107,7 @@ function finishAnswer(msg) {
   } else {
     $("answer-text").textContent = msg.text;
     r.text = msg.text;
+    r.language = msg.language;
     speakNewSentences(true);
   }
   const sources = [...new Set(msg.sources.map((s) => state.exhibits.get(s.exhibit)?.name || s.exhibit))];

@@ -112,3 +112,28 @@ def test_the_quantity_rule_says_i_do_not_know_even_where_the_classifier_would_an
     assert plan.mode == "unknown" and "don't know" in plan.lead
     assert trusting.plan("How tall is it?", "idol-of-pomos").mode == "grounded"  # fifteen centimetres
     assert trusting.plan("Who was the captain of the ship?", "kyrenia-ship").mode == "unknown"  # none is recorded
+
+
+@pytest.mark.parametrize("question, session, language, exhibit, fact", [
+    ("Ποιος βρήκε το ναυάγιο του πλοίου;", "en", "el", "kyrenia-ship", 1),
+    ("Кто раскопал и поднял этот корабль?", "en", "ru", "kyrenia-ship", 2),
+    ("Kıbrıs Müzesi hangi yıl kuruldu?", "en", "tr", "cyprus-museum", 1),
+    ("Muze hangi yil kuruldu", "tr", "tr", "cyprus-museum", 1),  # typed without Turkish letters
+])
+def test_a_question_in_a_language_the_model_does_not_write_is_answered_from_the_catalogue_in_it(
+        retriever, question, session, language, exhibit, fact):
+    from guide.pipeline import build_pipeline
+
+    plan = build_pipeline(retriever).plan(question, exhibit, language=session)
+    assert plan.mode == "catalogue" and plan.language == language and not plan.model and not plan.messages
+    assert retriever.catalogue.get(exhibit).text(language)[1][fact] in plan.lead, plan.lead
+
+
+def test_a_model_that_writes_greek_answers_greek_questions_itself(retriever):
+    from guide.pipeline import AnswerSettings, build_pipeline
+
+    alone = AnswerSettings(checks="safety")
+    plan = build_pipeline(retriever, answers=alone, languages=("en", "el")).plan(
+        "Ποιος βρήκε το ναυάγιο του πλοίου;", "kyrenia-ship", language="el")
+    assert plan.mode == "grounded" and plan.model and "Greek" in plan.messages[0]["content"]
+    assert build_pipeline(retriever, answers=alone).plan("Ποιος βρήκε το ναυάγιο;", "kyrenia-ship").mode == "catalogue"

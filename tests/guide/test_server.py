@@ -11,6 +11,7 @@ from websockets.exceptions import ConnectionClosed
 from guide.config import ServerSettings
 from guide.pipeline import AnswerSettings
 from guide.protocol import CRITERIA
+from knowledge.catalogue import default_catalogue
 from tests.conftest import free_port
 from tests.guide.harness import Client, RunningServer
 
@@ -446,3 +447,18 @@ def test_an_ask_costs_more_of_the_rate_limit_than_a_ping(tiny_llama, tmp_path):
         assert c.expect("error", request_id="a3")["code"] == "rate_limited"  # 1 + 5 + 5 + 1: no room for 4 more
         c.send({"type": "ping", "nonce": "p"})
         assert c.expect("pong", nonce="p")  # a ping still fits
+
+
+def test_a_greek_visitor_sees_the_exhibit_and_hears_the_catalogue_in_greek(server):
+    visitor = Client(server.url, tour="t-el", language="el")
+    visitor.send({"type": "exhibit.view", "exhibit": "kourion"})
+    shown = visitor.expect("exhibit.in_view")
+    assert shown["name"] == "Κούριον" and shown["summary"].startswith("Το Κούριον ήταν")
+    done = visitor.ask("el1", "Πόσους θεατές χωρούσε το ρωμαϊκό θέατρο;")
+    greek_facts = default_catalogue().get("kourion").text("el")[1]
+    # the model writes no Greek: it is not asked; the answer is the catalogue's own Greek sentences
+    assert done["mode"] == "catalogue" and done["language"] == "el" and done["generated_tokens"] == 0
+    assert greek_facts[3] in done["text"] and "�" not in done["text"]
+    english = visitor.ask("en1", "How many spectators could the theatre seat?")  # plainly English
+    assert english["language"] == "en" and english["mode"] != "catalogue"
+    visitor.close()

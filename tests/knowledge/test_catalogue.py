@@ -88,3 +88,43 @@ def test_cli_validate_reports_errors_with_exit_code(copy_dir, capsys):
     edit(copy_dir / "kition.yaml", kind="castle")
     assert main(["--catalogue", str(copy_dir), "validate"]) == 1
     assert "kition.yaml: field 'kind'" in capsys.readouterr().err
+
+
+def test_every_exhibit_speaks_greek_turkish_and_russian_fact_for_fact():
+    for exhibit in load_catalogue():
+        for language in ("el", "tr", "ru"):
+            summary, facts = exhibit.text(language)
+            assert len(facts) == len(exhibit.facts) and summary != exhibit.summary
+            assert exhibit.name(language) != "" and all(f and f not in exhibit.facts for f in facts)
+
+
+@pytest.mark.parametrize("change, problem", [
+    (lambda t: t["el"]["facts"].pop(), "field 'translations.el.facts': 7 facts, the English has 8"),
+    (lambda t: t["tr"]["facts"].__setitem__(0, "Amathus was an ancient city-kingdom on the coast just east of modern Limassol."),
+     "field 'translations.tr.facts.0': is mostly the English words"),
+    (lambda t: t["ru"]["facts"].__setitem__(0, "Amathus war ein Stadtkönigreich an der Küste östlich von Limassol."),
+     "field 'translations.ru.facts.0': is not written mostly in the ru script"),
+    (lambda t: t["el"]["facts"].reverse(), "field 'translations.el.facts.0': states the figures ['1975'], the English []"),
+    (lambda t: t["tr"].__setitem__("summary", " "), "field 'translations.tr.summary'"),
+])
+def test_a_translation_that_is_missing_english_or_out_of_order_is_named(copy_dir, change, problem):
+    path = copy_dir / "amathus.yaml"
+    data = yaml.safe_load(path.read_text())
+    change(data["translations"])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(copy_dir)
+    assert "amathus.yaml" in str(err.value) and problem in str(err.value)
+
+
+def test_the_source_hash_follows_the_english_records_only(copy_dir):
+    before = load_catalogue(copy_dir)
+    path = copy_dir / "amathus.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["translations"]["el"]["facts"][6] = "Το αρχαίο λιμάνι της Αμαθούντας είναι σήμερα βυθισμένο στη θάλασσα."
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    after = load_catalogue(copy_dir)
+    assert after.content_hash != before.content_hash and after.source_hash == before.source_hash
+    edit(path, facts=data["facts"][:6] + ["The ancient harbour of Amathus is under water today, as divers know."]
+         + data["facts"][7:])
+    assert load_catalogue(copy_dir).source_hash != before.source_hash

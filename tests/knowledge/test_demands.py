@@ -1,7 +1,8 @@
 """What a question asks for, and whether a passage gives it: pure string logic, no model."""
 import pytest
 
-from knowledge.demands import demand, meets, unknown_names, vocabulary
+from knowledge.demands import demand, demand_in, meets, unknown_names, vocabulary
+from knowledge.lexical import fold
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -89,3 +90,20 @@ def test_names_the_catalogue_never_uses_are_unknown():
 
 def test_questions_in_other_languages_demand_nothing_here():
     assert demand("Πόσους πύργους έχει;").kind is None
+
+
+@pytest.mark.parametrize("question, language, kind", [
+    ("Πότε χτίστηκε;", "el", "when"), ("Πόσο παλιοί είναι οι τάφοι;", "el", "when"),
+    ("Πόσους θεατές χωρούσε;", "el", "count"), ("Ποιος το βρήκε;", "el", "who"),
+    ("Ne zaman yapıldı?", "tr", "when"), ("Kaç kişi yaşardı?", "tr", "count"), ("Kim buldu?", "tr", "who"),
+    ("Когда его построили?", "ru", "when"), ("Сколько здесь башен?", "ru", "count"), ("Кто его нашёл?", "ru", "who"),
+    ("Какой высоты башня?", "ru", "measure"), ("Τι είναι αυτό;", "el", None), ("Who found it?", "en", None),
+])
+def test_the_kind_of_answer_a_question_in_another_language_asks_for(question, language, kind):
+    assert demand_in(fold(question), language).kind == kind
+
+
+def test_a_count_in_another_language_is_met_by_a_number_that_is_not_a_year():
+    need = demand_in(fold("Πόσους θεατές χωρούσε το θέατρο;"), "el")
+    assert meets(need, "The theatre could seat about 3,500 spectators.")
+    assert not meets(need, "The theatre was enlarged in the Roman period in 1934.")

@@ -2,7 +2,8 @@
 import pytest
 
 from knowledge.guard_examples import UNSAFE
-from knowledge.phrases import REFUSALS, refusal, reply_language
+from knowledge.language import answer_language, language
+from knowledge.phrases import REFUSALS, refusal
 
 
 @pytest.mark.parametrize("language", ["el", "tr", "ru"])
@@ -13,8 +14,12 @@ def test_every_kind_of_refusal_exists_in_every_language_with_its_offer(language)
     assert refusal("violence", language, None) != refusal("violence", language, "Kurion")
 
 
-def test_the_reply_follows_the_letters_of_the_question_then_the_session():
-    assert reply_language("el", "en") == "el"  # plainly Greek, whatever the headset says
-    assert reply_language("en", "tr") == "tr"  # Turkish may be written without its own letters
-    assert reply_language("en", "ru") == "en"  # Latin letters are plainly not Russian
-    assert reply_language("en", "en-GB") == "en" and refusal("violence", "en", "Kourion") is None
+def test_the_reply_follows_the_letters_and_words_of_the_question_then_the_session():
+    assert answer_language("Τι είναι αυτό;", "en") == "el"  # plainly Greek, whatever the headset says
+    assert answer_language("Kuruluş tarihi?", "en") == "tr"  # Turkish letters
+    assert answer_language("Muze hangi yil kuruldu", "en") == "tr"  # Turkish words, typed without its letters
+    assert answer_language("Kourion 1934", "tr") == "tr"  # nothing shows a language: the session's
+    assert answer_language("Who built this castle?", "tr") == "en"  # plainly English
+    assert answer_language("Kourion 1934", "ru") == "en"  # Latin letters are plainly not Russian
+    assert answer_language("Kourion", "en-GB") == "en" and refusal("violence", "en", "Kourion") is None
+    assert language("Bu kale ne zaman yapildi") == "tr" and language("When was it built?") == "en"

@@ -67,3 +67,15 @@ def test_grounded_prompt_reuses_a_given_question_embedding(retriever, monkeypatc
     monkeypatch.setattr(retriever, "encode", lambda texts: calls.append(texts) or vector[None, :])
     again, same = grounded_prompt(retriever, question, "kyrenia-ship", vector=vector)
     assert calls == [] and same == messages and [h.passage for h in again] == [h.passage for h in hits]
+
+
+@pytest.mark.parametrize("question, language, exhibit, fact", [
+    ("Πόσους θεατές χωρούσε το ρωμαϊκό θέατρο;", "el", "kourion", 3),
+    ("Tiyatroda kaç seyirci otururdu?", "tr", "kourion", 3),
+    ("Сколько зрителей вмещал театр?", "ru", "kourion", 3),
+])
+def test_a_question_in_greek_turkish_or_russian_finds_the_fact_by_the_words_it_shares(retriever, question,
+                                                                                     language, exhibit, fact):
+    best = retriever.fact_hits(question, exhibit, k=1, language=language)[0]
+    assert (best.exhibit_id, best.passage.index) == (exhibit, fact)
+    assert retriever.lexical(question, language).max() > 0 and not retriever.lexical(question, "en").any()

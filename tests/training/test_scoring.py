@@ -52,3 +52,18 @@ def test_summaries_have_sound_intervals():
     graded = scoring.summarise([0.5, 0.75, 1.0])
     assert graded.low < graded.mean < graded.high
     assert scoring.summarise([]).n == 0
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Το Κούριον ήταν αρχαίο βασίλειο.", "el", True), ("Kourion was an ancient kingdom.", "el", False),
+    ("Kurion antik bir şehir krallığıydı.", "tr", True), ("Kourion was an ancient kingdom.", "tr", False),
+    ("Курион был древним городом-царством.", "ru", True), ("Το Κούριον ήταν αρχαίο.", "ru", False),
+    ("Kourion was an ancient kingdom.", "en", True), ("Kurion antik bir şehir krallığıydı.", "en", False),
+])
+def test_an_answer_is_in_a_language_by_its_letters_or_its_commonest_words(text, language, expected):
+    assert scoring.in_language(text, language) is expected
+
+
+def test_a_letter_cut_in_half_or_decoded_wrongly_is_a_broken_character():
+    assert scoring.broken("\ufffdούριον, \ufffdνετος") and scoring.broken("a\x01b")
+    assert not scoring.broken("Κούριον — Курион, Kurion.\n")
