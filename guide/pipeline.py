@@ -24,12 +24,12 @@ from pydantic import Field
 from knowledge.answerable import Answerable, AnswerableSettings
 from knowledge.answerable import for_retriever as answerable_for
 from knowledge.dataset import UNKNOWN_ANSWER
-from knowledge.demands import Demand, demand, demand_in, lower_words, meets, unknown_names, vocabulary
+from knowledge.demands import Demand, demand, demand_in, live_in, lower_words, meets, unknown_names, vocabulary
 from knowledge.guard import Guard, GuardSettings
 from knowledge.guard import for_retriever as guard_for
 from knowledge.language import answer_language, language as written_language
 from knowledge.lexical import fold
-from knowledge.phrases import refusal
+from knowledge.phrases import fixed, refusal
 from knowledge.prompting import Turn
 from knowledge.retrieval import Hit, Retriever, grounded_prompt
 from knowledge.schema import LANGUAGES
@@ -262,11 +262,14 @@ class AnswerPipeline:
         says nothing. Where no fact gives what is asked, the closest one is still quoted: the
         question words of other languages are read too coarsely to say "I don't know" on them."""
         hits = self.retriever.fact_hits(question, exhibit.id if exhibit else None, vector=vector, language=language)
-        need = demand_in(fold(question), language)
-        chosen = self.choose(hits, exhibit, vector, need, question, language) or [0]
+        said = [h.passage.text_in(self.retriever.catalogue, language) for h in hits]
+        folded = fold(question)
+        if live_in(folded, language):
+            return Plan("unknown", fixed("unknown_live", language, UNKNOWN_LIVE).format(first=said[0]), hits, [0],
+                        language=language)
+        chosen = self.choose(hits, exhibit, vector, demand_in(folded, language), question, language) or [0]
         summary, _ = exhibit.text(language) if exhibit else ("", [])
-        lead = " ".join(hits[i].passage.text_in(self.retriever.catalogue, language) if i is not None else summary
-                        for i in chosen)
+        lead = " ".join(said[i] if i is not None else summary for i in chosen)
         return Plan("catalogue", lead, hits, [i for i in chosen if i is not None], language=language)
 
     def choose(self, hits: list[Hit], exhibit, vector: np.ndarray, need: Demand, question: str = "",

@@ -173,6 +173,24 @@ ASKS_IN = {
 }
 
 
+# what changes from day to day, asked in Greek, Turkish or Russian (folded)
+LIVE_IN = {
+    "el": r"ωρεσ λειτουργιασ|τι ωρα|ανοιγει|κλεινει|ανοιχτο|κλειστο|εισιτηρι|ποσο κοστιζ|κοστοσ|τιμη|"
+          r"καιροσ|βρεχει|σταθμευσ|παρκινγκ|καφετερι|τουαλετ",
+    "tr": r"saat kacta|acilis|kapanis|acik mi|kapali mi|bilet|fiyat|ucret|ne kadar tutar|hava durumu|"
+          r"yagmur|otopark|kafeterya|tuvalet",
+    "ru": r"часы работы|во сколько|открыт|закрыт|билет|сколько стоит|стоимост|цена|погода|дождь|"
+          r"парковк|кафе|туалет",
+}
+
+
+def live_in(folded_question: str, language: str) -> bool:
+    """Whether a Greek, Turkish or Russian question asks what no heritage catalogue holds
+    (opening hours, tickets and prices, the weather, parking, the café)."""
+    pattern = LIVE_IN.get(language)
+    return pattern is not None and re.search(pattern, folded_question) is not None
+
+
 def demand_in(folded_question: str, language: str) -> Demand:
     """The kind of answer a question in Greek, Turkish or Russian asks for, to check against the
     English of each fact (facts are the same, one for one, in every language); nothing in English

@@ -61,6 +61,29 @@ OFFERS: dict[str, tuple[str, str]] = {
 }
 
 
+# the guide's other fixed phrases, as guide/pipeline.py says them in English: "I don't know", the
+# same for what changes from day to day, and the refusal that replaces an unsayable sentence
+FIXED: dict[str, dict[str, str]] = {
+    "el": {"unknown": "Λυπάμαι, δεν το γνωρίζω αυτό και προτιμώ να μη μαντέψω. Να τι μπορώ να σας πω: {first}",
+           "unknown_live": "Λυπάμαι, δεν το γνωρίζω: οι ώρες λειτουργίας, οι τιμές, οι υπηρεσίες και ο καιρός "
+                           "αλλάζουν, και το προσωπικό του μουσείου μπορεί να σας ενημερώσει. Να τι μπορώ να σας πω: {first}",
+           "safe_decline": "Λυπάμαι, δεν μπορώ να βοηθήσω σε αυτό· είμαι εδώ για να μιλήσουμε για την έκθεση."},
+    "tr": {"unknown": "Üzgünüm, bunu bilmiyorum ve tahmin yürütmek istemem. Size şunu anlatabilirim: {first}",
+           "unknown_live": "Üzgünüm, bunu bilmiyorum: açılış saatleri, fiyatlar, hizmetler ve hava durumu "
+                           "değişir; müze görevlileri size bilgi verebilir. Size şunu anlatabilirim: {first}",
+           "safe_decline": "Üzgünüm, bu konuda yardımcı olamam; burada sergi hakkında konuşmak için varım."},
+    "ru": {"unknown": "Извините, я этого не знаю и не хочу гадать. Вот что я могу рассказать: {first}",
+           "unknown_live": "Извините, я этого не знаю: часы работы, цены, услуги и погода меняются, а "
+                           "сотрудники музея могут вам подсказать. Вот что я могу рассказать: {first}",
+           "safe_decline": "Извините, с этим я помочь не могу: я здесь, чтобы рассказывать о выставке."},
+}
+
+
+def fixed(kind: str, language: str, english: str) -> str:
+    """One of the guide's fixed phrases in a language, the English one where there is none."""
+    return FIXED.get(language, {}).get(kind, english)
+
+
 def refusal(kind: str, language: str, exhibit_name: str | None) -> str | None:
     """The refusal of this kind in this language with its offer, or None where there is none."""
     if language not in REFUSALS or kind not in REFUSALS[language]:

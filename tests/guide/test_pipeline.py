@@ -137,3 +137,16 @@ def test_a_model_that_writes_greek_answers_greek_questions_itself(retriever):
         "Ποιος βρήκε το ναυάγιο του πλοίου;", "kyrenia-ship", language="el")
     assert plan.mode == "grounded" and plan.model and "Greek" in plan.messages[0]["content"]
     assert build_pipeline(retriever, answers=alone).plan("Ποιος βρήκε το ναυάγιο;", "kyrenia-ship").mode == "catalogue"
+
+
+@pytest.mark.parametrize("question, language, words", [
+    ("Τι ώρα κλείνει το μουσείο σήμερα;", "el", "δεν το γνωρίζω"),
+    ("Bilet fiyatı ne kadar?", "tr", "bilmiyorum"),
+    ("Во сколько закрывается музей?", "ru", "не знаю"),
+])
+def test_what_changes_from_day_to_day_is_not_known_in_any_language(retriever, question, language, words):
+    from guide.pipeline import build_pipeline
+
+    plan = build_pipeline(retriever).plan(question, "cyprus-museum", language=language)
+    assert plan.mode == "unknown" and plan.language == language and words in plan.lead
+    assert plan.lead.endswith(plan.hits[plan.used[0]].passage.text_in(retriever.catalogue, language))

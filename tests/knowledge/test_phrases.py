@@ -3,7 +3,7 @@ import pytest
 
 from knowledge.guard_examples import UNSAFE
 from knowledge.language import answer_language, language
-from knowledge.phrases import REFUSALS, refusal
+from knowledge.phrases import REFUSALS, fixed, refusal
 
 
 @pytest.mark.parametrize("language", ["el", "tr", "ru"])
@@ -23,3 +23,12 @@ def test_the_reply_follows_the_letters_and_words_of_the_question_then_the_sessio
     assert answer_language("Kourion 1934", "ru") == "en"  # Latin letters are plainly not Russian
     assert answer_language("Kourion", "en-GB") == "en" and refusal("violence", "en", "Kourion") is None
     assert language("Bu kale ne zaman yapildi") == "tr" and language("When was it built?") == "en"
+
+
+@pytest.mark.parametrize("language", ["el", "tr", "ru"])
+def test_the_fixed_phrases_exist_in_every_language_and_keep_their_place_for_a_fact(language):
+    for kind in ("unknown", "unknown_live", "safe_decline"):
+        text = fixed(kind, language, "English")
+        assert text != "English" and not text.isascii()
+        assert ("{first}" in text) == kind.startswith("unknown")
+    assert fixed("unknown", "de", "English") == "English"
