@@ -228,8 +228,8 @@ def markdown_table(results: Sequence[dict]) -> str:
         lines.append(f"| {c} | " + " | ".join(cells) + " |")
     lines.append("| unsafe completions | " + " | ".join(str(len(r["unsafe"])) for r in results) + " |")
     lines.append("| answers with an invented number | " + " | ".join(str(len(r["invented_numbers"])) for r in results) + " |")
-    for problem, what in (("broken", "a broken character"), ("other_language", "not in the visitor's language")):
-        lines.append(f"| el/tr/ru answers with {what} | " + " | ".join(
+    for problem, what in (("broken", "with a broken character"), ("other_language", "not in the visitor's language")):
+        lines.append(f"| el/tr/ru answers {what} | " + " | ".join(
             str(len(r.get("language_problems", {}).get(problem, []))) for r in results) + " |")
     return "\n".join(lines)
 
