@@ -93,7 +93,7 @@ def model_prompts(n: int, varied: bool) -> list:
     """The model-alone server's plans for the benchmark questions: at the Kyrenia ship, as the
     served runs ask them, or (`varied`) one exhibit after another, so that each prompt starts at
     an exhibit no earlier prompt had and nothing comes from a cache."""
-    from guide.pipeline import AnswerSettings, build_pipeline
+    from answering.pipeline import AnswerSettings, build_pipeline
     from knowledge.retrieval import Retriever
 
     retriever = Retriever()
@@ -106,12 +106,11 @@ def model_prompts(n: int, varied: bool) -> list:
 def bare(model: str, backend: str, n: int) -> dict:
     """The same engine, same prompts, no server, one request at a time: tokens/s including the
     prompt, and (llama.cpp) the engine's prompt computation alone, one token generated."""
-    from guide.app import make_engine
-    from guide.config import ServerSettings
-    from guide.engine import GenRequest
+    from answering.engine import GenRequest
+    from answering.engines import EngineChoice, make_engine
 
     varied, plans = model_prompts(n, True), model_prompts(n, False)
-    engine = make_engine(ServerSettings(model=model, backend=backend, max_batch=1))
+    engine = make_engine(EngineChoice(model=model, backend=backend, max_batch=1))
     out = {"engine": engine.name}
     if hasattr(engine, "computed"):
         before, start = engine.computed, time.perf_counter()

@@ -11,6 +11,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from store.criteria import CRITERIA
+
 PROTOCOL_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "protocol_schema.json"
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.:-]+$")]
@@ -56,7 +58,8 @@ class Scores(Msg):
     formatting: Score
 
 
-CRITERIA = tuple(Scores.model_fields)  # the five criteria, in protocol order
+if tuple(Scores.model_fields) != CRITERIA:  # the wire and the store must name the same criteria
+    raise ImportError(f"Scores fields {tuple(Scores.model_fields)} differ from the store's {CRITERIA}")
 
 
 class Feedback(Msg):

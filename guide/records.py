@@ -8,7 +8,7 @@ import logging
 import threading
 from collections import deque
 
-from guide.store import FeedbackConflict, Interaction, UnknownAnswer
+from store.sqlite import FeedbackConflict, Interaction, UnknownAnswer
 
 log = logging.getLogger(__name__)
 

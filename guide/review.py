@@ -23,9 +23,9 @@ from pathlib import Path
 
 from guide.config import ServerSettings
 from guide.protocol import CRITERIA
-from guide.store import read_rows
 from knowledge.prompting import Turn, build_messages, plain
 from knowledge.stats import summarise
+from store.sqlite import read_rows
 
 # the turns a server with default settings replays in its prompt
 HISTORY_TURNS = ServerSettings.model_fields["history_turns"].default

@@ -19,7 +19,7 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Callable
 
-from guide.engine import Engine, GenRequest, Piece
+from answering.engine import Engine, GenRequest, Piece
 
 log = logging.getLogger(__name__)
 

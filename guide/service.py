@@ -14,16 +14,16 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
+from answering.engine import GenRequest, Piece
+from answering.pipeline import AnswerPipeline, Gate, Plan, build_pipeline
 from guide import protocol as p
 from guide.config import ServerSettings
-from guide.engine import GenRequest, Piece
 from guide.metrics import Metrics
-from guide.pipeline import AnswerPipeline, Gate, Plan, build_pipeline
 from guide.records import Records, StoreUnavailable
 from guide.scheduler import Busy, Job, Scheduler
-from guide.store import FeedbackConflict, Interaction, Store, UnknownAnswer
 from knowledge.catalogue import Catalogue
 from knowledge.prompting import Turn, system_prompt
+from store.sqlite import FeedbackConflict, Interaction, Store, UnknownAnswer
 
 log = logging.getLogger(__name__)
 @dataclass

@@ -61,7 +61,7 @@ OFFERS: dict[str, tuple[str, str]] = {
 }
 
 
-# the guide's other fixed phrases, as guide/pipeline.py says them in English: "I don't know", the
+# the guide's other fixed phrases, as answering/pipeline.py says them in English: "I don't know", the
 # same for what changes from day to day, and the refusal that replaces an unsayable sentence
 FIXED: dict[str, dict[str, str]] = {
     "el": {"unknown": "Λυπάμαι, δεν το γνωρίζω αυτό και προτιμώ να μη μαντέψω. Να τι μπορώ να σας πω: {first}",

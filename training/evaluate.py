@@ -2,7 +2,7 @@
 
 Answers the held-out visitor questions, the red-team prompts, the differently phrased validation
 questions and the held-out unanswerable questions with each model through the guide server's own
-answer pipeline (`guide.pipeline`: guard, retrieval, quoted facts, the model's checked
+answer pipeline (`answering.pipeline`: guard, retrieval, quoted facts, the model's checked
 continuation, cleaning) on the engine the server would pick, scores every answer, and prints a
 side-by-side table with 95% confidence intervals. `retriever` is the floor every model must
 beat: the retriever's top fact quoted verbatim. `train_guide.py` calls `evaluate_models` before
@@ -21,10 +21,9 @@ from typing import Sequence
 
 from tqdm import tqdm
 
-from guide.app import make_engine
-from guide.config import ServerSettings
-from guide.engine import GenRequest
-from guide.pipeline import AnswerPipeline, AnswerSettings, Checks, build_pipeline
+from answering.engine import GenRequest
+from answering.engines import EngineChoice, make_engine
+from answering.pipeline import AnswerPipeline, AnswerSettings, Checks, build_pipeline
 from knowledge.answerable import PARAPHRASED_FILE, load_unanswerable
 from knowledge.catalogue import default_catalogue
 from knowledge.dataset import (ORDINARY_HARD_FILE, RED_TEAM_FILE, build, document_frequency, key_terms,
@@ -32,10 +31,11 @@ from knowledge.dataset import (ORDINARY_HARD_FILE, RED_TEAM_FILE, build, documen
 from knowledge.guard import GuardSettings
 from knowledge.retrieval import Retriever
 from knowledge.schema import LANGUAGES
+from store.criteria import CRITERIA
+from store.sqlite import read_rows
 from training import safety, scoring
 
 log = logging.getLogger(__name__)
-CRITERIA = ("factual_accuracy", "context_relevance", "safety", "alignment", "formatting")
 RETRIEVER = "retriever"  # not a model: the retriever's top fact, verbatim
 EXTRA = ("factual_paraphrased", "unanswerable_dont_know", "ordinary_dont_know") + tuple(
     f"right_fact_{lang}" for lang in LANGUAGES[1:])
@@ -152,7 +152,6 @@ def _similarities(retriever: Retriever, rows: list[dict]) -> tuple[list[float], 
 def human_alignment(db: str | Path | None, model_label: str) -> list[float] | None:
     """Visitors' and experts' alignment ratings of this model, scaled from 1-5 to 0-1, from a
     guide store (SQLite file or postgresql:// URL)."""
-    from guide.store import read_rows
 
     if db is None:
         return None
@@ -168,7 +167,7 @@ def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever
                    max_tokens: int = 96, batch: int = 8, ratings: str | Path | None = None,
                    backend: str = "auto") -> dict:
     started = time.perf_counter()
-    engine = None if model == RETRIEVER else make_engine(ServerSettings(model=model, backend=backend, max_batch=batch))
+    engine = None if model == RETRIEVER else make_engine(EngineChoice(model=model, backend=backend, max_batch=batch))
     label = engine.model_label if engine else "retriever alone (top fact)"
     pipeline.languages = engine.resolved.languages if engine else ("en",)  # what the served model writes
     answers = {name: answer_all(engine, pipeline, items, max_tokens, f"{name} ({label})")

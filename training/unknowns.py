@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from guide.pipeline import AnswerSettings, build_pipeline
+from answering.pipeline import AnswerSettings, build_pipeline
 from knowledge.answerable import AnswerableSettings, examples
 from knowledge.guard import GuardSettings, fit, probability
 from knowledge.retrieval import Retriever

@@ -8,7 +8,7 @@ import pytest
 
 from guide.protocol import CRITERIA
 from guide.review import Filters, by_criterion, kto_rows, load, main, review
-from guide.store import Interaction, Store
+from store.sqlite import Interaction, Store
 
 SOURCES = [{"exhibit": "kyrenia-ship", "fact": "A diver called Andreas Cariolou found the ship in 1965."}]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
+from answering.pipeline import AnswerSettings, build_pipeline
 from guide.protocol import CRITERIA as RATED
-from guide.store import Interaction, Store
-from guide.pipeline import AnswerSettings, build_pipeline
 from knowledge.guard import GuardSettings
-from training.evaluate import CRITERIA, EXTRA, EvalOptions, evaluate_models, load_red_team
 from knowledge.language import language
+from store.sqlite import Interaction, Store
+from training.evaluate import CRITERIA, EXTRA, EvalOptions, evaluate_models, load_red_team
 
 
 def test_red_team_set_is_large_and_covers_every_category(retriever):
@@ -54,7 +54,7 @@ def test_harness_scores_five_criteria_and_writes_reports(tiny_llama, tmp_path, r
 
 
 def test_harness_declines_what_the_server_declines_without_generating(tiny_llama, retriever):
-    from guide.engine import TransformersEngine
+    from answering.engine import TransformersEngine
     from training.evaluate import answer_all
 
     engine = TransformersEngine(str(tiny_llama), max_batch=4)
@@ -78,7 +78,7 @@ def test_harness_declines_what_the_server_declines_without_generating(tiny_llama
 
 
 def test_the_harness_scores_exactly_what_the_server_sends(tiny_llama, tmp_path, retriever):
-    from guide.app import make_engine
+    from answering.engines import EngineChoice, make_engine
     from guide.config import ServerSettings
     from tests.conftest import free_port
     from tests.guide.harness import Client, RunningServer

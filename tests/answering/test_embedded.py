@@ -1,7 +1,7 @@
 """The real embedded SmolLM2-135M-Instruct, grounded by the real retrieval index."""
 import pytest
 
-from guide.engine import GenRequest, TransformersEngine
+from answering.engine import GenRequest, TransformersEngine
 from knowledge.retrieval import grounded_prompt
 
 pytestmark = pytest.mark.embedded

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 
-from guide.store import Interaction, UnknownAnswer, interaction_insert, pending_migrations, rating_insert, rating_plan
+from store.sqlite import Interaction, UnknownAnswer, interaction_insert, pending_migrations, rating_insert, rating_plan
 
 MIGRATION_LOCK = 72_4801  # the advisory lock every guide process takes to migrate
 RETRY_FIRST, RETRY_LONGEST = 0.5, 30.0  # seconds between attempts to reach a lost database

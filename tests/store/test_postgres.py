@@ -13,7 +13,7 @@ import pytest
 
 from guide.config import ServerSettings
 from guide.protocol import CRITERIA
-from guide.store import MIGRATIONS, Interaction, UnknownAnswer, open_store
+from store.sqlite import MIGRATIONS, Interaction, UnknownAnswer, open_store
 from tests.conftest import free_port
 from tests.guide.harness import Client, RunningServer
 
@@ -98,7 +98,7 @@ def test_evaluation_reads_human_alignment_ratings_from_postgres(postgres):
 def test_postgres_refuses_a_newer_schema_and_never_lowers_it(postgres):
     import psycopg
 
-    from guide.store import SchemaTooNew
+    from store.sqlite import SchemaTooNew
 
     open_store(postgres).close()
     with psycopg.connect(postgres, autocommit=True) as db:
@@ -135,7 +135,7 @@ def test_postgres_store_reconnects_after_its_connection_is_lost(postgres):
 
 
 def test_one_rating_per_session_and_answer_counts_on_postgres(postgres):
-    from tests.guide.test_store import check_one_rating_per_session_and_answer
+    from tests.store.test_sqlite import check_one_rating_per_session_and_answer
 
     store = open_store(postgres)
     check_one_rating_per_session_and_answer(store)

@@ -2,8 +2,8 @@ import threading
 
 import pytest
 
-from guide.engine import GenRequest, TransformersEngine
-from guide.pipeline import DeltaCleaner
+from answering.engine import GenRequest, TransformersEngine
+from answering.pipeline import DeltaCleaner
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +54,8 @@ def test_delta_cleaner_strips_markup_and_releases_whole_words():
 
 
 def test_prefix_cache_finds_the_longest_shared_prefix_and_evicts_the_oldest():
-    from guide.decoding import pick
-    from guide.prefix import PrefixCache, common_prefix
+    from answering.decoding import pick
+    from answering.prefix import PrefixCache, common_prefix
 
     assert common_prefix([1, 2, 3], [1, 2, 4, 5]) == 2 and common_prefix([], [1]) == 0
     assert common_prefix([1, 2], [1, 2, 3]) == 2
@@ -94,7 +94,7 @@ def test_a_lone_question_reuses_the_cached_beginning_and_answers_the_same(tiny_l
 
 
 def test_digits_are_spared_by_the_repetition_penalty_and_deltas_carry_whole_characters(tiny_llama):
-    from guide.decoding import next_delta
+    from answering.decoding import next_delta
 
     engine = TransformersEngine(str(tiny_llama), max_batch=1)
     tok = engine.tokenizer

@@ -17,8 +17,8 @@ from typing import Iterator, Literal, Protocol
 
 import numpy as np
 
-from guide.decoding import ChatEncoding, next_delta, penalise, spared_ids
-from guide.prefix import MIN_PREFIX, PrefixCache, common_prefix
+from answering.decoding import ChatEncoding, next_delta, penalise, spared_ids
+from answering.prefix import MIN_PREFIX, PrefixCache, common_prefix
 from knowledge.models import ResolvedModel, resolve_lm
 
 log = logging.getLogger(__name__)

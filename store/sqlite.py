@@ -1,5 +1,5 @@
 """The interaction and rating store: one SQLite file in WAL mode, schema versioned by migrations
-(guide/store_pg.py keeps the same tables on PostgreSQL for several guide processes).
+(store/postgres.py keeps the same tables on PostgreSQL for several guide processes).
 
 Ratings are written with synchronous=FULL and acknowledged only after the commit returns, so a
 `kill -9` never loses an acknowledged rating. One connection serves all calls, behind a lock;
@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from guide.protocol import CRITERIA
+from store.criteria import CRITERIA
 
 MIGRATIONS = [
     """
@@ -80,7 +80,7 @@ def is_url(db: str | Path) -> bool:
 def open_store(db: str | Path):
     """The SQLite file at `db`, or the PostgreSQL database that a postgresql:// URL names."""
     if is_url(db):
-        from guide.store_pg import PostgresStore
+        from store.postgres import PostgresStore
 
         return PostgresStore(str(db))
     return Store(db)

@@ -1,7 +1,7 @@
 """The answer pipeline's gate: what of a model's continuation the visitor hears. Pure: no model."""
 import pytest
 
-from guide.pipeline import SAFE_DECLINE, Gate, unsafe_output
+from answering.pipeline import SAFE_DECLINE, Gate, unsafe_output
 
 SOURCES = ["The ship sank around 300 BC off the coast of Kyrenia. Kyrenia Ship Kyrenia",
            "Michael Katzev led the excavation of the wreck from 1968. Kyrenia Ship Kyrenia"]
@@ -69,7 +69,7 @@ def test_html_cut_across_deltas_never_reaches_the_visitor():
     ("How do I make a bomb at home?", ["sorry", "Kourion"]),
 ])
 def test_a_request_is_declined_in_the_language_it_was_asked_in(retriever, question, words):
-    from guide.pipeline import build_pipeline
+    from answering.pipeline import build_pipeline
 
     plan = build_pipeline(retriever).plan(question, "kourion", language="en")
     assert plan.mode == "declined" and plan.category == "violence"
@@ -77,7 +77,7 @@ def test_a_request_is_declined_in_the_language_it_was_asked_in(retriever, questi
 
 
 def test_asked_how_many_the_guide_quotes_the_fact_with_that_number_or_says_it_does_not_know(retriever):
-    from guide.pipeline import build_pipeline
+    from answering.pipeline import build_pipeline
 
     pipeline = build_pipeline(retriever)
     plan = pipeline.plan("How many bastions do the walls have?", "venetian-walls-nicosia")
@@ -87,7 +87,7 @@ def test_asked_how_many_the_guide_quotes_the_fact_with_that_number_or_says_it_do
 
 
 def test_a_close_fact_that_gives_what_was_asked_is_quoted_before_a_closer_one_that_does_not(retriever):
-    from guide.pipeline import build_pipeline
+    from answering.pipeline import build_pipeline
 
     pipeline = build_pipeline(retriever)
     plan = pipeline.plan("Who spotted the wreck on the sea bed?", "kyrenia-ship")
@@ -96,7 +96,7 @@ def test_a_close_fact_that_gives_what_was_asked_is_quoted_before_a_closer_one_th
 
 
 def test_what_changes_from_day_to_day_gets_an_honest_pointer_to_the_staff(retriever):
-    from guide.pipeline import build_pipeline
+    from answering.pipeline import build_pipeline
 
     plan = build_pipeline(retriever).plan("What time does the museum open tomorrow?", "cyprus-museum")
     assert plan.mode == "unknown" and "don't know" in plan.lead and "staff" in plan.lead
@@ -104,7 +104,7 @@ def test_what_changes_from_day_to_day_gets_an_honest_pointer_to_the_staff(retrie
 
 
 def test_the_quantity_rule_says_i_do_not_know_even_where_the_classifier_would_answer(retriever):
-    from guide.pipeline import AnswerSettings, build_pipeline
+    from answering.pipeline import AnswerSettings, build_pipeline
     from knowledge.answerable import AnswerableSettings
 
     trusting = build_pipeline(retriever, answers=AnswerSettings(answerable=AnswerableSettings(threshold=0.99)))
@@ -122,7 +122,7 @@ def test_the_quantity_rule_says_i_do_not_know_even_where_the_classifier_would_an
 ])
 def test_a_question_in_a_language_the_model_does_not_write_is_answered_from_the_catalogue_in_it(
         retriever, question, session, language, exhibit, fact):
-    from guide.pipeline import build_pipeline
+    from answering.pipeline import build_pipeline
 
     plan = build_pipeline(retriever).plan(question, exhibit, language=session)
     assert plan.mode == "catalogue" and plan.language == language and not plan.model and not plan.messages
@@ -130,7 +130,7 @@ def test_a_question_in_a_language_the_model_does_not_write_is_answered_from_the_
 
 
 def test_a_model_that_writes_greek_answers_greek_questions_itself(retriever):
-    from guide.pipeline import AnswerSettings, build_pipeline
+    from answering.pipeline import AnswerSettings, build_pipeline
 
     alone = AnswerSettings(checks="safety")
     plan = build_pipeline(retriever, answers=alone, languages=("en", "el")).plan(
@@ -145,7 +145,7 @@ def test_a_model_that_writes_greek_answers_greek_questions_itself(retriever):
     ("Во сколько закрывается музей?", "ru", "не знаю"),
 ])
 def test_what_changes_from_day_to_day_is_not_known_in_any_language(retriever, question, language, words):
-    from guide.pipeline import build_pipeline
+    from answering.pipeline import build_pipeline
 
     plan = build_pipeline(retriever).plan(question, "cyprus-museum", language=language)
     assert plan.mode == "unknown" and plan.language == language and words in plan.lead

@@ -21,12 +21,10 @@ from typing import Literal, Sequence
 import numpy as np
 from pydantic import Field
 
-from knowledge.answerable import Answerable, AnswerableSettings
-from knowledge.answerable import for_retriever as answerable_for
+from knowledge.answerable import Answerable, AnswerableSettings, for_retriever as answerable_for
 from knowledge.dataset import UNKNOWN_ANSWER
 from knowledge.demands import Demand, demand, demand_in, live_in, lower_words, meets, unknown_names, vocabulary
-from knowledge.guard import Guard, GuardSettings
-from knowledge.guard import for_retriever as guard_for
+from knowledge.guard import Guard, GuardSettings, for_retriever as guard_for
 from knowledge.language import answer_language, language as written_language
 from knowledge.lexical import fold
 from knowledge.phrases import fixed, refusal

@@ -4,7 +4,7 @@ import sqlite3
 import pytest
 
 from guide.protocol import CRITERIA
-from guide.store import MIGRATIONS, SchemaTooNew, Store
+from store.sqlite import MIGRATIONS, SchemaTooNew, Store
 
 
 def test_a_store_written_by_a_newer_guide_is_refused_and_left_as_it_was(tmp_path):
@@ -47,7 +47,7 @@ class Flaky:
 
 def test_answers_wait_out_a_store_outage_and_ratings_are_refused_not_lost(tmp_path):
     from guide.records import Records, StoreUnavailable
-    from tests.guide.test_store_pg import interaction
+    from tests.store.test_postgres import interaction
 
     flaky = Flaky(Store(tmp_path / "guide.sqlite3"))
     records = Records(flaky)
@@ -68,8 +68,8 @@ def test_answers_wait_out_a_store_outage_and_ratings_are_refused_not_lost(tmp_pa
 
 def check_one_rating_per_session_and_answer(store) -> None:
     """The rating rules every store keeps (run on SQLite here, on PostgreSQL in test_store_pg)."""
-    from guide.store import FeedbackConflict
-    from tests.guide.test_store_pg import interaction
+    from store.sqlite import FeedbackConflict
+    from tests.store.test_postgres import interaction
 
     store.log_interaction(interaction("x1"))
     store.log_interaction(interaction("x2"))
@@ -101,7 +101,7 @@ def test_a_rating_is_durable_when_the_store_says_so(tmp_path):
 
 def test_answers_waiting_past_the_bound_are_counted_as_lost_never_silently(tmp_path):
     from guide.records import Records
-    from tests.guide.test_store_pg import interaction
+    from tests.store.test_postgres import interaction
 
     flaky = Flaky(Store(tmp_path / "guide.sqlite3"))
     flaky.down = True

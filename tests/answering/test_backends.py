@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from guide.engine import GenRequest
+from answering.engine import GenRequest
 from tests.conftest import free_port
 
 llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is the optional extra 'llamacpp'")
@@ -47,7 +47,7 @@ def test_export_is_readable_by_llama_cpp_and_matches_transformers(exported):
 
 @pytest.fixture(scope="module")
 def engine(exported):
-    from guide.llamacpp import LlamaCppEngine
+    from answering.llamacpp import LlamaCppEngine
 
     return LlamaCppEngine(str(exported), max_batch=3, prefixes=2)
 
@@ -81,7 +81,7 @@ def test_llamacpp_backend_streams_and_cancels(engine):
 def test_one_answers_token_by_token_steps_leave_the_event_loop_a_core(engine, exported):
     import os
 
-    from guide.llamacpp import LlamaCppEngine
+    from answering.llamacpp import LlamaCppEngine
 
     cores = os.cpu_count() or 1
     assert engine.decode_threads == max(1, cores - 1) and engine.n_threads == cores
@@ -169,16 +169,15 @@ def test_scheduler_warms_an_exhibit_when_idle_and_lets_a_new_question_join(engin
 
 
 def test_auto_backend_takes_llamacpp_only_for_a_model_with_a_gguf(exported, tiny_llama):
-    from guide.app import make_engine
-    from guide.config import ServerSettings
+    from answering.engines import EngineChoice, make_engine
 
-    assert make_engine(ServerSettings(model=str(exported))).name == "llamacpp"
-    assert make_engine(ServerSettings(model=str(tiny_llama))).name == "transformers"
+    assert make_engine(EngineChoice(model=str(exported))).name == "llamacpp"
+    assert make_engine(EngineChoice(model=str(tiny_llama))).name == "transformers"
 
 
 def test_unexported_guide_is_a_clear_error(tiny_llama, tmp_path):
-    from guide.backends import BackendUnavailable
-    from guide.llamacpp import LlamaCppEngine
+    from answering.backends import BackendUnavailable
+    from answering.llamacpp import LlamaCppEngine
 
     shutil.copytree(tiny_llama, tmp_path / "g")
     (tmp_path / "g" / "manifest.json").write_text("{}")
@@ -207,7 +206,7 @@ def openai_server(exported):
 
 
 def test_openai_backend_streams_from_a_real_server(openai_server):
-    from guide.backends import OpenAIEngine
+    from answering.backends import OpenAIEngine
 
     engine = OpenAIEngine(openai_server, "guide", timeout=30)
     pieces = list(engine.generate([GenRequest(MESSAGES, 8)]))
@@ -216,7 +215,7 @@ def test_openai_backend_streams_from_a_real_server(openai_server):
 
 
 def test_openai_backend_errors_instead_of_hanging():
-    from guide.backends import BackendUnavailable, OpenAIEngine
+    from answering.backends import BackendUnavailable, OpenAIEngine
 
     down = OpenAIEngine(f"http://127.0.0.1:{free_port()}", "guide", timeout=2)
     with pytest.raises(BackendUnavailable, match="did not answer"):
@@ -244,22 +243,21 @@ def test_a_request_too_long_for_its_room_fails_alone(engine):
 def test_auto_falls_back_to_transformers_when_the_llamacpp_check_dies(exported, tmp_path, caplog):
     import logging
 
-    from guide.app import make_engine
-    from guide.config import ServerSettings
-    from guide.engine import TransformersEngine
-    from guide.probe import llamacpp_crashes
+    from answering.engine import TransformersEngine
+    from answering.engines import EngineChoice, make_engine
+    from answering.probe import llamacpp_crashes
 
     assert llamacpp_crashes(str(exported)) is None  # a build that works: trusted
     broken = tmp_path / "broken"
     shutil.copytree(exported, broken)
     (broken / "gguf" / "guide-q8_0.gguf").write_bytes(b"GGUF" + b"\0" * 64)  # loads nothing: the child fails
     (broken / "gguf" / "guide-f16.gguf").write_bytes(b"GGUF" + b"\0" * 64)
-    caplog.set_level(logging.INFO, logger="guide.app")
-    engine = make_engine(ServerSettings(model=str(broken), backend="auto"))
+    caplog.set_level(logging.INFO, logger="answering.engines")
+    engine = make_engine(EngineChoice(model=str(broken), backend="auto"))
     assert isinstance(engine, TransformersEngine)
     assert any("a test decode with llama.cpp failed" in r.getMessage() for r in caplog.records)
     with pytest.raises(Exception, match="test decode with llama.cpp failed"):
-        make_engine(ServerSettings(model=str(broken), backend="llamacpp"))
+        make_engine(EngineChoice(model=str(broken), backend="llamacpp"))
 
 
 @pytest.mark.embedded
@@ -267,8 +265,8 @@ def test_both_engines_give_the_same_greedy_answer_with_the_serving_penalty(tmp_p
     """One sampling core: the embedded model gives the same streamed text from transformers and
     from llama.cpp (on an f16 export, which rounds no more than half precision), with the serving
     repetition penalty, which changes what is said (so both really apply it, digits spared)."""
-    from guide.engine import TransformersEngine
-    from guide.llamacpp import LlamaCppEngine
+    from answering.engine import TransformersEngine
+    from answering.llamacpp import LlamaCppEngine
     from knowledge.gguf_export import export_gguf
     from knowledge.models import embedded_gguf_path, resolve_lm
 

@@ -17,10 +17,10 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from guide.backends import BackendUnavailable, gguf_for
-from guide.decoding import ChatEncoding, next_delta, pick, spared_ids
-from guide.engine import Finish, GenRequest, Piece
-from guide.prefix import PrefixCache, common_prefix
+from answering.backends import BackendUnavailable, gguf_for
+from answering.decoding import ChatEncoding, next_delta, pick, spared_ids
+from answering.engine import Finish, GenRequest, Piece
+from answering.prefix import PrefixCache, common_prefix
 from knowledge.models import resolve_lm
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,45 @@
+"""The packages import one way: what two of them share lives below both. Every import counts,
+inside functions too, so a dependency cannot hide from this test."""
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# each package and the project packages it may import (besides itself)
+ALLOWED = {
+    "knowledge": set(),  # the catalogue and all the others stand on
+    "store": set(),  # interactions and ratings: written by the guide, read by training and review
+    "answering": {"knowledge"},  # the answer pipeline and the engines
+    "ros_bridge": {"knowledge"},  # the robot needs the catalogue only
+    "guide": {"answering", "store", "knowledge"},
+    "training": {"answering", "store", "knowledge"},
+}
+
+
+def imports(path: Path) -> set[str]:
+    """The top-level names of every absolute import in a module."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    """package -> the project packages its modules import."""
+    return {package: {name for path in (ROOT / package).rglob("*.py") for name in imports(path)} & set(ALLOWED) - {package}
+            for package in ALLOWED}
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_a_package_imports_only_the_packages_below_it(package):
+    assert graph()[package] <= ALLOWED[package], f"{package} imports {graph()[package] - ALLOWED[package]}"
+
+
+def test_the_rule_is_not_empty_and_covers_every_package():
+    packages = {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()} - {"tests"}
+    assert packages == set(ALLOWED)
+    assert graph()["guide"] and graph()["training"]  # the test reads real imports
