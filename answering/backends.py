@@ -10,7 +10,7 @@ import os
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from answering.engine import GenRequest, Piece
 from knowledge.models import ResolvedModel, embedded_gguf_path
@@ -43,11 +43,17 @@ class OpenAIEngine:
     name = "openai"
 
     def __init__(self, base_url: str, model: str, api_key: str | None = None, timeout: float = 30.0,
-                 max_batch: int = 8):
+                 max_batch: int = 8, languages: Sequence[str] = ("en",)):
         self.base_url, self.model, self.timeout, self.max_batch = base_url.rstrip("/"), model, timeout, max_batch
         self.api_key = api_key or os.environ.get("OPENAI_API_KEY")
         self.model_label = f"{model} via {self.base_url}"
-        self.resolved = ResolvedModel(model, Path("."), "hub")
+        self.languages = tuple(languages)
+
+    manifest_hash = None  # a remote model brings no manifest
+    joins = False
+
+    def warm(self, messages: list[dict[str, str]]) -> None:
+        """The remote server keeps its own prompt caches."""
 
     def _open(self, req: GenRequest):
         body = json.dumps({"model": self.model, "messages": req.messages, "stream": True,
@@ -61,7 +67,7 @@ class OpenAIEngine:
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise BackendUnavailable(f"the model server at {self.base_url} did not answer: {exc}") from exc
 
-    def generate(self, batch: list[GenRequest]) -> Iterator[Piece]:
+    def generate(self, batch: list[GenRequest], more=None) -> Iterator[Piece]:
         for index, req in enumerate(batch):  # one stream at a time; the server batches across guides
             yield from self._one(index, req)
 

@@ -69,6 +69,15 @@ class ChatEncoding:
     and its own `_template_ids` and `_plain_ids`."""
 
     tokenizer = None
+    resolved = None  # the engine's ResolvedModel
+
+    @property
+    def manifest_hash(self) -> str | None:
+        return self.resolved.manifest_hash
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.resolved.languages
 
     def _render(self, messages: list[dict[str, str]], generation: bool) -> str:
         return self.tokenizer.apply_chat_template(messages, add_generation_prompt=generation, tokenize=False)

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Iterator, Literal, Protocol
+from typing import Callable, Iterator, Literal, Protocol
 
 import numpy as np
 
@@ -43,11 +43,20 @@ class Piece:
 
 
 class Engine(Protocol):
-    name: str
-    model_label: str
-    max_batch: int
+    """What the server, its scheduler and the evaluation ask of an engine, and all they ask."""
 
-    def generate(self, batch: list[GenRequest]) -> Iterator[Piece]: ...
+    name: str  # "transformers", "llamacpp" or "openai"
+    model_label: str  # the model's name in the welcome message and the logs
+    max_batch: int  # answers decoded together
+    joins: bool  # whether generate() takes, through `more`, requests that arrive while it runs
+    manifest_hash: str | None  # the served guide's manifest, recorded with every answer; none without one
+    languages: tuple[str, ...]  # the languages the model writes (others are answered from the catalogue)
+
+    def generate(self, batch: list[GenRequest],
+                 more: Callable[[int], list[GenRequest]] | None = None) -> Iterator[Piece]: ...
+
+    def warm(self, messages: list[dict[str, str]]) -> None:
+        """Compute the prompt beginning these messages make, if the engine keeps such things."""
 
 
 def _kept(cache, length: int):
@@ -63,6 +72,7 @@ class TransformersEngine(ChatEncoding):
     """Greedy batched decoding with a KV cache, one token per step for every live request."""
 
     name = "transformers"
+    joins = False
 
     def __init__(self, model: str | ResolvedModel = "default", max_batch: int = 8,
                  repetition_penalty: float = 1.15, threads: int | None = None):
@@ -143,7 +153,9 @@ class TransformersEngine(ChatEncoding):
         self.computed += sum(map(len, tails))
         return ids, mask, positions
 
-    def generate(self, batch: list[GenRequest]) -> Iterator[Piece]:
+    def generate(self, batch: list[GenRequest],
+                 more: Callable[[int], list[GenRequest]] | None = None) -> Iterator[Piece]:
+        """Pieces for `batch`; requests arriving meanwhile wait for the next call (`joins` is False)."""
         import torch
 
         prompts = [self.encode(r.messages, r.prefix) for r in batch]

@@ -67,8 +67,6 @@ class Scheduler:
 
     def warm(self, key: str, messages: list[dict[str, str]]) -> None:
         """Ask the engine to precompute this prompt prefix when it has nothing else to do."""
-        if not hasattr(self.engine, "warm"):
-            return
         with self._cond:
             self._warm.pop(key, None)
             self._warm[key] = messages
@@ -122,8 +120,7 @@ class Scheduler:
         finished = set()
         requests = [j.request for j in batch]
         try:
-            pieces = (self.engine.generate(requests, self._more(batch)) if getattr(self.engine, "joins", False)
-                      else self.engine.generate(requests))
+            pieces = self.engine.generate(requests, self._more(batch) if self.engine.joins else None)
             for piece in pieces:
                 job = batch[piece.index]
                 job.loop.call_soon_threadsafe(job.on_piece, piece)

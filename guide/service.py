@@ -76,7 +76,7 @@ class GuideService:
         self.engine = engine
         self.scheduler = Scheduler(engine, settings.max_queue)
         self.pipeline: AnswerPipeline = build_pipeline(retriever, settings.guard, settings.answers,
-                                                       settings.history_turns, engine.resolved.languages)
+                                                       settings.history_turns, engine.languages)
         self.metrics = Metrics()
         self.sessions: dict[str, Session] = {}
         self.tours: dict[str, Tour] = {}
@@ -116,7 +116,7 @@ class GuideService:
         tour.sessions.add(session.id)
         s = self.settings
         return p.Welcome(session_id=session.id, model=self.engine.model_label,
-                         model_manifest=self.engine.resolved.manifest_hash,
+                         model_manifest=self.engine.manifest_hash,
                          catalogue_version=self.catalogue.version, tour=hello.tour,
                          exhibit=tour.exhibit,
                          limits=p.Limits(max_message_bytes=s.max_message_bytes,
@@ -247,7 +247,7 @@ class GuideService:
             session.history.append(Turn(ask.text, text))
         row = Interaction(answer_id, session.id, session.tour, exhibit_id, ask.text, text, finish,
                           [s.model_dump() for s in sources], self.engine.model_label,
-                          self.engine.resolved.manifest_hash, self.catalogue.content_hash,
+                          self.engine.manifest_hash, self.catalogue.content_hash,
                           counts[0], counts[1], ttft * 1000 if ttft is not None else None, total * 1000,
                           session.hello.language)
         # stored before the visitor hears it is done, so a rating sent at once finds its answer

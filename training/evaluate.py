@@ -169,7 +169,7 @@ def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever
     started = time.perf_counter()
     engine = None if model == RETRIEVER else make_engine(EngineChoice(model=model, backend=backend, max_batch=batch))
     label = engine.model_label if engine else "retriever alone (top fact)"
-    pipeline.languages = engine.resolved.languages if engine else ("en",)  # what the served model writes
+    pipeline.languages = engine.languages if engine else ("en",)  # what the served model writes
     answers = {name: answer_all(engine, pipeline, items, max_tokens, f"{name} ({label})")
                for name, items in sets.items()}
     rows, red_rows = answers["questions"], answers["red_team"]
