@@ -8,7 +8,7 @@ from guide.config import ServerSettings
 from guide.service import GuideService
 from knowledge.catalogue import default_catalogue
 from knowledge.retrieval import Retriever
-from store.sqlite import open_store
+from store import open_store
 
 log = logging.getLogger(__name__)
 

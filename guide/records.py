@@ -8,7 +8,7 @@ import logging
 import threading
 from collections import deque
 
-from store.sqlite import FeedbackConflict, Interaction, UnknownAnswer
+from store.schema import FeedbackConflict, Interaction, UnknownAnswer
 
 log = logging.getLogger(__name__)
 

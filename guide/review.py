@@ -25,7 +25,7 @@ from guide.config import ServerSettings
 from guide.protocol import CRITERIA
 from knowledge.prompting import Turn, build_messages, plain
 from knowledge.stats import summarise
-from store.sqlite import read_rows
+from store import read_rows
 
 # the turns a server with default settings replays in its prompt
 HISTORY_TURNS = ServerSettings.model_fields["history_turns"].default

@@ -23,7 +23,7 @@ from guide.records import Records, StoreUnavailable
 from guide.scheduler import Busy, Job, Scheduler
 from knowledge.catalogue import Catalogue
 from knowledge.prompting import Turn, system_prompt
-from store.sqlite import FeedbackConflict, Interaction, Store, UnknownAnswer
+from store.schema import FeedbackConflict, Interaction, Store, UnknownAnswer
 
 log = logging.getLogger(__name__)
 @dataclass

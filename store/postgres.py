@@ -11,10 +11,30 @@ from __future__ import annotations
 import threading
 import time
 
-from store.sqlite import Interaction, UnknownAnswer, interaction_insert, pending_migrations, rating_insert, rating_plan
+from store.schema import Interaction, UnknownAnswer, interaction_insert, pending_migrations, rating_insert, rating_plan
 
 MIGRATION_LOCK = 72_4801  # the advisory lock every guide process takes to migrate
 RETRY_FIRST, RETRY_LONGEST = 0.5, 30.0  # seconds between attempts to reach a lost database
+
+
+def read_postgres(url: str, sql: str, params: tuple = ()) -> list[dict]:
+    """Rows of a query (SQLite-style `?` placeholders) in a read-only transaction: never
+    migrated or written, whatever the query says."""
+    psycopg = _psycopg()
+    from psycopg.rows import dict_row
+
+    with psycopg.connect(url, connect_timeout=10) as db:
+        db.read_only = True
+        with db.cursor(row_factory=dict_row) as cur:
+            return cur.execute(sql.replace("?", "%s"), params).fetchall()
+
+
+def _psycopg():
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise RuntimeError("a postgresql:// store needs psycopg (pip install -e '.[postgres]')") from exc
+    return psycopg
 
 
 def postgres_ddl(script: str) -> str:
@@ -24,10 +44,7 @@ def postgres_ddl(script: str) -> str:
 
 class PostgresStore:
     def __init__(self, url: str):
-        try:
-            import psycopg
-        except ImportError as exc:
-            raise RuntimeError("a postgresql:// store needs psycopg (pip install -e '.[postgres]')") from exc
+        psycopg = _psycopg()
         self.url, self._psycopg = url, psycopg
         self._lock = threading.Lock()
         self._retry_at, self._backoff = 0.0, RETRY_FIRST

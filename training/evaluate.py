@@ -32,7 +32,7 @@ from knowledge.guard import GuardSettings
 from knowledge.retrieval import Retriever
 from knowledge.schema import LANGUAGES
 from store.criteria import CRITERIA
-from store.sqlite import read_rows
+from store import read_rows
 from training import safety, scoring
 
 log = logging.getLogger(__name__)

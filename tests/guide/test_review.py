@@ -8,7 +8,8 @@ import pytest
 
 from guide.protocol import CRITERIA
 from guide.review import Filters, by_criterion, kto_rows, load, main, review
-from store.sqlite import Interaction, Store
+from store.schema import Interaction
+from store.sqlite import SQLiteStore as Store
 
 SOURCES = [{"exhibit": "kyrenia-ship", "fact": "A diver called Andreas Cariolou found the ship in 1965."}]
 

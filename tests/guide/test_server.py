@@ -260,7 +260,7 @@ def test_a_tour_reaching_an_exhibit_has_its_prompt_beginning_computed_before_any
 
 
 def test_a_rating_sent_the_moment_an_answer_is_done_finds_it_stored(server, monkeypatch):
-    from store.sqlite import Store
+    from store.sqlite import SQLiteStore as Store
 
     logged = Store.log_interaction
 
@@ -335,7 +335,7 @@ def test_silent_and_idle_connections_are_closed_and_one_address_cannot_take_ever
 def test_a_store_outage_is_an_error_message_and_a_readiness_failure_never_a_closed_socket(tiny_llama, tmp_path, monkeypatch):
     import sqlite3 as sqlite
 
-    from store.sqlite import Store
+    from store.sqlite import SQLiteStore as Store
 
     settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "o.sqlite3",
                               max_answer_tokens=8, answers=UNCHECKED)

@@ -13,7 +13,8 @@ import pytest
 
 from guide.config import ServerSettings
 from guide.protocol import CRITERIA
-from store.sqlite import MIGRATIONS, Interaction, UnknownAnswer, open_store
+from store import open_store
+from store.schema import MIGRATIONS, Interaction, UnknownAnswer
 from tests.conftest import free_port
 from tests.guide.harness import Client, RunningServer
 
@@ -98,7 +99,7 @@ def test_evaluation_reads_human_alignment_ratings_from_postgres(postgres):
 def test_postgres_refuses_a_newer_schema_and_never_lowers_it(postgres):
     import psycopg
 
-    from store.sqlite import SchemaTooNew
+    from store.schema import SchemaTooNew
 
     open_store(postgres).close()
     with psycopg.connect(postgres, autocommit=True) as db:
@@ -140,3 +141,15 @@ def test_one_rating_per_session_and_answer_counts_on_postgres(postgres):
     store = open_store(postgres)
     check_one_rating_per_session_and_answer(store)
     store.close()
+
+
+def test_the_reader_never_writes_postgres(postgres):
+    import psycopg
+
+    from store import read_rows
+
+    open_store(postgres).close()
+    counted = read_rows(postgres, "SELECT count(*) AS n FROM ratings")[0]["n"]
+    with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        read_rows(postgres, "DELETE FROM ratings")
+    assert read_rows(postgres, "SELECT count(*) AS n FROM ratings")[0]["n"] == counted

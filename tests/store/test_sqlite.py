@@ -3,8 +3,9 @@ import sqlite3
 
 import pytest
 
-from guide.protocol import CRITERIA
-from store.sqlite import MIGRATIONS, SchemaTooNew, Store
+from store.criteria import CRITERIA
+from store.schema import MIGRATIONS, SchemaTooNew
+from store.sqlite import SQLiteStore as Store
 
 
 def test_a_store_written_by_a_newer_guide_is_refused_and_left_as_it_was(tmp_path):
@@ -68,7 +69,7 @@ def test_answers_wait_out_a_store_outage_and_ratings_are_refused_not_lost(tmp_pa
 
 def check_one_rating_per_session_and_answer(store) -> None:
     """The rating rules every store keeps (run on SQLite here, on PostgreSQL in test_store_pg)."""
-    from store.sqlite import FeedbackConflict
+    from store.schema import FeedbackConflict
     from tests.store.test_postgres import interaction
 
     store.log_interaction(interaction("x1"))
@@ -109,3 +110,18 @@ def test_answers_waiting_past_the_bound_are_counted_as_lost_never_silently(tmp_p
     for n in range(3):
         records.log(interaction(f"w{n}"))
     assert records.lost == 1 and [r.answer_id for r in records.unlogged] == ["w1", "w2"]
+
+
+def test_the_reader_never_creates_migrates_or_writes_a_store(tmp_path):
+    from store import read_rows
+
+    path = tmp_path / "guide.sqlite3"
+    with pytest.raises(FileNotFoundError):
+        read_rows(path, "SELECT 1")
+    assert not path.exists()  # asking did not create it
+    Store(path).close()
+    before = path.read_bytes()
+    assert read_rows(path, "SELECT count(*) AS n FROM interactions") == [{"n": 0}]
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        read_rows(path, "DELETE FROM interactions")
+    assert path.read_bytes() == before

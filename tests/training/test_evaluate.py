@@ -8,7 +8,8 @@ from answering.pipeline import AnswerSettings, build_pipeline
 from guide.protocol import CRITERIA as RATED
 from knowledge.guard import GuardSettings
 from knowledge.language import language
-from store.sqlite import Interaction, Store
+from store.schema import Interaction
+from store.sqlite import SQLiteStore as Store
 from training.evaluate import CRITERIA, EXTRA, EvalOptions, evaluate_models, load_red_team
 
 
