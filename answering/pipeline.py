@@ -21,13 +21,13 @@ from typing import Literal, Sequence
 import numpy as np
 from pydantic import Field
 
-from knowledge.answerable import Answerable, AnswerableSettings, for_retriever as answerable_for
+from answering.answerable import Answerable, AnswerableSettings, for_retriever as answerable_for
 from knowledge.dataset import UNKNOWN_ANSWER
-from knowledge.demands import Demand, demand, demand_in, live_in, lower_words, meets, unknown_names, vocabulary
-from knowledge.guard import Guard, GuardSettings, for_retriever as guard_for
+from answering.demands import Demand, demand, demand_in, live_in, lower_words, meets, unknown_names, vocabulary
+from answering.guard import Guard, GuardSettings, for_retriever as guard_for
 from knowledge.language import answer_language, language as written_language
 from knowledge.lexical import fold
-from knowledge.phrases import fixed, refusal
+from answering.phrases import fixed, refusal
 from knowledge.prompting import Turn
 from knowledge.retrieval import Hit, Retriever, grounded_prompt
 from knowledge.schema import LANGUAGES

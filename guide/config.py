@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from answering.pipeline import AnswerSettings
-from knowledge.guard import GuardSettings
+from answering.guard import GuardSettings
 from knowledge.retrieval import RetrievalSettings
 from knowledge.settings import Settings
 

@@ -24,11 +24,11 @@ from tqdm import tqdm
 from answering.engine import GenRequest
 from answering.engines import EngineChoice, make_engine
 from answering.pipeline import AnswerPipeline, AnswerSettings, Checks, build_pipeline
-from knowledge.answerable import PARAPHRASED_FILE, load_unanswerable
+from answering.answerable import PARAPHRASED_FILE, load_unanswerable
 from knowledge.catalogue import default_catalogue
 from knowledge.dataset import (ORDINARY_HARD_FILE, RED_TEAM_FILE, build, document_frequency, key_terms,
                                load_language_questions, load_rows)
-from knowledge.guard import GuardSettings
+from answering.guard import GuardSettings
 from knowledge.retrieval import Retriever
 from knowledge.schema import LANGUAGES
 from store.criteria import CRITERIA

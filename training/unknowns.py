@@ -1,8 +1,8 @@
 """python -m training.unknowns   (cross-validates when the guide says it doesn't know; prints a table)
 
 The answer pipeline says it doesn't know when no fact close to the question gives what the
-question asks for (knowledge/demands.py), or when the answerability classifier
-(knowledge/answerable.py) finds the question unlike anything the catalogue answers. This command
+question asks for (answering/demands.py), or when the answerability classifier
+(answering/answerable.py) finds the question unlike anything the catalogue answers. This command
 chooses the classifier's threshold on the tuning questions only: the classifier is fitted on five
 of six groups of exhibits and judges the sixth, so that every question is judged by a classifier
 that never saw its exhibit, and the rule of demands is applied as the server applies it. The
@@ -16,8 +16,8 @@ from typing import Sequence
 import numpy as np
 
 from answering.pipeline import AnswerSettings, build_pipeline
-from knowledge.answerable import AnswerableSettings, examples
-from knowledge.guard import GuardSettings, fit, probability
+from answering.answerable import AnswerableSettings, examples
+from answering.guard import GuardSettings, fit, probability
 from knowledge.retrieval import Retriever
 
 NEVER = 0.999999  # a threshold the classifier never reaches: the demands alone decide

@@ -105,7 +105,7 @@ def test_what_changes_from_day_to_day_gets_an_honest_pointer_to_the_staff(retrie
 
 def test_the_quantity_rule_says_i_do_not_know_even_where_the_classifier_would_answer(retriever):
     from answering.pipeline import AnswerSettings, build_pipeline
-    from knowledge.answerable import AnswerableSettings
+    from answering.answerable import AnswerableSettings
 
     trusting = build_pipeline(retriever, answers=AnswerSettings(answerable=AnswerableSettings(threshold=0.99)))
     plan = trusting.plan("How heavy is it?", "idol-of-pomos")  # no weight anywhere in its facts

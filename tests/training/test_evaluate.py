@@ -6,7 +6,7 @@ import json
 
 from answering.pipeline import AnswerSettings, build_pipeline
 from guide.protocol import CRITERIA as RATED
-from knowledge.guard import GuardSettings
+from answering.guard import GuardSettings
 from knowledge.language import language
 from store.schema import Interaction
 from store.sqlite import SQLiteStore as Store

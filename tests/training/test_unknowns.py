@@ -1,7 +1,7 @@
 """The cross-validated table from which the answerability threshold is chosen, on the real encoder."""
 import re
 
-from knowledge.answerable import AnswerableSettings
+from answering.answerable import AnswerableSettings
 from training.unknowns import main
 
 

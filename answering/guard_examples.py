@@ -1,5 +1,5 @@
 """The guard's written examples: short requests of each unsafe kind with that kind's refusal,
-and ordinary things visitors say that must never be declined. Data only; knowledge/guard.py
+and ordinary things visitors say that must never be declined. Data only; answering/guard.py
 learns from them beside the training questions and the tuning halves of the question sets."""
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The guide's fixed refusals in the four languages of the island's visitors, so that a request
 declined in Greek, Turkish or Russian is declined in that language. Each says the same as its
-English original in knowledge/guard.py, then offers to talk about the exhibit in view."""
+English original in answering/guard.py, then offers to talk about the exhibit in view."""
 from __future__ import annotations
 
 REFUSALS: dict[str, dict[str, str]] = {

@@ -1,7 +1,7 @@
 """What a question asks for, and whether a passage gives it: pure string logic, no model."""
 import pytest
 
-from knowledge.demands import demand, demand_in, meets, unknown_names, vocabulary
+from answering.demands import demand, demand_in, meets, unknown_names, vocabulary
 from knowledge.lexical import fold
 
 

@@ -1,4 +1,4 @@
-"""python -m knowledge.guard   (fits the guard, prints its cross-validated rates on the training questions)
+"""python -m answering.guard   (fits the guard, prints its cross-validated rates on the training questions)
 
 A guard in front of the model: requests that are plainly out of bounds (prompt injection,
 hateful or political bait, dangerous instructions, harm to the exhibits, personal data) get a
@@ -17,7 +17,7 @@ from the held-out sets is used: the threshold is the lowest that declines at mos
 hand-written ordinary questions, when each is judged by a guard that never saw it
 (every unsafe wording held out on its own, ordinary questions held out by exhibit; this command
 prints that table). Questions in Greek, Turkish or Russian are judged by the word list of
-knowledge/intents.py alone.
+answering/intents.py alone.
 """
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ from tqdm import tqdm
 
 from knowledge.catalogue import Catalogue
 from knowledge.dataset import DECLINE, ORDINARY_HARD_FILE, RED_TEAM_FILE, load_rows, training_questions
-from knowledge.guard_examples import ORDINARY, UNSAFE
-from knowledge.intents import named_outright
+from answering.guard_examples import ORDINARY, UNSAFE
+from answering.intents import named_outright
 from knowledge.language import language
 from knowledge.models import write_atomically
 from knowledge.settings import Settings
@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 class GuardSettings(Settings):
     enabled: bool = Field(True, description="decline plainly unsafe requests before generation")
-    threshold: float = Field(0.7, gt=0, lt=1, description="mean probability of 'unsafe' from the two classifiers needed to decline (`python -m knowledge.guard`, cross-validated on the tuning examples: the lowest that declines at most 1% of the hand-written ordinary questions, 1 of 138, and it declines 282 of 284 unsafe requests, its word lists included)")
+    threshold: float = Field(0.7, gt=0, lt=1, description="mean probability of 'unsafe' from the two classifiers needed to decline (`python -m answering.guard`, cross-validated on the tuning examples: the lowest that declines at most 1% of the hand-written ordinary questions, 1 of 138, and it declines 282 of 284 unsafe requests, its word lists included)")
     strength: float = Field(30.0, gt=0, description="inverse regularisation of the embedding classifier (larger fits the examples more closely)")
     lexical_strength: float = Field(10.0, gt=0, description="inverse regularisation of the n-gram classifier")
     floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from knowledge.retrieval import Retriever
 
-    parser = argparse.ArgumentParser(prog="python -m knowledge.guard", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m answering.guard", description=__doc__.splitlines()[0])
     parser.add_argument("--strengths", default="10,30,100,300", help="values of C to cross-validate")
     parser.add_argument("--thresholds", default="0.6,0.65,0.7,0.75,0.8,0.9", help="mean probabilities to decline at")
     parser.add_argument("--floor", type=float, default=GuardSettings().floor, help="least similarity to an unsafe example")

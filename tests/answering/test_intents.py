@@ -1,7 +1,7 @@
 """Requests named in so many words, in four languages; history questions that share their words."""
 import pytest
 
-from knowledge.intents import named_outright
+from answering.intents import named_outright
 from knowledge.language import language
 
 
@@ -97,10 +97,10 @@ def test_history_questions_near_those_words_are_not_named(question):
 def test_no_ordinary_text_of_the_project_is_named_by_the_word_lists():
     """Every written question set (both halves), the training questions that are not unsafe
     requests, the guard's ordinary examples and every fact and summary of the catalogue."""
-    from knowledge.answerable import PARAPHRASED_FILE, UNANSWERABLE_FILE
+    from answering.answerable import PARAPHRASED_FILE, UNANSWERABLE_FILE
     from knowledge.catalogue import default_catalogue
     from knowledge.dataset import ORDINARY_HARD_FILE, QUESTIONS_FILE, load_rows, training_questions
-    from knowledge.guard_examples import ORDINARY, UNSAFE
+    from answering.guard_examples import ORDINARY, UNSAFE
 
     catalogue = default_catalogue()
     texts = [r["q"] for f in (ORDINARY_HARD_FILE, QUESTIONS_FILE, PARAPHRASED_FILE, UNANSWERABLE_FILE)

@@ -1,7 +1,7 @@
 """The guard in front of the model: its pure parts on made-up vectors, then the real encoder."""
 import numpy as np
 
-from knowledge.guard import (Examples, Guard, GuardSettings, cross_validate, declined, examples, fit, for_retriever,
+from answering.guard import (Examples, Guard, GuardSettings, cross_validate, declined, examples, fit, for_retriever,
                             ngrams, probability)
 
 

@@ -22,7 +22,7 @@ from pydantic import Field
 
 from knowledge.catalogue import Catalogue
 from knowledge.dataset import QUESTIONS_FILE, load_rows, training_questions
-from knowledge.guard import fit, probability
+from answering.guard import fit, probability
 from knowledge.models import write_atomically
 from knowledge.settings import Settings
 

@@ -1,9 +1,9 @@
 """The guide's fixed refusals in four languages, and which language a reply is in."""
 import pytest
 
-from knowledge.guard_examples import UNSAFE
+from answering.guard_examples import UNSAFE
 from knowledge.language import answer_language, language
-from knowledge.phrases import REFUSALS, fixed, refusal
+from answering.phrases import REFUSALS, fixed, refusal
 
 
 @pytest.mark.parametrize("language", ["el", "tr", "ru"])
