@@ -14,6 +14,9 @@ ENGLISH = set("the what who when where why how which is are was were did does do
               "of and it its there here about tell me".split())
 
 
+SPOKEN = ("en", "el", "tr", "ru")  # the languages the guide answers in
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())
 
@@ -29,10 +32,10 @@ def language(text: str) -> str:
 
 def answer_language(text: str, session_language: str | None) -> str:
     """The language to answer in: the question's, where its letters or words plainly show one
-    (Greek, Russian, Turkish; English by its commonest words); otherwise the session's, unless
-    the session's script is not Latin (a question in Latin letters is then plainly not in it)."""
+    (Greek, Russian, Turkish; English by its commonest words); otherwise (a name, a number) the
+    session's, where the guide speaks it."""
     written = language(text)
     if written != "en" or any(w in ENGLISH for w in _words(text)):
         return written
     session = (session_language or "en").split("-")[0]
-    return session if session in ("en", "tr") else "en"
+    return session if session in SPOKEN else "en"

@@ -20,7 +20,8 @@ def test_the_reply_follows_the_letters_and_words_of_the_question_then_the_sessio
     assert answer_language("Muze hangi yil kuruldu", "en") == "tr"  # Turkish words, typed without its letters
     assert answer_language("Kourion 1934", "tr") == "tr"  # nothing shows a language: the session's
     assert answer_language("Who built this castle?", "tr") == "en"  # plainly English
-    assert answer_language("Kourion 1934", "ru") == "en"  # Latin letters are plainly not Russian
+    assert answer_language("Kourion 1934", "ru") == "ru"  # a name and a year: the session's
+    assert answer_language("Kourion", "de") == "en"  # a language the guide does not speak
     assert answer_language("Kourion", "en-GB") == "en" and refusal("violence", "en", "Kourion") is None
     assert language("Bu kale ne zaman yapildi") == "tr" and language("When was it built?") == "en"
 
