@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Literal
 
 import numpy as np
 
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 PREFILL_SLICE = 128  # prompt tokens per step, so a long new prompt never stalls live answers for long
 PREFIX_ROOM = 512  # context cells per cached prompt beginning (persona, rules, exhibit: ~450 tokens)
 ANSWER_ROOM = 768  # context cells per answer beyond its cached beginning: its facts, question and words
+KV = "unified"
 
 
 @dataclass
@@ -52,7 +53,7 @@ class LlamaCppEngine(ChatEncoding):
     joins = True  # generate() accepts requests that arrive while it runs
 
     def __init__(self, model: str = "default", threads: int | None = None, max_batch: int = 16,
-                 prefixes: int = 8, repetition_penalty: float = 1.15):
+                 prefixes: int = 8, repetition_penalty: float = 1.15, kv: Literal["split", "unified"] = KV):
         try:
             import llama_cpp
             from llama_cpp._internals import LlamaBatch, LlamaContext, LlamaModel
@@ -71,10 +72,14 @@ class LlamaCppEngine(ChatEncoding):
         self.model = LlamaModel(path_model=str(self.gguf), params=llama_cpp.llama_model_default_params(),
                                 verbose=False)
         params = llama_cpp.llama_context_default_params()
-        params.n_ctx = prefixes * PREFIX_ROOM + max_batch * ANSWER_ROOM
-        params.n_batch = params.n_ubatch = 512
         params.n_seq_max = max_batch + prefixes
-        params.kv_unified = True  # one cell store, so sequences can share a prefix's cells
+        # split: every sequence has cells of its own and attends to them alone; unified: one store
+        # whose cells sequences share, but every token's attention runs over all of them
+        self.kv = kv
+        params.kv_unified = kv == "unified"
+        params.n_ctx = (prefixes * PREFIX_ROOM + max_batch * ANSWER_ROOM if kv == "unified"
+                        else params.n_seq_max * (PREFIX_ROOM + ANSWER_ROOM))
+        params.n_batch = params.n_ubatch = 512
         cores = os.cpu_count() or 1
         # one answer's next token is a small graph whose threads meet at a barrier after every op:
         # when the event loop that streams the words takes a core from one of them, all of them
@@ -159,8 +164,17 @@ class LlamaCppEngine(ChatEncoding):
                     source, shared = other.seq_id, n
         shared = min(shared, len(s.tokens) - 1)  # the last prompt token is always computed: it gives the logits
         if shared > 0:
-            self.ctx.kv_cache_seq_cp(source, s.seq_id, 0, shared)
+            self._copy(source, s.seq_id, shared)
         s.n_past = shared
+
+    def _copy(self, source: int, target: int, length: int) -> None:
+        """The first `length` cells of one sequence into another (emptied before). Sequences
+        with cells of their own are copied whole, then cut: llama.cpp copies only whole ones."""
+        if self.kv == "unified":
+            self.ctx.kv_cache_seq_cp(source, target, 0, length)
+            return
+        self.ctx.kv_cache_seq_cp(source, target, -1, -1)
+        self.ctx.kv_cache_seq_rm(target, length, -1)
 
     def _step(self, live: list[Seq]) -> Iterator[Piece]:
         rows, owners = [], []
@@ -197,7 +211,7 @@ class LlamaCppEngine(ChatEncoding):
         if self.cache.lacks(s.tokens, s.system):
             slot, _ = self.cache.claim(s.tokens[:s.system])
             self.ctx.kv_cache_seq_rm(slot, -1, -1)
-            self.ctx.kv_cache_seq_cp(s.seq_id, slot, 0, s.system)
+            self._copy(s.seq_id, slot, s.system)
 
     def _advance(self, s: Seq, row: int) -> Piece:
         if s.request.cancel.is_set():

@@ -4,7 +4,9 @@ from __future__ import annotations
 import logging
 
 from answering.engines import make_engine
+from answering.pipeline import build_pipeline
 from guide.config import ServerSettings
+from guide.scheduler import Scheduler
 from guide.service import GuideService
 from knowledge.catalogue import default_catalogue
 from knowledge.retrieval import Retriever
@@ -17,5 +19,7 @@ def build_service(settings: ServerSettings, engine=None) -> GuideService:
     catalogue = default_catalogue()
     retriever = Retriever(catalogue, settings.retrieval)
     retriever.fact_hits("warm up the encoder")
-    return GuideService(settings, catalogue, retriever, engine or make_engine(settings),
-                        open_store(settings.db))
+    engine = engine or make_engine(settings)
+    pipeline = build_pipeline(retriever, settings.guard, settings.answers, settings.history_turns, engine.languages)
+    return GuideService(settings, catalogue, retriever, engine, open_store(settings.db), pipeline,
+                        Scheduler(engine, settings.max_queue))

@@ -14,8 +14,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
-from answering.engine import GenRequest, Piece
-from answering.pipeline import AnswerPipeline, Gate, Plan, build_pipeline
+from answering.engine import Engine, GenRequest, Piece
+from answering.pipeline import AnswerPipeline, Gate, Plan
 from guide import protocol as p
 from guide.config import ServerSettings
 from guide.metrics import Metrics
@@ -70,13 +70,12 @@ class GuideError(Exception):
 
 
 class GuideService:
-    def __init__(self, settings: ServerSettings, catalogue: Catalogue, retriever, engine, store: Store):
+    def __init__(self, settings: ServerSettings, catalogue: Catalogue, retriever, engine: Engine, store: Store,
+                 pipeline: AnswerPipeline, scheduler: Scheduler):
+        """Everything it serves with is built elsewhere (`guide.app.build_service`) and handed in."""
         self.settings, self.catalogue, self.retriever, self.store = settings, catalogue, retriever, store
         self.records = Records(store)
-        self.engine = engine
-        self.scheduler = Scheduler(engine, settings.max_queue)
-        self.pipeline: AnswerPipeline = build_pipeline(retriever, settings.guard, settings.answers,
-                                                       settings.history_turns, engine.languages)
+        self.engine, self.scheduler, self.pipeline = engine, scheduler, pipeline
         self.metrics = Metrics()
         self.sessions: dict[str, Session] = {}
         self.tours: dict[str, Tour] = {}
