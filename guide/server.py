@@ -76,6 +76,7 @@ class GuideServer:
         self.connections: set[ServerConnection] = set()  # sessions
         self.accepted: set[ServerConnection] = set()  # every websocket from its handshake until it closes
         self.writers: set[asyncio.Task] = set()
+        self.outboxes: dict[ServerConnection, asyncio.Queue] = {}  # what each writer still has to send
         self._catalogue_cache: bytes | None = None
 
     # ---- HTTP on the same port ----
@@ -170,6 +171,7 @@ class GuideServer:
         service.metrics.connections += 1
         writer = asyncio.create_task(self._write(ws, outbox))
         self.writers.add(writer)
+        self.outboxes[ws] = outbox
         bucket = TokenBucket(self.settings.messages_per_second, self.settings.burst)
         try:
             while (raw := await self._next(ws, service, session)) is not None:
@@ -185,6 +187,7 @@ class GuideServer:
             service.close(session)
             service.metrics.connections -= 1
             self.connections.discard(ws)
+            self.outboxes.pop(ws, None)
             if not outbox.full():
                 outbox.put_nowait(None)  # tells the writer to stop after what is queued
             await asyncio.wait({writer}, timeout=2)
@@ -209,8 +212,19 @@ class GuideServer:
         try:
             while (item := await outbox.get()) is not None:
                 await ws.send(item)
+                outbox.task_done()
+            outbox.task_done()  # the stop mark
         except ConnectionClosed:
             pass
+
+    async def _delivered(self, ws: ServerConnection, timeout: float) -> None:
+        """Until the writer has sent everything queued for this connection (or `timeout`)."""
+        outbox = self.outboxes.get(ws)
+        if outbox is not None:
+            try:
+                await asyncio.wait_for(outbox.join(), max(0.01, timeout))
+            except TimeoutError:
+                pass
 
     async def _dispatch(self, service: GuideService, session: Session, raw, ws, bucket: TokenBucket) -> bool:
         """Handle one message; False when the session must end."""
@@ -239,11 +253,10 @@ class GuideServer:
             session.send(p.Error(code=exc.code, message=exc.message, fatal=False, request_id=exc.request_id))
         return True
 
-    @staticmethod
-    async def _end(ws, session: Session, code: str, message: str) -> None:
-        """A fatal error, then the close (1008) once the writer has had a moment to deliver it."""
+    async def _end(self, ws, session: Session, code: str, message: str) -> None:
+        """A fatal error, then the close (1008) once the writer has delivered it (or a second)."""
         session.send(p.Error(code=code, message=message, fatal=True))
-        await asyncio.sleep(0.05)
+        await self._delivered(ws, 1.0)
         await ws.close(1008, code)
 
     async def _handle(self, service: GuideService, session: Session, msg) -> None:
@@ -310,7 +323,10 @@ class GuideServer:
                     request.cancel.set()
             if tasks:
                 await asyncio.wait(tasks, timeout=max(0.0, deadline - loop.time()))
-            await asyncio.sleep(0.1)  # writers deliver the final answer.done messages
+            # the writers deliver the final answer.done messages before the connections close
+            if self.connections:
+                await asyncio.wait([asyncio.create_task(self._delivered(ws, deadline - loop.time()))
+                                    for ws in list(self.connections)])
         closing = [asyncio.create_task(ws.close(1001, "server shutting down")) for ws in list(self.connections)]
         if closing:  # a peer that is gone cannot hold up the others, nor the deadline
             await asyncio.wait(closing, timeout=max(0.1, deadline - loop.time()))
