@@ -33,6 +33,7 @@ def ship(model: Path, recipe: Path, table: str | None, target: Path = SHIPPED_DI
     shutil.copy(adapter / "adapter_config.json", target / "adapter_config.json")
     manifest.pop("exports", None)
     manifest.pop("gguf_parity", None)
+    manifest.setdefault("languages", ["en"])  # trained on the catalogue's English pairs
     manifest.update(name=SHIPPED_NAME, recipe=str(recipe), adapter_sha256=sha256_file(target / ADAPTER),
                     shipped=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     if table:

@@ -121,6 +121,18 @@ def test_exhibit_prefix_is_computed_once_and_can_be_warmed(engine):
     assert engine.computed - before <= len(engine.encode(warmed)) - len(engine._system_tokens(warmed)) + 1
 
 
+def test_the_shared_cell_store_and_one_store_per_sequence_give_the_same_answers(engine, exported):
+    from answering.llamacpp import LlamaCppEngine
+
+    assert engine.kv == "split"  # the default
+    unified = LlamaCppEngine(str(exported), max_batch=3, prefixes=2, kv="unified")
+    prompts = [asked(q, "The House of Dionysus in Paphos. " * 5) for q in ("Who found it?", "When?", "Mosaics?")]
+    for each in (engine, unified):
+        each.warm(prompts[0])  # later questions there copy the cached beginning, then join midway
+    outputs = [answer(each, [GenRequest(p, 8) for p in prompts])[0][:3] for each in (engine, unified)]
+    assert outputs[0] == outputs[1] and all(outputs[0])
+
+
 def test_an_answer_under_way_lends_its_prompt_to_one_that_joins(engine):
     same = asked("Who carved the statues?", "The sanctuary of Apollo Hylates. " * 5)
     second, counts = GenRequest(same, 3), []
