@@ -1,8 +1,9 @@
 """The llama.cpp backend: many answers decoded together in one llama.cpp context.
 
-Each answer is a sequence of its own, with KV cells of its own ("split": its attention runs over
-its own tokens only, not over every answer's; "unified", one shared store, made 16 answers at
-once 20-35% slower here). The persona-and-exhibit part of the prompt (the same for every
+Each answer is a sequence of its own, in one shared store of KV cells ("unified"; "split" gives
+each sequence cells of its own, so that its attention runs over its own tokens only: faster for
+16 answers started together, slower through the server, where answers join midway and each
+join copies a whole store). The persona-and-exhibit part of the prompt (the same for every
 question at an exhibit) stays cached in a sequence of its own for the exhibits seen most
 recently; a new question copies those cells and computes only its own tail: the question and
 the last few turns.
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 PREFILL_SLICE = 128  # prompt tokens per step, so a long new prompt never stalls live answers for long
 PREFIX_ROOM = 512  # context cells per cached prompt beginning (persona, rules, exhibit: ~450 tokens)
 ANSWER_ROOM = 768  # context cells per answer beyond its cached beginning: its facts, question and words
-KV = "split"  # measured: 16 answers at once 78.2 and 72.5 tokens/s against 62.4 and 51.1 unified, one at a time level
+KV = "unified"  # through the server (guide.bench, one run each) 16 visitors got 70.4 tokens/s with it, 53.7 split
 
 
 @dataclass

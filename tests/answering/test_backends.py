@@ -124,12 +124,12 @@ def test_exhibit_prefix_is_computed_once_and_can_be_warmed(engine):
 def test_the_shared_cell_store_and_one_store_per_sequence_give_the_same_answers(engine, exported):
     from answering.llamacpp import LlamaCppEngine
 
-    assert engine.kv == "split"  # the default
-    unified = LlamaCppEngine(str(exported), max_batch=3, prefixes=2, kv="unified")
+    assert engine.kv == "unified"  # the default
+    split = LlamaCppEngine(str(exported), max_batch=3, prefixes=2, kv="split")
     prompts = [asked(q, "The House of Dionysus in Paphos. " * 5) for q in ("Who found it?", "When?", "Mosaics?")]
-    for each in (engine, unified):
-        each.warm(prompts[0])  # later questions there copy the cached beginning, then join midway
-    outputs = [answer(each, [GenRequest(p, 8) for p in prompts])[0][:3] for each in (engine, unified)]
+    for each in (engine, split):
+        each.warm(prompts[0])  # later questions there copy the cached beginning
+    outputs = [answer(each, [GenRequest(p, 8) for p in prompts])[0][:3] for each in (engine, split)]
     assert outputs[0] == outputs[1] and all(outputs[0])
 
 
