@@ -7,7 +7,7 @@ const CRITERIA = [["factual_accuracy", "Factual accuracy"], ["context_relevance"
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const saved = JSON.parse(sessionStorage.getItem("guide-state") || "{}");
-document.documentElement.lang = (new URLSearchParams(location.search).get("lang") || "en").slice(0, 2);
+document.documentElement.lang = (params.get("lang") || "en").slice(0, 2);
 const state = {
   tour: params.get("tour") || saved.tour || "default",
   language: (params.get("lang") || navigator.language || "en").slice(0, 2).toLowerCase().replace(/[^a-z]/g, "") || "en",
