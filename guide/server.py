@@ -80,7 +80,7 @@ class GuideServer:
         self._catalogue_cache: bytes | None = None
 
     # ---- HTTP on the same port ----
-    def process_request(self, connection: ServerConnection, request):
+    async def process_request(self, connection: ServerConnection, request):
         path = request.path.split("?")[0]
         if request.headers.get("Upgrade", "").lower() == "websocket":
             return self._admit(connection)
@@ -97,8 +97,8 @@ class GuideServer:
         if path == "/catalogue.json":
             return self._response(200, self._catalogue_json(), "application/json")
         if path.startswith("/vendor/"):
-            return self._vendor(path.removeprefix("/vendor/"))
-        return self._file(STATIC, path.lstrip("/") or "index.html")
+            return await self._vendor(path.removeprefix("/vendor/"))
+        return await self._file(STATIC, path.lstrip("/") or "index.html")
 
     def _admit(self, connection: ServerConnection):
         """None to go on with the handshake, or the refusal: counted from the handshake on, so
@@ -114,17 +114,18 @@ class GuideServer:
             lambda _: self.accepted.discard(connection))
         return None
 
-    def _file(self, root: Path, relative: str):
+    async def _file(self, root: Path, relative: str):
         target = (root / relative).resolve()
         if not target.is_relative_to(root.resolve()) or not target.is_file():
             return self._response(404, b"not found\n", "text/plain")
-        return self._response(200, target.read_bytes(), TYPES.get(target.suffix, "application/octet-stream"))
+        body = await asyncio.to_thread(target.read_bytes)  # off the event loop, where answers stream
+        return self._response(200, body, TYPES.get(target.suffix, "application/octet-stream"))
 
-    def _vendor(self, path: str):
+    async def _vendor(self, path: str):
         package, _, rest = path.partition("/")
         if package not in VENDOR or not rest.startswith(VENDOR_DIRS) or not rest.endswith(".js"):
             return self._response(404, b"not found\n", "text/plain")
-        return self._file(VENDOR[package], rest)
+        return await self._file(VENDOR[package], rest)
 
     def _catalogue_json(self) -> bytes:
         """What the web client draws: every exhibit's names, summary and place on the map."""
