@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-SCRIPTS = (("el", re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")), ("ru", re.compile(r"[\u0400-\u04ff]")),
-           ("tr", re.compile(r"[çğıöşüİĞŞ]")))
+# the languages written in an alphabet of their own, and that alphabet's letters
+ALPHABETS = {"el": re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]"), "ru": re.compile(r"[\u0400-\u04ff]")}
+SCRIPTS = (*ALPHABETS.items(), ("tr", re.compile(r"[çğıöşüİĞŞ]")))
 # the little words that give a language away when its letters do not (Turkish typed without them)
 TURKISH = set("ne nedir neden nerede nereden nasil hangi kim kimin kac bu su mi mu midir mudur icin ile "
               "ve bir burada zaman yil".split())

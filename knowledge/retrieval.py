@@ -86,6 +86,7 @@ class Retriever:
         self._position = {exhibit_id: i for i, exhibit_id in enumerate(self.catalogue.ids)}
         self._exhibit_of = np.array([self._position[p.exhibit_id] for p in self.passages])
         self._is_fact = np.array([p.kind == "fact" for p in self.passages])
+        self._summary_of = {p.exhibit_id: n for n, p in enumerate(self.passages) if p.kind == "summary"}
         self.vectors = self._load_or_build()
         # the catalogue's sentences in each other language, matched by the pieces of words they share
         self._lexical = {language: LexicalIndex([p.text_in(self.catalogue, language) if p.kind != "paragraph"
@@ -173,7 +174,7 @@ class Retriever:
 
     def summary_score(self, exhibit_id: str, vector: np.ndarray, question: str = "", language: str = "en") -> float:
         """The score of an exhibit's summary for a question, on the same scale as `fact_hits`."""
-        i = next(n for n, p in enumerate(self.passages) if p.exhibit_id == exhibit_id and p.kind == "summary")
+        i = self._summary_of[exhibit_id]
         lexical = self.lexical(question, language)[i] if language != "en" else 0.0
         return float(self.vectors[i] @ vector) + self.settings.lexical_weight * float(lexical) + self.settings.in_view_bonus
 

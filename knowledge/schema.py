@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from knowledge.language import ALPHABETS
+
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
@@ -47,7 +49,6 @@ class Place(Strict):
 
 
 LANGUAGES = ("en", "el", "tr", "ru")  # the catalogue's languages: English first, then the translations
-SCRIPTS = {"el": re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]"), "ru": re.compile(r"[\u0400-\u04ff]")}
 SPLIT_THOUSANDS = re.compile(r"(?<=\d)[,.\u00a0 ](?=\d{3}\b)")
 
 
@@ -77,7 +78,7 @@ def translation_problems(english: str, other: str, language: str) -> list[str]:
     source = set(re.findall(r"\w+", english.lower()))
     if words and sum(w in source for w in words) > 0.6 * len(words):
         problems.append("is mostly the English words")
-    script = SCRIPTS.get(language)
+    script = ALPHABETS.get(language)
     letters = re.findall(r"[^\W\d_]", other)
     if script is not None and len(script.findall(other)) < 0.5 * len(letters):
         problems.append(f"is not written mostly in the {language} script")

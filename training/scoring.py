@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from knowledge.schema import SCRIPTS
+from knowledge.language import ALPHABETS
 from knowledge.stats import Summary, summarise  # noqa: F401  (scores are summarised here too)
 
 NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
@@ -133,9 +133,9 @@ def in_language(text: str, language: str) -> bool:
     """Whether a text is written in a language: Greek and Russian by their letters, English and
     Turkish by English's commonest words (present in English, absent in Turkish)."""
     letters = [c for c in text if c.isalpha()]
-    if language in SCRIPTS:
-        return bool(letters) and len(SCRIPTS[language].findall(text)) >= 0.5 * len(letters)
-    if any(script.search(text) for script in SCRIPTS.values()):
+    if language in ALPHABETS:
+        return bool(letters) and len(ALPHABETS[language].findall(text)) >= 0.5 * len(letters)
+    if any(script.search(text) for script in ALPHABETS.values()):
         return False
     words = re.findall(r"\w+", text.lower())
     english = sum(w in ENGLISH for w in words) >= 0.08 * len(words)
