@@ -8,7 +8,7 @@ export TOKENIZERS_PARALLELISM := false
 
 setup:
 	@bash scripts/setup.sh
-	@$(PY) -m knowledge models >/dev/null
+	@$(PY) -m weights >/dev/null
 
 run: setup  ## start the guide service on the embedded model and answer a first question
 	@bash scripts/run.sh

@@ -20,11 +20,11 @@ from typing import Callable
 import numpy as np
 from pydantic import Field
 
+from answering.guard import fit, probability
+from common.files import write_atomically
+from common.settings import Settings
 from knowledge.catalogue import Catalogue
 from knowledge.dataset import QUESTIONS_FILE, load_rows, training_questions
-from answering.guard import fit, probability
-from knowledge.models import write_atomically
-from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 PARAPHRASED_FILE = QUESTIONS_FILE.parent / "paraphrased.yaml"

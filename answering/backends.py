@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from answering.engine import GenRequest, Piece
-from knowledge.models import ResolvedModel, embedded_gguf_path
+from weights.models import ResolvedModel, embedded_gguf_path
 
 log = logging.getLogger(__name__)
 PREFERENCE = ("q8_0", "f16", "q4_0", "q4_1")  # the fastest type that keeps answers intact first

@@ -19,7 +19,7 @@ import numpy as np
 
 from answering.decoding import ChatEncoding, next_delta, penalise, spared_ids
 from answering.prefix import MIN_PREFIX, PrefixCache, common_prefix
-from knowledge.models import ResolvedModel, resolve_lm
+from weights.models import ResolvedModel, resolve_lm
 
 log = logging.getLogger(__name__)
 Finish = Literal["stop", "length", "cancelled", "error"]
@@ -123,7 +123,7 @@ class TransformersEngine(ChatEncoding):
         system = common_prefix(self._system_tokens(messages), tokens)
         if not self.prefixes.lacks(tokens, system):
             return
-        slot, _ = self.prefixes.claim(tokens[:system])
+        slot = self.prefixes.claim(tokens[:system])
         self._kv[slot] = _kept(cache, system)
 
     def warm(self, messages: list[dict[str, str]]) -> None:
@@ -135,7 +135,7 @@ class TransformersEngine(ChatEncoding):
             return
         with torch.inference_mode():
             out = self.model(input_ids=torch.tensor([system]), use_cache=True, logits_to_keep=1)
-        slot, _ = self.prefixes.claim(system)
+        slot = self.prefixes.claim(system)
         self._kv[slot] = out.past_key_values
         self.computed += len(system)
 

@@ -35,13 +35,19 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 from tqdm import tqdm
 
-from knowledge.catalogue import Catalogue
-from knowledge.dataset import DECLINE, ORDINARY_HARD_FILE, RED_TEAM_FILE, load_rows, training_questions
 from answering.guard_examples import ORDINARY, UNSAFE
 from answering.intents import named_outright
+from common.files import write_atomically
+from common.settings import Settings
+from knowledge.catalogue import Catalogue
+from knowledge.dataset import (
+    DECLINE,
+    ORDINARY_HARD_FILE,
+    RED_TEAM_FILE,
+    load_rows,
+    training_questions,
+)
 from knowledge.language import language
-from knowledge.models import write_atomically
-from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 

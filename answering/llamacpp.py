@@ -24,7 +24,7 @@ from answering.backends import BackendUnavailable, gguf_for
 from answering.decoding import ChatEncoding, next_delta, pick, spared_ids
 from answering.engine import Finish, GenRequest, Piece
 from answering.prefix import PrefixCache, common_prefix
-from knowledge.models import resolve_lm
+from weights.models import resolve_lm
 
 log = logging.getLogger(__name__)
 PREFILL_SLICE = 128  # prompt tokens per step, so a long new prompt never stalls live answers for long
@@ -114,7 +114,7 @@ class LlamaCppEngine(ChatEncoding):
         system = self._system_tokens(messages)
         if not self.cache.lacks(system, len(system)):
             return
-        slot, _ = self.cache.claim(system)
+        slot = self.cache.claim(system)
         self.ctx.kv_cache_seq_rm(slot, -1, -1)
         for start in range(0, len(system), self.n_batch):
             rows = [(slot, t, start + j, False) for j, t in enumerate(system[start:start + self.n_batch])]
@@ -212,7 +212,7 @@ class LlamaCppEngine(ChatEncoding):
     def _remember(self, s: Seq) -> None:
         """Keep this prompt's exhibit prefix for the next question asked there."""
         if self.cache.lacks(s.tokens, s.system):
-            slot, _ = self.cache.claim(s.tokens[:s.system])
+            slot = self.cache.claim(s.tokens[:s.system])
             self.ctx.kv_cache_seq_rm(slot, -1, -1)
             self._copy(s.seq_id, slot, s.system)
 

@@ -21,17 +21,29 @@ from typing import Literal, Sequence
 import numpy as np
 from pydantic import Field
 
-from answering.answerable import Answerable, AnswerableSettings, for_retriever as answerable_for
-from knowledge.dataset import UNKNOWN_ANSWER
-from answering.demands import Demand, demand, demand_in, live_in, lower_words, meets, unknown_names, vocabulary
-from answering.guard import Guard, GuardSettings, for_retriever as guard_for
-from knowledge.language import answer_language, language as written_language
-from knowledge.lexical import fold
+from answering.answerable import Answerable, AnswerableSettings
+from answering.answerable import for_retriever as answerable_for
+from answering.demands import (
+    Demand,
+    demand,
+    demand_in,
+    live_in,
+    lower_words,
+    meets,
+    unknown_names,
+    vocabulary,
+)
+from answering.guard import Guard, GuardSettings
+from answering.guard import for_retriever as guard_for
 from answering.phrases import fixed, refusal
+from common.settings import Settings
+from knowledge.dataset import UNKNOWN_ANSWER
+from knowledge.language import answer_language
+from knowledge.language import language as written_language
+from knowledge.lexical import fold
 from knowledge.prompting import Turn
 from knowledge.retrieval import Hit, Retriever, grounded_prompt
 from knowledge.schema import LANGUAGES
-from knowledge.settings import Settings
 
 INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>]{0,200}>|[<>]|\[|\]\([^)]*\)")  # tags, then any stray bracket
 LINE_MARKER = re.compile(r"(^|\n)[ \t]*(#+|[-*•]|\d+[.)])[ \t]+")

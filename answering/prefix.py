@@ -38,12 +38,12 @@ class PrefixCache:
             self.held.move_to_end(slot)
         return slot, length
 
-    def claim(self, tokens: Sequence[int]) -> tuple[int, bool]:
-        """A slot to hold `tokens`, and whether its old contents must be dropped first."""
-        evicted = not self.free
+    def claim(self, tokens: Sequence[int]) -> int:
+        """A slot to hold `tokens`: a free one, else the one used longest ago (its old contents
+        are overwritten from position 0 by the caller)."""
         slot = self.free.pop() if self.free else self.held.popitem(last=False)[0]
         self.held[slot] = tuple(tokens)
-        return slot, evicted
+        return slot
 
     def lacks(self, tokens: Sequence[int], length: int) -> bool:
         """Whether the first `length` tokens are worth caching and no entry holds them yet."""

@@ -15,7 +15,7 @@ import sys
 
 from answering.backends import BackendUnavailable, gguf_for
 from answering.engine import GenRequest
-from knowledge.models import resolve_lm
+from weights.models import resolve_lm
 
 PROBE_SECONDS = 180  # loading and a few tokens take seconds; a build that hangs must not hold the start
 

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from knowledge.settings import SettingsError, load_settings
+from common.settings import SettingsError, load_settings
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from answering.pipeline import AnswerSettings
 from answering.guard import GuardSettings
+from answering.pipeline import AnswerSettings
+from common.settings import Settings
 from knowledge.retrieval import RetrievalSettings
-from knowledge.settings import Settings
 
 
 class ServerSettings(Settings):

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from common.stats import summarise
 from guide.config import ServerSettings
 from guide.protocol import CRITERIA
 from knowledge.prompting import Turn, build_messages, plain
-from knowledge.stats import summarise
 from store import read_rows
 
 # the turns a server with default settings replays in its prompt

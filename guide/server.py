@@ -32,7 +32,6 @@ VENDOR = {"three": Path(__file__).resolve().parent.parent / "web" / "node_module
 VENDOR_DIRS = ("build", "examples/jsm")
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css",
          ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml"}
-VISITOR_ONLY = (p.ExhibitView, p.Ask, p.Cancel, p.Feedback)
 ROBOT_ONLY = (p.RobotPose, p.ExhibitInViewReport)
 
 

@@ -1,7 +1,7 @@
-"""python -m knowledge validate | stats | build-dataset [--out DIR] | search "question" [--exhibit ID] | bench | models
+"""python -m knowledge validate | stats | build-dataset [--out DIR] | search "question" [--exhibit ID] | bench
 
 The catalogue's command line: validate the exhibit files, print statistics, build the training
-data, query the retrieval index, benchmark retrieval, or prepare the embedded models.
+data, query the retrieval index, or benchmark retrieval.
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from common.files import cache_dir
 from knowledge.catalogue import CatalogueError, default_catalogue, load_catalogue
-from knowledge.models import cache_dir
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,7 +31,6 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("-k", type=int, default=5)
     sub.add_parser("bench", help="retrieval recall@1, recall@3 and latency on the visitor questions (exhibits; "
                    "and facts for the Greek, Turkish and Russian ones)")
-    sub.add_parser("models", help="prepare and verify the embedded models and merge the shipped guide")
     return p
 
 
@@ -122,16 +121,6 @@ def main(argv: list[str] | None = None) -> int:
         for mode, r in bench(catalogue).items():
             print(f"{mode:32s} recall@1 {r['recall@1']:.3f}  recall@3 {r['recall@3']:.3f}  "
                   f"latency p50 {r['p50_ms']:.1f} ms  p95 {r['p95_ms']:.1f} ms")
-    elif args.command == "models":
-        from knowledge.models import prepare_embedded_lm, prepare_shipped_guide, resolve_embedder
-        from knowledge.shipped import ShippedGuideError
-
-        print(f"base language model: {prepare_embedded_lm()} (checksum verified)")
-        try:
-            print(f"shipped guide: {prepare_shipped_guide()} (merged, checksum verified)")
-        except ShippedGuideError as exc:
-            print(f"shipped guide: not available ({exc})", file=sys.stderr)
-        print(f"sentence encoder: {resolve_embedder('default')}")
     return 0
 
 

@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+from pydantic import Field
 
+from common.files import cache_dir, write_atomically
+from common.settings import Settings
 from knowledge.catalogue import Catalogue, default_catalogue
 from knowledge.lexical import LexicalIndex
-from knowledge.models import cache_dir, resolve_embedder, write_atomically
 from knowledge.prompting import Turn, build_messages
 from knowledge.schema import LANGUAGES
-from knowledge.settings import Settings
-from pydantic import Field
+from weights.models import resolve_embedder
 
 log = logging.getLogger(__name__)
 STOP = set("the a an of and in at to is was were on for from with by this that it its what who "

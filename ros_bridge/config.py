@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from knowledge.settings import Settings
+from common.settings import Settings
 
 
 class BridgeSettings(Settings):

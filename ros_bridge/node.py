@@ -12,16 +12,21 @@ import math
 import sys
 
 import rclpy
-from rcl_interfaces.msg import ParameterDescriptor
 from geometry_msgs.msg import PoseWithCovarianceStamped
 from nav_msgs.msg import Odometry
+from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.node import Node
-from rclpy.qos import (DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy,
-                       qos_profile_sensor_data)
+from rclpy.qos import (
+    DurabilityPolicy,
+    HistoryPolicy,
+    QoSProfile,
+    ReliabilityPolicy,
+    qos_profile_sensor_data,
+)
 from std_msgs.msg import String
 
+from common.settings import SettingsError, describe_errors
 from knowledge.catalogue import default_catalogue
-from knowledge.settings import SettingsError, describe_errors
 from ros_bridge.config import BridgeSettings
 from ros_bridge.link import GuideLink
 from ros_bridge.zones import Decision, Rejected, ZoneTracker, zones_from_catalogue

@@ -15,7 +15,7 @@ def build_tiny_llama(path, seed: int = 0):
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
-    from knowledge.models import prepare_embedded_lm
+    from weights.models import prepare_embedded_lm
 
     tokenizer = AutoTokenizer.from_pretrained(prepare_embedded_lm())
     torch.manual_seed(seed)

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.models import ModelNotAvailable, resolve_embedder, resolve_lm
-from knowledge.settings import SettingsError, load_settings
+from common.hub import ModelNotAvailable
+from common.settings import SettingsError, load_settings
+from weights.models import resolve_embedder, resolve_lm
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +44,12 @@ def test_unreachable_hub_id_names_the_offline_alternatives(monkeypatch):
 
 def test_embedder_resolves_locally_without_a_hub():
     path = resolve_embedder("default")
-    assert (path / "config.json").is_file() or any(path.iterdir())
+    assert (path / "config.json").is_file() and (path / "modules.json").is_file()
+    from sentence_transformers import SentenceTransformer
+
+    vectors = SentenceTransformer(str(path), device="cpu").encode(["the Kyrenia ship", "a merchant ship from Kyrenia", "opening hours"])
+    assert vectors.shape == (3, 384)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]  # it encodes meaning, not just loads
 
 
 def shipped_yaml():

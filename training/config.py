@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from knowledge.settings import Settings
+from common.settings import Settings
 
 Quantize = Literal["nf4", "int8"] | None
 

@@ -21,18 +21,26 @@ from typing import Sequence
 
 from tqdm import tqdm
 
+from answering.answerable import PARAPHRASED_FILE, load_unanswerable
 from answering.engine import GenRequest
 from answering.engines import EngineChoice, make_engine
-from answering.pipeline import AnswerPipeline, AnswerSettings, Checks, build_pipeline
-from answering.answerable import PARAPHRASED_FILE, load_unanswerable
-from knowledge.catalogue import default_catalogue
-from knowledge.dataset import (ORDINARY_HARD_FILE, RED_TEAM_FILE, build, document_frequency, key_terms,
-                               load_language_questions, load_rows)
 from answering.guard import GuardSettings
+from answering.pipeline import AnswerPipeline, AnswerSettings, Checks, build_pipeline
+from common.hub import ModelNotAvailable
+from knowledge.catalogue import default_catalogue
+from knowledge.dataset import (
+    ORDINARY_HARD_FILE,
+    RED_TEAM_FILE,
+    build,
+    document_frequency,
+    key_terms,
+    load_language_questions,
+    load_rows,
+)
 from knowledge.retrieval import Retriever
 from knowledge.schema import LANGUAGES
-from store.criteria import CRITERIA
 from store import read_rows
+from store.criteria import CRITERIA
 from training import safety, scoring
 
 log = logging.getLogger(__name__)
@@ -293,8 +301,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="directory for results.json, table.md and scores.png")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    from knowledge.models import ModelNotAvailable
-
     options = EvalOptions(args.limit, args.red_team_limit, args.max_tokens, args.eval_file,
                           args.ratings, args.batch, not args.no_guard, args.backend, args.checks)
     try:

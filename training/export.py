@@ -14,8 +14,8 @@ import logging
 import sys
 from pathlib import Path
 
-from knowledge.gguf_export import TYPES, ExportError, export_gguf, record_exports
-from knowledge.models import embedded_gguf_path
+from weights.gguf_export import TYPES, ExportError, export_gguf, record_exports
+from weights.models import embedded_gguf_path
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from typing import Sequence
 
 import torch
 
-from knowledge.files import sha256_file
-from knowledge.models import ResolvedModel, project_root, resolve_lm
-from training import data as D
+from common.files import project_root, sha256_file
+from training.data import Collator, encode_pair, encode_text, ensure_dataset, load_pairs, sample, split
 from training.config import TrainSettings
+from weights.models import ResolvedModel, resolve_lm
 
 log = logging.getLogger("training")
 
@@ -43,12 +43,12 @@ def prepare_out(s: TrainSettings) -> Path:
 
 def examples_for(s: TrainSettings, tokenizer, data_dir: Path) -> tuple[list, list]:
     """(train, validation) examples: chat pairs, plus the corpus when asked."""
-    pairs = D.sample(D.load_pairs(data_dir / "train.jsonl"), s.max_examples, s.seed)
-    encoded = [D.encode_pair(tokenizer, row["messages"], s.max_length) for row in pairs]
-    train, val = D.split(encoded, s.val_fraction, s.seed)
+    pairs = sample(load_pairs(data_dir / "train.jsonl"), s.max_examples, s.seed)
+    encoded = [encode_pair(tokenizer, row["messages"], s.max_length) for row in pairs]
+    train, val = split(encoded, s.val_fraction, s.seed)
     if s.corpus:
         text = (data_dir / "corpus.txt").read_text(encoding="utf-8").split("\n\n")
-        train += D.encode_text(tokenizer, text, s.max_length, s.packing)
+        train += encode_text(tokenizer, text, s.max_length, s.packing)
     return train, val
 
 
@@ -85,10 +85,10 @@ def peak_memory() -> dict:
 def train_adapter(s: TrainSettings, resolved: ResolvedModel, tokenizer, train, val, out: Path,
                   callbacks: Sequence = ()) -> dict:
     """Train the LoRA adapter and save it to out/adapter; returns the training figures."""
-    from training import lora
-    from training.trainer import GuideTrainer, OOM_HINT, arguments, is_oom
-
     from transformers import set_seed
+
+    from training import lora
+    from training.trainer import OOM_HINT, GuideTrainer, arguments, is_oom
 
     if s.threads:
         torch.set_num_threads(s.threads)
@@ -100,7 +100,7 @@ def train_adapter(s: TrainSettings, resolved: ResolvedModel, tokenizer, train, v
              trainable, total, len(train), len(val))
     trainer = GuideTrainer(model=model, args=arguments(s, out / "checkpoints", bool(val)),
                            train_dataset=train, eval_dataset=val or None,
-                           data_collator=D.Collator(tokenizer.pad_token_id), callbacks=list(callbacks))
+                           data_collator=Collator(tokenizer.pad_token_id), callbacks=list(callbacks))
     try:
         result = trainer.train(resume_from_checkpoint=True if s.resume else None)
     except (RuntimeError, MemoryError) as exc:
@@ -133,7 +133,7 @@ def run(s: TrainSettings, callbacks: Sequence = ()) -> dict:
     started = time.time()
     resolved = resolve_lm(s.model)
     out = prepare_out(s)
-    data_dir = D.ensure_dataset(s.data, out)
+    data_dir = ensure_dataset(s.data, out)
     tokenizer = load_tokenizer(resolved.path)
     train, val = examples_for(s, tokenizer, data_dir)
     figures = train_adapter(s, resolved, tokenizer, train, val, out, callbacks)
@@ -148,7 +148,12 @@ def run(s: TrainSettings, callbacks: Sequence = ()) -> dict:
         "languages": ["en"],  # the catalogue's training pairs are English; other languages are served from its translations
     }
     if s.evaluate:
-        from training.evaluate import RETRIEVER, EvalOptions, evaluate_models, markdown_table
+        from training.evaluate import (
+            RETRIEVER,
+            EvalOptions,
+            evaluate_models,
+            markdown_table,
+        )
         from training.safety import markdown as safety_table
 
         base = resolved.ref if resolved.source != "embedded" else "base"

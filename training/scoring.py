@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from common.stats import Summary, summarise  # noqa: F401  (scores are summarised here too)
 from knowledge.language import ALPHABETS
-from knowledge.stats import Summary, summarise  # noqa: F401  (scores are summarised here too)
 
 NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
 MARKUP = re.compile(r"(\*\*|__|`|^\s*[-*•]\s|^\s*\d+\.\s|^#+\s|<[a-z/][^>]*>|\[[^\]]+\]\(|https?://)", re.M)

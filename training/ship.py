@@ -16,10 +16,10 @@ import sys
 import time
 from pathlib import Path
 
-from knowledge.models import SHIPPED_DIR, SHIPPED_NAME
-from knowledge.files import sha256_file
-from knowledge.shipped import ADAPTER
+from common.files import sha256_file
 from training.card import model_card
+from weights.models import SHIPPED_DIR, SHIPPED_NAME
+from weights.shipped import ADAPTER
 
 
 def ship(model: Path, recipe: Path, table: str | None, target: Path = SHIPPED_DIR) -> dict:

@@ -17,11 +17,11 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from knowledge.models import ModelNotAvailable  # noqa: E402
-from knowledge.settings import SettingsError, load_settings  # noqa: E402
+from common.settings import SettingsError, load_settings  # noqa: E402
 from training.config import TrainSettings  # noqa: E402
 from training.data import DatasetError  # noqa: E402
 from training.run import RunError, run  # noqa: E402
+from common.hub import ModelNotAvailable  # noqa: E402
 
 log = logging.getLogger("training")
 DEFAULT_CONFIG = Path(__file__).parent / "configs" / "train.yaml"

@@ -279,8 +279,8 @@ def test_both_engines_give_the_same_greedy_answer_with_the_serving_penalty(tmp_p
     repetition penalty, which changes what is said (so both really apply it, digits spared)."""
     from answering.engine import TransformersEngine
     from answering.llamacpp import LlamaCppEngine
-    from knowledge.gguf_export import export_gguf
-    from knowledge.models import embedded_gguf_path, resolve_lm
+    from weights.gguf_export import export_gguf
+    from weights.models import embedded_gguf_path, resolve_lm
 
     model = tmp_path / "base"
     shutil.copytree(resolve_lm("base").path, model)

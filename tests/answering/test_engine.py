@@ -61,9 +61,9 @@ def test_prefix_cache_finds_the_longest_shared_prefix_and_evicts_the_oldest():
     assert common_prefix([1, 2], [1, 2, 3]) == 2
     cache = PrefixCache([7, 8])
     assert cache.best([1, 2, 3]) == (None, 0)
-    assert cache.claim([1, 2, 3]) == (8, False) and cache.claim([1, 5]) == (7, False)
+    assert cache.claim([1, 2, 3]) == 8 and cache.claim([1, 5]) == 7
     assert cache.best([1, 2, 3, 9]) == (8, 3) and cache.best([1, 5, 5]) == (7, 2)
-    assert cache.claim([4, 4]) == (8, True)  # [1, 2, 3] was used least recently
+    assert cache.claim([4, 4]) == 8  # [1, 2, 3] was used least recently: its slot is taken over
     assert cache.best([1, 2, 3]) == (7, 1) and cache.evict_oldest() == 8
     import numpy as np
 

@@ -2,8 +2,8 @@
 with llama.cpp in tests/guide/test_backends.py)."""
 import json
 
-from knowledge.gguf_export import record_exports
 from training.export import main
+from weights.gguf_export import record_exports
 
 
 def test_errors_name_what_was_wrong(tmp_path, capsys):

@@ -7,12 +7,12 @@ from importlib.util import find_spec
 import pytest
 import torch
 
+from common.files import sha256_file
 from knowledge.catalogue import default_catalogue
 from knowledge.dataset import prompt_layout
-from knowledge.models import SHIPPED_DIR, embedded_gguf_path, resolve_lm
-from knowledge.files import sha256_file
-from knowledge.shipped import ADAPTER, GGUF_FILE, ShippedGuideError, prepare
 from training.ship import ship
+from weights.models import SHIPPED_DIR, embedded_gguf_path, resolve_lm
+from weights.shipped import ADAPTER, GGUF_FILE, ShippedGuideError, prepare
 
 
 def _adapter(tiny_llama, out):

@@ -128,7 +128,7 @@ def test_nf4_training_lowers_loss_moves_only_lora_and_merges_faithfully(tiny_lla
 
 
 def test_manifest_records_the_run_and_the_guide_resolves(tiny_llama, tmp_path):
-    from knowledge.models import resolve_lm
+    from weights.models import resolve_lm
 
     s = settings(tiny_llama, tmp_path, max_steps=2, quantize=None)
     run(s)
@@ -197,7 +197,7 @@ def test_flags_parse_into_settings_and_bad_values_name_the_field():
     s = parse_args(["--quantize", "none", "--lora-targets", "all-linear", "--lora-r", "16", "--overwrite"])
     assert s.quantize is None and s.lora_targets == "all-linear" and s.lora_r == 16 and s.overwrite
     assert parse_args(["--lora-targets", "q_proj, k_proj"]).lora_targets == ["q_proj", "k_proj"]
-    from knowledge.settings import SettingsError
+    from common.settings import SettingsError
 
     with pytest.raises(SettingsError, match="quantize"):
         parse_args(["--quantize", "int3"])

