@@ -66,7 +66,7 @@ def encode_chat(render, template_ids, plain_ids, messages: list[dict[str, str]],
 
 class ChatEncoding:
     """Prompt encoding shared by the engines; each supplies `tokenizer` (for the chat template)
-    and its own `_template_ids` and `_plain_ids`."""
+    and its own `_template_ids` and `plain_ids`."""
 
     tokenizer = None
     resolved = None  # the engine's ResolvedModel
@@ -85,16 +85,16 @@ class ChatEncoding:
     def _template_ids(self, text: str) -> list[int]:
         raise NotImplementedError
 
-    def _plain_ids(self, text: str) -> list[int]:
+    def plain_ids(self, text: str) -> list[int]:
         raise NotImplementedError
 
     def encode(self, messages: list[dict[str, str]], prefix: str = "") -> list[int]:
         """The prompt for `messages`, then `prefix` (the answer's spoken beginning), as plain text."""
-        ids = encode_chat(self._render, self._template_ids, self._plain_ids, messages)
-        return ids + (self._plain_ids(prefix) if prefix else [])
+        ids = encode_chat(self._render, self._template_ids, self.plain_ids, messages)
+        return ids + (self.plain_ids(prefix) if prefix else [])
 
-    def _system_tokens(self, messages: list[dict[str, str]]) -> list[int]:
+    def system_tokens(self, messages: list[dict[str, str]]) -> list[int]:
         """The system turn's tokens: the beginning shared by every question at an exhibit."""
         if not messages or messages[0]["role"] != "system":
             return []
-        return encode_chat(self._render, self._template_ids, self._plain_ids, messages[:1], generation=False)
+        return encode_chat(self._render, self._template_ids, self.plain_ids, messages[:1], generation=False)

@@ -29,6 +29,7 @@ Kind = Literal["count", "measure", "price", "when", "who"]
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
                 "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
                 "hundred hundreds thousand thousands million millions dozen dozens several few couple").split()
+VAGUE = {"several", "few", "couple"}  # a count, but not the number a "how many" asks for
 CARDINAL = re.compile(r"^(\d{1,3}(,\d{3})+|\d{1,2}|(" + "|".join(NUMBER_WORDS) + r")(-\w+)?)$", re.I)
 YEAR = re.compile(r"\b\d{3,4}s?\b|\b\d+(st|nd|rd|th)\b|\b(BC|AD)\b|\bcentur(y|ies)\b|\bmillennium\b")
 SEASON = re.compile(r"\b(winter|summer|spring|autumn|Easter|Pentecost|Christmas|January|February|March|April|"
@@ -228,22 +229,34 @@ def _has_term(passage: str, term: str) -> bool:
     return all(re.search(r"\b" + re.escape(_stem(w)), passage, re.I) for w in term.split())
 
 
-def _quantities(words: list[str]) -> list[int]:
-    return [i for i, w in enumerate(words) if CARDINAL.match(w) and not re.fullmatch(r"\d{3,4}", w)]
+def _quantities(words: list[str], exact: bool = False) -> list[int]:
+    return [i for i, w in enumerate(words) if CARDINAL.match(w) and not re.fullmatch(r"\d{3,4}", w)
+            and not (exact and w.lower() in VAGUE)]
 
 
-def _counted(words: list[str], things: tuple[str, ...]) -> bool:
-    """A number within four words of what is counted (of people, for any word for people)."""
+def _counted(words: list[str], things: tuple[str, ...], exact: bool = False) -> bool:
+    """A number within four words of what is counted (of people, for any word for people);
+    `exact`: a number, not "several" or "a few"."""
     if not things:
-        return bool(_quantities(words))
+        return bool(_quantities(words, exact))
     low = [w.lower() for w in words]
     wanted = {_stem(t, 6) for t in things} | {SAME[_stem(t, 6)] for t in things if _stem(t, 6) in SAME}
     people = any(t in PEOPLE for t in things)
-    for i in _quantities(words):
+    for i in _quantities(words, exact):
         near = low[max(0, i - 4): i + 5]
         if any(_stem(w, 6) in wanted or (people and w in PEOPLE) for w in near):
             return True
     return False
+
+
+def _counts(need: Demand, passage: str, exact: bool = False) -> bool:
+    return any(_counted(WORD.findall(clause), need.things, exact) for clause in re.split(r"[;:]|,(?!\d)|\.(?!\d)", passage))
+
+
+def precise(need: Demand, passage: str) -> bool:
+    """Whether a passage that meets a "how many" gives the number itself ("eleven bastions"),
+    not only "several bastions"; any passage is precise for the other kinds."""
+    return need.kind != "count" or _counts(need, passage, exact=True)
 
 
 def _measured(passage: str, dimensions: tuple[str, ...]) -> bool:
@@ -278,7 +291,7 @@ def meets(need: Demand, passage: str, exempt: frozenset[str] = frozenset()) -> b
     if need.words and not re.search(rf"\b({need.words})", passage, re.I):
         return False
     if need.kind == "count":  # within one clause: "four gates; its towers" counts no towers
-        return any(_counted(WORD.findall(clause), need.things) for clause in re.split(r"[;:]|,(?!\d)|\.(?!\d)", passage))
+        return _counts(need, passage)
     if need.kind in ("measure", "price"):
         return _measured(passage, need.dimensions)
     if need.kind == "when":

@@ -107,7 +107,7 @@ class TransformersEngine(ChatEncoding):
     def _template_ids(self, text: str) -> list[int]:
         return self.tokenizer(text, add_special_tokens=False)["input_ids"]
 
-    def _plain_ids(self, text: str) -> list[int]:
+    def plain_ids(self, text: str) -> list[int]:
         return self.tokenizer(text, add_special_tokens=False, split_special_tokens=True)["input_ids"]
 
     def _reuse(self, prompt: list[int]):
@@ -120,7 +120,7 @@ class TransformersEngine(ChatEncoding):
 
     def _remember(self, messages: list[dict[str, str]], tokens: list[int], cache) -> None:
         """Keep the cache of this prompt's beginning (everything before the question's turn)."""
-        system = common_prefix(self._system_tokens(messages), tokens)
+        system = common_prefix(self.system_tokens(messages), tokens)
         if not self.prefixes.lacks(tokens, system):
             return
         slot = self.prefixes.claim(tokens[:system])
@@ -130,7 +130,7 @@ class TransformersEngine(ChatEncoding):
         """Compute and cache the beginning of `messages` before anyone asks there."""
         import torch
 
-        system = self._system_tokens(messages)
+        system = self.system_tokens(messages)
         if not self.prefixes.lacks(system, len(system)):
             return
         with torch.inference_mode():

@@ -65,7 +65,12 @@ INTENTS: dict[str, list[str]] = {
                   r"\b(tell|give|write|invent|make) (me |us )?(an? )?(\w+ )?(made-up|fake|false|invented) "
                   r"(dates?|facts?|answers?|history|story|stories|legend)\b",
                   r"\banswer (every|each|all)\b.{0,40}\b(made-up|fake|false|wrong|invented)\b",
-                  r"\b(confuse|mislead|lie to|deceive) (the )?(visitors|tourists|people|me|us)\b"],
+                  r"\b(confuse|mislead|lie to|deceive) (the )?(visitors|tourists|people|me|us)\b",
+                  # "you are now ...", "start lying", "deceive the visitors" in the other three languages
+                  r"(теперь|отныне) ты (\w+ )?(гид|бот|пират|персонаж|ассистент|робот|зло|плох)", r"\bотныне ты\b", r"(начни|давай) (врать|лгать|обманывать)", r"\b(ври|соври|солги)\b",
+                  r"обманыва\w* (туристов|посетителей|людей|меня|нас)",
+                  r"(από τώρα|τώρα) (είσαι|θα είσαι)", r"(ξεγέλα|εξαπάτησε|εξαπάτα|κορόιδεψε) (τους )?(επισκέπτες|τουρίστες)",
+                  r"\b(artık|bundan sonra) sen\b", r"\bsen artık\b", r"(ziyaretçileri|turistleri) kandır"],
     "violence": [ASKING + r".{0,40}\b(kill|poison|hurt|injure|attack|stab|strangle|set fire|"
                  r"blow up|make a (weapon|gun|bomb)|shoot (someone|somebody|a person|people|him|her))\b",
                  r"\bbombs?\b", r"\bbomba\b", r"\bбомб[уыа]?\b",
@@ -106,13 +111,44 @@ INTENTS: dict[str, list[str]] = {
                   r"\b(to|would|could|will) drown\b", r"\b(jump|fall|throw myself)(ing)? (off|from)\b.{0,40}\b(die|dead|death|end it|kill)",
                   r"\band end it\b",
                   r"\bi (want|am going|'m going|plan) to (die|end it)\b", r"\bkill (me|someone like me)\b",
-                  r"\b(painless|quick|easy) way to die\b"],
+                  r"\b(painless|quick|easy) way to die\b",
+                  # the ways people say it without the words for death: sleeping for good, ending
+                  # things, no reason to go on, in each language
+                  r"\b(pills?|tablets?)\b.{0,50}\b(not|never) (to )?wake up\b", r"\bsaving (up )?(my )?(pills|tablets)\b",
+                  r"\b(point|reason|sense) (of|in|to) (living|going on|carrying on|go on)\b",
+                  r"\bcan(no|')t (go on|take it any ?more|live like this|keep living)\b",
+                  r"\b(ending|end) (things|it all|everything)\b", r"\b(stop|quit) existing\b",
+                  r"\b(finish|kill) me( off)?\b", r"\b(nobody|no one|no-one) (cares|would care|would notice) if i (live|lived|die|died|was gone)\b",
+                  r"να μην ξυπνήσω", r"να τα τελειώσω (όλα)?", r"δεν αντέχω (άλλο )?(να ζω|τη ζωή)",
+                  r"uyanmam", r"uyanmamak", r"her şeyi bitir", r"(artık )?dayanamıyorum",
+                  r"не проснуться", r"(со всем|со всеми|с жизнью) покончить", r"не могу (больше )?(так )?жить",
+                  r"жить (так )?больше не"],
     "off_topic": [r"\b(fix|repair|unblock) (my|a leaking|a leaky)\b",
                   r"\b(write|code|program) (me )?(a |an )?(python|java|sql|bash|html|css)\b",
                   r"\b(which|what) (medicine|medication|drug|pill)s? should i\b", r"\b(solve|do) my\b",
                   r"\btranslate (this|my) (email|e-mail|letter|message)\b", r"\bshould i invest\b",
                   r"\bwhich stocks?\b", r"ilacı almalı", r"kodu yaz", r"какое лекарство", r"напиши (код|программ)",
-                  r"\bреши\b"],
+                  r"\bреши\b",
+                  # a piece of writing to order, in each language: a guide talks, it does not compose
+                  r"\b(write|compose) (me |us )?(a |an )?(\w+ )?(poem|song|limerick|haiku|rap|sonnet|essay)s?\b",
+                  r"γράψε (μου )?(ένα |μια )?(\w+ )?(ποίημα|τραγούδι|στίχους|έκθεση|ραπ)",
+                  r"(şiir|şarkı|deneme|kompozisyon|rap)( \w+)? yaz",
+                  r"напиши (мне )?(\w+ )?(стих|песн|поэм|сочинение|эссе|рэп)",
+                  # errands of the visitor's life outside the museum: shopping, exams, letters,
+                  # fitness, tales for children, sport, taxes
+                  r"\b(which|what) (phone|smartphone|laptop|computer|tablet|car|tv|camera)s? (should|to|do you recommend)\b",
+                  r"\bhelp me with my\b", r"\bmy (exam|test|essay|assignment|thesis|tax return)s?\b",
+                  r"\b(draft|write) (me )?(an? )?(e-?mail|letter|message|cv|resume) (to|for)\b",
+                  r"\b(workout|training|exercise|diet) (plan|programme|program)\b", r"\blose (weight|\d+ ?(kilos?|kg|pounds))\b",
+                  r"\b(bedtime story|fairy ?tale)\b", r"\b(score|result) of the\b.{0,30}\b(game|match)\b",
+                  r"\b(plan|organi[sz]e) (my|our) (wedding|party|birthday|menu)\b", r"\bhow (do|can) i (change|fix|repair) (a|my|the) (car|tyre|tire|bike|phone|laptop)\b",
+                  r"ποιο (κινητό|λάπτοπ|αυτοκίνητο|τηλέφωνο) να (αγοράσω|πάρω)", r"πρόγραμμα (γυμναστικής|διατροφής)",
+                  r"πες μου ένα παραμύθι", r"(τις )?εξετάσεις μου", r"γράψε (μου )?(ένα )?(email|γράμμα|μήνυμα)",
+                  r"hangi (telefon|bilgisayar|laptop|araba|televizyon)\w* (almalı|alayım|alsam)", r"sınavım", r"diyet (programı|listesi)",
+                  r"masal anlat", r"(e-?posta|mail|mektup|dilekçe) yaz", r"spor programı",
+                  r"как(ой|ую|ие) (ноутбук|телефон|смартфон|компьютер|машину|планшет) (купить|выбрать)", r"(с|к) экзамен",
+                  r"расскажи (мне )?сказку", r"напиши (мне )?(письмо|e-?mail|имейл|резюме)", r"(план|программ\w*) тренировок",
+                  r"похудеть"],
 }
 
 

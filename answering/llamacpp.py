@@ -106,12 +106,12 @@ class LlamaCppEngine(ChatEncoding):
     def _template_ids(self, text: str) -> list[int]:
         return self.model.tokenize(text.encode(), add_bos=False, special=True)
 
-    def _plain_ids(self, text: str) -> list[int]:
+    def plain_ids(self, text: str) -> list[int]:
         return self.model.tokenize(text.encode(), add_bos=False, special=False)
 
     def warm(self, messages: list[dict[str, str]]) -> None:
         """Compute and cache the exhibit prefix of `messages` before anyone asks there."""
-        system = self._system_tokens(messages)
+        system = self.system_tokens(messages)
         if not self.cache.lacks(system, len(system)):
             return
         slot = self.cache.claim(system)
@@ -150,7 +150,7 @@ class LlamaCppEngine(ChatEncoding):
     def _admit(self, seqs: list[Seq], requests: list[GenRequest]) -> None:
         for request in requests:
             tokens = self.encode(request.messages, request.prefix)
-            system = common_prefix(self._system_tokens(request.messages), tokens)
+            system = common_prefix(self.system_tokens(request.messages), tokens)
             seqs.append(Seq(len(seqs), request, tokens, min(system, len(tokens) - 1)))
 
     def _start(self, s: Seq, live: list[Seq]) -> None:

@@ -30,6 +30,7 @@ from answering.demands import (
     live_in,
     lower_words,
     meets,
+    precise,
     unknown_names,
     vocabulary,
 )
@@ -271,6 +272,7 @@ class AnswerPipeline:
         of answer asked for is checked against the English of the same facts), and the model
         says nothing. Where no fact gives what is asked, the closest one is still quoted: the
         question words of other languages are read too coarsely to say "I don't know" on them."""
+        vector = self.retriever.question_vector(question, language, vector)
         hits = self.retriever.fact_hits(question, exhibit.id if exhibit else None, vector=vector, language=language)
         said = [h.passage.text_in(self.retriever.catalogue, language) for h in hits]
         folded = fold(question)
@@ -297,6 +299,8 @@ class AnswerPipeline:
         text = {i: hits[i].passage.text if i is not None else exhibit.summary for _, i in ranked}
         fitting = [(score, i) for score, i in ranked if score >= ranked[0][0] - self.settings.relevance_margin
                    and meets(need, text[i], exempt)]
+        # "how many": the passages that give the number go before those that only say "several"
+        fitting = [c for c in fitting if precise(need, text[c[1]])] or fitting
         if not fitting:
             return []
         first_score, first = fitting[0]

@@ -27,11 +27,18 @@ STOP = {
 }
 
 
+def _folded(stop: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {language: {fold(w) for w in words} for language, words in stop.items()}
+
+
 def fold(text: str) -> str:
     """Lower case without accents or diacritics, so that spellings with and without them meet."""
     text = unicodedata.normalize("NFD", text.lower().translate(FOLD))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"[^\w]+", " ", text).strip()
+
+
+STOP = _folded(STOP)  # as they are met: "какой" is "какои" once its breve is folded away
 
 
 def content(text: str, language: str) -> str:

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from common.files import cache_dir, write_atomically
 from common.settings import Settings
+from knowledge.bridge import Bridge
 from knowledge.catalogue import Catalogue, default_catalogue
 from knowledge.lexical import LexicalIndex
 from knowledge.prompting import Turn, build_messages
@@ -92,6 +93,8 @@ class Retriever:
         # the catalogue's sentences in each other language, matched by the pieces of words they share
         self._lexical = {language: LexicalIndex([p.text_in(self.catalogue, language) if p.kind != "paragraph"
                                                  else "" for p in self.passages], language) for language in LANGUAGES[1:]}
+        self._bridges: dict[str, Bridge] = {}  # learned on a language's first question (0.4 s)
+        self._bridge_lock = threading.Lock()
 
     @property
     def encoder(self):
@@ -124,6 +127,19 @@ class Retriever:
             return np.asarray(self.encoder.encode(texts, normalize_embeddings=True,
                                                   batch_size=64, show_progress_bar=False), dtype=np.float32)
 
+    def question_vector(self, question: str, language: str = "en", vector: np.ndarray | None = None) -> np.ndarray:
+        """The question's embedding for retrieval. For a question in another language, the mean of
+        its own embedding (which still catches names and figures) and that of its words put into
+        English by the catalogue's parallel text (`knowledge.bridge`), which the encoder reads."""
+        vector = self.encode([question])[0] if vector is None else vector
+        if language not in self._lexical:
+            return vector
+        with self._bridge_lock:
+            if language not in self._bridges:
+                self._bridges[language] = Bridge(self.catalogue, language)
+        english = self._bridges[language].english(question)
+        return (vector + self.encode([english])[0]) / 2 if english else vector
+
     def lexical(self, question: str, language: str) -> np.ndarray:
         """Per-passage similarity of the words of a question to the passages in its language
         (zero for English, which the encoder reads well, and for paragraphs, which are English)."""
@@ -136,7 +152,7 @@ class Retriever:
         """Per-passage scores after the in-view and named-exhibit adjustments; `vector` is the
         question's embedding when the caller has already encoded it in a batch; `language` the
         language the question is written in."""
-        sims = self.vectors @ (self.encode([question])[0] if vector is None else vector)
+        sims = self.vectors @ (self.question_vector(question, language) if vector is None else vector)
         sims = sims + self.settings.lexical_weight * self.lexical(question, language)
         bonus = np.zeros(len(self.catalogue), dtype=np.float32)
         asked = _words(question)

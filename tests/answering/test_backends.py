@@ -112,13 +112,13 @@ def test_exhibit_prefix_is_computed_once_and_can_be_warmed(engine):
     cold = engine.computed - before
     before = engine.computed
     answer(engine, [GenRequest(second, 2)])
-    tail = len(engine.encode(second)) - len(engine._system_tokens(second))
+    tail = len(engine.encode(second)) - len(engine.system_tokens(second))
     assert engine.computed - before <= tail + 1 < cold
     warmed = asked("Who?", "Choirokoitia, a Neolithic village. " * 5)
     engine.warm(warmed)
     before = engine.computed
     answer(engine, [GenRequest(warmed, 2)])
-    assert engine.computed - before <= len(engine.encode(warmed)) - len(engine._system_tokens(warmed)) + 1
+    assert engine.computed - before <= len(engine.encode(warmed)) - len(engine.system_tokens(warmed)) + 1
 
 
 def test_the_shared_cell_store_and_one_store_per_sequence_give_the_same_answers(engine, exported):
@@ -155,9 +155,9 @@ def test_scheduler_warms_an_exhibit_when_idle_and_lets_a_new_question_join(engin
     before = engine.computed
     scheduler.warm("paphos/en", arrived[:1])
     deadline = time.time() + 20
-    while engine.computed - before < len(engine._system_tokens(arrived)) and time.time() < deadline:
+    while engine.computed - before < len(engine.system_tokens(arrived)) and time.time() < deadline:
         time.sleep(0.05)
-    assert engine.computed - before == len(engine._system_tokens(arrived))
+    assert engine.computed - before == len(engine.system_tokens(arrived))
 
     async def ask_two():
         loop, events = asyncio.get_running_loop(), []

@@ -1,7 +1,7 @@
 """What a question asks for, and whether a passage gives it: pure string logic, no model."""
 import pytest
 
-from answering.demands import demand, demand_in, meets, unknown_names, vocabulary
+from answering.demands import demand, demand_in, meets, precise, unknown_names, vocabulary
 from knowledge.lexical import fold
 
 
@@ -34,6 +34,14 @@ def test_a_count_needs_a_number_beside_what_is_counted_and_a_year_is_no_count():
     assert meets(demand("How many people could it hold?"), "It could seat about 2,000 spectators.")
     assert meets(demand("How many floors does the keep have?"), "The keep has three storeys.")
     assert meets(demand("How many levels does the castle have?"), "The castle is built on three storeys.")
+
+
+def test_several_meets_a_count_but_the_number_itself_is_precise():
+    need = demand("How many bastions do the walls have?")
+    vague, exact = "Several bastions are named after families.", "The walls have eleven bastions."
+    assert meets(need, vague) and meets(need, exact)
+    assert precise(need, exact) and not precise(need, vague)
+    assert precise(demand("When was it built?"), vague)  # only a count asks for the number
 
 
 def test_a_measure_needs_a_unit_of_that_dimension_and_says_what_it_measures():

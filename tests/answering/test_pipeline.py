@@ -86,6 +86,16 @@ def test_asked_how_many_the_guide_quotes_the_fact_with_that_number_or_says_it_do
     assert pipeline.plan("How tall are the bastions?", "venetian-walls-nicosia").mode == "unknown"
 
 
+@pytest.mark.parametrize("question, number", [
+    ("Πόσους προμαχώνες έχουν τα τείχη;", "έντεκα"), ("Surların kaç burcu var?", "on bir"),
+    ("Сколько всего бастионов?", "одиннадцат"), ("How many bastions are there?", "eleven")])
+def test_asked_how_many_in_any_language_the_number_comes_before_several(retriever, question, number):
+    from answering.pipeline import build_pipeline
+
+    plan = build_pipeline(retriever).plan(question, "venetian-walls-nicosia")
+    assert number in plan.lead.split(".")[0], plan.lead  # not "several bastions are named after families"
+
+
 def test_a_close_fact_that_gives_what_was_asked_is_quoted_before_a_closer_one_that_does_not(retriever):
     from answering.pipeline import build_pipeline
 

@@ -250,7 +250,7 @@ def test_a_tour_reaching_an_exhibit_has_its_prompt_beginning_computed_before_any
 
     engine = server.server.service.engine
     exhibit = server.server.service.catalogue.get("choirokoitia")
-    beginning = engine._system_tokens([{"role": "system", "content": system_prompt(exhibit, (), "en")}])
+    beginning = engine.system_tokens([{"role": "system", "content": system_prompt(exhibit, (), "en")}])
     visitor = Client(server.url, tour="t-warm")
     visitor.send({"type": "exhibit.view", "exhibit": "choirokoitia"})
     deadline = time.time() + 20
