@@ -4,7 +4,7 @@ Serving benchmark on this machine, in two runs of a real server. As served (the 
 defaults): time to first token (p50, p95) for one client, p95 for 4 and for 16 concurrent
 clients, and memory per idle connection. With the model answering alone (`answers.checks: none`):
 streamed tokens/s through the server against the same engine's bare generation on the same
-prompts; 4 and 16 concurrent clients (all answered? aggregate tokens/s). Bare, without a server:
+prompts, and the rate of the words after the first against llama-cpp-python's own decoding; 4 and 16 concurrent clients (all answered? aggregate tokens/s). Bare, without a server:
 the engine's prompt computation tokens/s on prompts at exhibits no earlier prompt had, and, for
 llama.cpp, llama-cpp-python alone on the same GGUF and prompt tokens (prompt and decode tokens/s);
 with --versus, the other backend's bare tokens/s on the same prompts. Prints every figure and
@@ -67,8 +67,13 @@ async def run(url: str, n: int, clients: int, pid: int) -> dict:
     ttft = [a["client_ttft"] for a in single if a["client_ttft"] is not None]
     tokens = sum(a["generated_tokens"] for a in single)
     stream_tps = tokens / sum(a["client_total"] for a in single)  # zero when the catalogue alone answers
+    # after the first words: the rate at which the rest arrive, beside bare llama.cpp's decoding
+    flowing = [a for a in single if a["client_ttft"] is not None and a["generated_tokens"] > 1]
+    decode_tps = (sum(a["generated_tokens"] - 1 for a in flowing)
+                  / sum(a["client_total"] - a["client_ttft"] for a in flowing)) if flowing else 0.0
     out = {"ttft_p50_s": pct(ttft, 0.5), "ttft_p95_s": pct(ttft, 0.95),
-           "server_stream_tokens_per_s": stream_tps, "one_client_prompt": QUESTIONS[0]}
+           "server_stream_tokens_per_s": stream_tps, "server_stream_decode_tokens_per_s": decode_tps,
+           "one_client_prompt": QUESTIONS[0]}
     for size, label in ((4, "four"), (clients, "concurrent")):
         start = time.perf_counter()
         crowd = await asyncio.gather(*[one_answer(url, "Please tell me: " + QUESTIONS[i % len(QUESTIONS)], f"{label}{i}")
@@ -199,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
         result[f"bare_{args.versus}_tokens_per_s"] = other
         result[f"server_stream_vs_bare_{args.versus}_ratio"] = result["server_stream_tokens_per_s"] / other
     result["stream_vs_bare_ratio"] = result["server_stream_tokens_per_s"] / result["bare_engine_tokens_per_s"]
+    if "bare_llamacpp_decode_tokens_per_s" in result:
+        result["stream_decode_vs_bare_llamacpp_decode_ratio"] = (result["server_stream_decode_tokens_per_s"]
+                                                                 / result["bare_llamacpp_decode_tokens_per_s"])
     if "engine_prompt_tokens_per_s" in result and "bare_llamacpp_prompt_tokens_per_s" in result:
         result["engine_vs_bare_llamacpp_prompt_ratio"] = (result["engine_prompt_tokens_per_s"]
                                                           / result["bare_llamacpp_prompt_tokens_per_s"])
