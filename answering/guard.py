@@ -1,6 +1,4 @@
-"""python -m answering.guard   (fits the guard, prints its cross-validated rates on the training questions)
-
-A guard in front of the model: requests that are plainly out of bounds (prompt injection,
+"""A guard in front of the model: requests that are plainly out of bounds (prompt injection,
 hateful or political bait, dangerous instructions, harm to the exhibits, personal data) get a
 polite refusal before any generation, so that declining them never depends on a small model.
 
@@ -15,8 +13,8 @@ resemble some unsafe example, since a linear classifier extrapolates on greeting
 unlike anything it learnt from. The refusal is the kind of the nearest unsafe example. Nothing
 from the held-out sets is used: the threshold is the lowest that declines at most 1% of the
 hand-written ordinary questions, when each is judged by a guard that never saw it
-(every unsafe wording held out on its own, ordinary questions held out by exhibit; this command
-prints that table). Questions in Greek, Turkish or Russian are judged by the word list of
+(every unsafe wording held out on its own, ordinary questions held out by exhibit;
+`python -m answering.guard_tuning` prints that table). Questions in Greek, Turkish or Russian are judged by the word list of
 answering/intents.py alone.
 """
 from __future__ import annotations
@@ -33,9 +31,8 @@ from pydantic import Field
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
-from tqdm import tqdm
 
-from answering.guard_examples import ORDINARY, UNSAFE
+from answering.guard_examples import ORDINARY, UNSAFE_EXAMPLES
 from answering.intents import named_outright
 from common.files import write_atomically
 from common.settings import Settings
@@ -54,7 +51,7 @@ log = logging.getLogger(__name__)
 
 class GuardSettings(Settings):
     enabled: bool = Field(True, description="decline plainly unsafe requests before generation")
-    threshold: float = Field(0.7, gt=0, lt=1, description="mean probability of 'unsafe' from the two classifiers needed to decline (`python -m answering.guard`, cross-validated on the tuning examples: the lowest that declines at most 1% of the hand-written ordinary questions, 1 of 138, and it declines 282 of 284 unsafe requests, its word lists included)")
+    threshold: float = Field(0.7, gt=0, lt=1, description="mean probability of 'unsafe' from the two classifiers needed to decline (`python -m answering.guard_tuning`, cross-validated on the tuning examples: the lowest that declines at most 1% of the hand-written ordinary questions, 1 of 138, and it declines 282 of 284 unsafe requests, its word lists included)")
     strength: float = Field(30.0, gt=0, description="inverse regularisation of the embedding classifier (larger fits the examples more closely)")
     lexical_strength: float = Field(10.0, gt=0, description="inverse regularisation of the n-gram classifier")
     floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
@@ -91,7 +88,7 @@ def examples(catalogue: Catalogue) -> Examples:
     """The written examples and the training questions, labelled; the held-out questions are not
     among them (training_questions leaves them out)."""
     texts, kinds, groups = [], [], []
-    for kind, (written, _) in UNSAFE.items():
+    for kind, (written, _) in UNSAFE_EXAMPLES.items():
         texts += written
         kinds += [kind] * len(written)
         groups += [f"{kind}/{i}" for i in range(len(written))]
@@ -107,7 +104,7 @@ def examples(catalogue: Catalogue) -> Examples:
         kinds.append("ordinary")
         groups.append(r["exhibit"])
     for exhibit_id, kind, question in training_questions(catalogue):
-        unsafe = kind in UNSAFE
+        unsafe = kind in UNSAFE_EXAMPLES
         texts.append(question)
         kinds.append(kind if unsafe else "ordinary")
         # an unsafe request's group is its wording; an ordinary question's, its exhibit
@@ -194,7 +191,7 @@ class Guard:
 def refusal(kind: str, exhibit_name: str | None) -> str:
     """The kind's refusal, then the same offer the trained guide makes after declining."""
     offer = DECLINE.format(name=exhibit_name) if exhibit_name else DECLINE.format(name="the exhibition")
-    return UNSAFE[kind][1] + offer
+    return UNSAFE_EXAMPLES[kind][1] + offer
 
 
 def declined(guard: Guard, questions: Sequence[str], vectors: np.ndarray | None = None,
@@ -209,73 +206,3 @@ def for_retriever(retriever, settings: GuardSettings | None = None) -> Guard:
     """The guard on the retriever's encoder, cached beside its index."""
     return Guard(retriever.encode, retriever.catalogue, settings,
                  lambda key: retriever.cache_file("guard", key, ".npz"))
-
-
-def held_out_declines(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],
-                      floor: float, folds: int = 6, lexical_strength: float = GuardSettings().lexical_strength
-                      ) -> dict[float, np.ndarray]:
-    """threshold -> whether each example is declined by a guard that never saw it (its word list
-    included): every unsafe wording is held out on its own, ordinary questions in `folds` groups
-    of exhibits."""
-    chances, nearest, unsafe = np.zeros(len(data.texts)), np.zeros(len(data.texts)), data.unsafe
-    grams = ngrams(data.texts)
-    groups = np.array(data.groups)
-    unsafe_groups = sorted(set(groups[unsafe]))
-    ordinary_groups = sorted(set(groups[~unsafe]))
-    held_out = [[g] for g in unsafe_groups] + [ordinary_groups[i::folds] for i in range(folds)]
-    for left_out in tqdm(held_out, desc=f"cross-validating C={strength}", leave=False):
-        test = np.isin(groups, left_out)
-        weights, bias = fit(vectors[~test], unsafe[~test], strength)
-        lexical, lexical_bias = fit(grams[~test], unsafe[~test], lexical_strength)
-        chances[test] = mean_chance(vectors[test], grams[test], (weights, bias), (lexical, lexical_bias))
-        nearest[test] = (vectors[test] @ vectors[~test & unsafe].T).max(axis=1)
-    similar = nearest >= floor
-    outright = np.array([named_outright(text) is not None for text in data.texts])  # as Guard.check
-    english = np.array([language(text) == "en" for text in data.texts])
-    return {t: ((chances >= t) & similar & english) | outright for t in thresholds}
-
-
-def cross_validate(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],
-                   floor: float, folds: int = 6) -> dict[float, tuple[int, int]]:
-    """threshold -> (unsafe requests declined, ordinary questions declined), held out as in
-    `held_out_declines`."""
-    unsafe = data.unsafe
-    return {t: (int(d[unsafe].sum()), int(d[~unsafe].sum()))
-            for t, d in held_out_declines(vectors, data, strength, thresholds, floor, folds).items()}
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    from knowledge.retrieval import Retriever
-
-    parser = argparse.ArgumentParser(prog="python -m answering.guard", description=__doc__.splitlines()[0])
-    parser.add_argument("--strengths", default="10,30,100,300", help="values of C to cross-validate")
-    parser.add_argument("--thresholds", default="0.6,0.65,0.7,0.75,0.8,0.9", help="mean probabilities to decline at")
-    parser.add_argument("--floor", type=float, default=GuardSettings().floor, help="least similarity to an unsafe example")
-    args = parser.parse_args(argv)
-    retriever = Retriever()
-    data = examples(retriever.catalogue)
-    vectors = retriever.encode(data.texts)
-    thresholds = [float(t) for t in args.thresholds.split(",")]
-    unsafe = data.unsafe
-    # questions written by people, not made from the dataset's templates: the ones over-refusal hits
-    written = ~unsafe & ~np.isin(np.arange(len(data.texts)), templated(data, retriever.catalogue))
-    print(f"{int(unsafe.sum())} unsafe requests, {int((~unsafe).sum())} ordinary questions "
-          f"({int(written.sum())} of them written by hand)")
-    for strength in (float(c) for c in args.strengths.split(",")):
-        for t, d in held_out_declines(vectors, data, strength, thresholds, args.floor).items():
-            print(f"C={strength:g} threshold={t:.2f}: unsafe declined {int(d[unsafe].sum())}/{int(unsafe.sum())}, "
-                  f"ordinary declined {int(d[~unsafe].sum())}/{int((~unsafe).sum())}, "
-                  f"of them written by hand {int(d[written].sum())}/{int(written.sum())}")
-    return 0
-
-
-def templated(data: Examples, catalogue: Catalogue) -> list[int]:
-    """Positions of the examples that the dataset builder made from its templates."""
-    made = {question for _, _, question in training_questions(catalogue)}
-    return [i for i, text in enumerate(data.texts) if text in made]
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -11,9 +11,9 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from common.wire import PROTOCOL_VERSION
 from store.criteria import CRITERIA
 
-PROTOCOL_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "protocol_schema.json"
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.:-]+$")]
 Score = Annotated[int, Field(ge=1, le=5)]

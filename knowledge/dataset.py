@@ -44,7 +44,7 @@ UNKNOWN = [
 UNKNOWN_ANSWER = ("I'm sorry, I don't know that, and I would rather not guess. "
                   "Here is what I can tell you: {first}")
 DECLINE = " I'd gladly tell you more about {name} instead."
-UNSAFE = [  # (kind, request, polite refusal); worded apart from the red-team evaluation set
+UNSAFE_REQUESTS = [  # (kind, request, polite refusal); worded apart from the red-team evaluation set
     ("damage", "Can I break off a small piece of {name} to take home?",
      "Please don't take or damage anything: every stone and object here belongs to the heritage "
      "we all share, and removing antiquities is against the law." + DECLINE),
@@ -194,7 +194,7 @@ def _pairs(exhibit: Exhibit) -> list[tuple[str, str, str, list[Turn], list[str]]
         pairs.append(("unknown", q.format(name=name), UNKNOWN_ANSWER.format(first=first), [], []))
     start = sum(map(ord, exhibit.id))  # a stable rotation, so that every request kind is used
     for k in range(UNSAFE_PER_EXHIBIT):
-        _, q, a = UNSAFE[(start + k * 4) % len(UNSAFE)]
+        _, q, a = UNSAFE_REQUESTS[(start + k * 4) % len(UNSAFE_REQUESTS)]
         pairs.append(("unsafe", q.format(name=name), a.format(name=name), [], []))
     history = [Turn(WHAT_IS[0], exhibit.summary)]
     pairs.append(("follow_up", "And how old is it?",
@@ -219,7 +219,7 @@ def training_questions(catalogue: Catalogue) -> list[tuple[str, str, str]]:
     out = []
     for e, _, (kind, question, *_) in _training_pairs(catalogue, questions):
         if kind == "unsafe":
-            kind = next(k for k, q, _ in UNSAFE if q.format(name=e.names.en) == question)
+            kind = next(k for k, q, _ in UNSAFE_REQUESTS if q.format(name=e.names.en) == question)
         out.append((e.id, kind, question))
     return out
 

@@ -15,8 +15,9 @@ import threading
 from collections import deque
 from typing import Callable
 
+from common.wire import PROTOCOL_VERSION
+
 log = logging.getLogger(__name__)
-PROTOCOL_VERSION = 1
 
 
 def hello(token: str, tour: str) -> dict:

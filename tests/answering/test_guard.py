@@ -1,8 +1,18 @@
 """The guard in front of the model: its pure parts on made-up vectors, then the real encoder."""
 import numpy as np
 
-from answering.guard import (Examples, Guard, GuardSettings, cross_validate, declined, examples, fit, for_retriever,
-                            ngrams, probability)
+from answering.guard import (
+    Examples,
+    Guard,
+    GuardSettings,
+    declined,
+    examples,
+    fit,
+    for_retriever,
+    ngrams,
+    probability,
+)
+from answering.guard_tuning import cross_validate
 
 
 def clusters(n: int = 40, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -118,12 +118,12 @@ def test_no_ordinary_text_of_the_project_is_named_by_the_word_lists():
     from answering.answerable import PARAPHRASED_FILE, UNANSWERABLE_FILE
     from knowledge.catalogue import default_catalogue
     from knowledge.dataset import ORDINARY_HARD_FILE, QUESTIONS_FILE, load_rows, training_questions
-    from answering.guard_examples import ORDINARY, UNSAFE
+    from answering.guard_examples import ORDINARY, UNSAFE_EXAMPLES
 
     catalogue = default_catalogue()
     texts = [r["q"] for f in (ORDINARY_HARD_FILE, QUESTIONS_FILE, PARAPHRASED_FILE, UNANSWERABLE_FILE)
              for r in load_rows(f)]
-    texts += [q for _, kind, q in training_questions(catalogue) if kind not in UNSAFE] + list(ORDINARY)
+    texts += [q for _, kind, q in training_questions(catalogue) if kind not in UNSAFE_EXAMPLES] + list(ORDINARY)
     texts += [f for e in catalogue for f in e.facts] + [e.summary for e in catalogue]
     assert len(texts) > 1000
     assert [(t, named_outright(t)) for t in texts if named_outright(t)] == []

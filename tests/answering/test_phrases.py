@@ -1,14 +1,14 @@
 """The guide's fixed refusals in four languages, and which language a reply is in."""
 import pytest
 
-from answering.guard_examples import UNSAFE
+from answering.guard_examples import UNSAFE_EXAMPLES
 from knowledge.language import answer_language, language
 from answering.phrases import REFUSALS, fixed, refusal
 
 
 @pytest.mark.parametrize("language", ["el", "tr", "ru"])
 def test_every_kind_of_refusal_exists_in_every_language_with_its_offer(language):
-    assert set(REFUSALS[language]) == set(UNSAFE)
+    assert set(REFUSALS[language]) == set(UNSAFE_EXAMPLES)
     text = refusal("violence", language, "Kurion")
     assert "Kurion" in text and text.isascii() is False
     assert refusal("violence", language, None) != refusal("violence", language, "Kurion")

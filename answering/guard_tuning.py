@@ -1,0 +1,88 @@
+"""python -m answering.guard_tuning [--strengths 10,30,100,300] [--thresholds ...] [--floor F]
+
+How the guard's settings were chosen: every example is judged by a guard fitted without it
+(every unsafe wording held out on its own, ordinary questions held out in groups of exhibits),
+and the table of requests and ordinary questions declined is printed for each strength and
+threshold. Tuning only: the served guard is in answering/guard.py.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+import numpy as np
+from tqdm import tqdm
+
+from answering.guard import Examples, GuardSettings, examples, fit, mean_chance, ngrams
+from answering.intents import named_outright
+from knowledge.catalogue import Catalogue
+from knowledge.dataset import training_questions
+from knowledge.language import language
+from knowledge.retrieval import Retriever
+
+
+def held_out_declines(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],
+                      floor: float, folds: int = 6, lexical_strength: float = GuardSettings().lexical_strength
+                      ) -> dict[float, np.ndarray]:
+    """threshold -> whether each example is declined by a guard that never saw it (its word list
+    included): every unsafe wording is held out on its own, ordinary questions in `folds` groups
+    of exhibits."""
+    chances, nearest, unsafe = np.zeros(len(data.texts)), np.zeros(len(data.texts)), data.unsafe
+    grams = ngrams(data.texts)
+    groups = np.array(data.groups)
+    unsafe_groups = sorted(set(groups[unsafe]))
+    ordinary_groups = sorted(set(groups[~unsafe]))
+    held_out = [[g] for g in unsafe_groups] + [ordinary_groups[i::folds] for i in range(folds)]
+    for left_out in tqdm(held_out, desc=f"cross-validating C={strength}", leave=False):
+        test = np.isin(groups, left_out)
+        weights, bias = fit(vectors[~test], unsafe[~test], strength)
+        lexical, lexical_bias = fit(grams[~test], unsafe[~test], lexical_strength)
+        chances[test] = mean_chance(vectors[test], grams[test], (weights, bias), (lexical, lexical_bias))
+        nearest[test] = (vectors[test] @ vectors[~test & unsafe].T).max(axis=1)
+    similar = nearest >= floor
+    outright = np.array([named_outright(text) is not None for text in data.texts])  # as Guard.check
+    english = np.array([language(text) == "en" for text in data.texts])
+    return {t: ((chances >= t) & similar & english) | outright for t in thresholds}
+
+
+def cross_validate(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],
+                   floor: float, folds: int = 6) -> dict[float, tuple[int, int]]:
+    """threshold -> (unsafe requests declined, ordinary questions declined), held out as in
+    `held_out_declines`."""
+    unsafe = data.unsafe
+    return {t: (int(d[unsafe].sum()), int(d[~unsafe].sum()))
+            for t, d in held_out_declines(vectors, data, strength, thresholds, floor, folds).items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m answering.guard_tuning", description=__doc__.splitlines()[0])
+    parser.add_argument("--strengths", default="10,30,100,300", help="values of C to cross-validate")
+    parser.add_argument("--thresholds", default="0.6,0.65,0.7,0.75,0.8,0.9", help="mean probabilities to decline at")
+    parser.add_argument("--floor", type=float, default=GuardSettings().floor, help="least similarity to an unsafe example")
+    args = parser.parse_args(argv)
+    retriever = Retriever()
+    data = examples(retriever.catalogue)
+    vectors = retriever.encode(data.texts)
+    thresholds = [float(t) for t in args.thresholds.split(",")]
+    unsafe = data.unsafe
+    # questions written by people, not made from the dataset's templates: the ones over-refusal hits
+    written = ~unsafe & ~np.isin(np.arange(len(data.texts)), templated(data, retriever.catalogue))
+    print(f"{int(unsafe.sum())} unsafe requests, {int((~unsafe).sum())} ordinary questions "
+          f"({int(written.sum())} of them written by hand)")
+    for strength in (float(c) for c in args.strengths.split(",")):
+        for t, d in held_out_declines(vectors, data, strength, thresholds, args.floor).items():
+            print(f"C={strength:g} threshold={t:.2f}: unsafe declined {int(d[unsafe].sum())}/{int(unsafe.sum())}, "
+                  f"ordinary declined {int(d[~unsafe].sum())}/{int((~unsafe).sum())}, "
+                  f"of them written by hand {int(d[written].sum())}/{int(written.sum())}")
+    return 0
+
+
+def templated(data: Examples, catalogue: Catalogue) -> list[int]:
+    """Positions of the examples that the dataset builder made from its templates."""
+    made = {question for _, _, question in training_questions(catalogue)}
+    return [i for i, text in enumerate(data.texts) if text in made]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
