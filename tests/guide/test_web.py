@@ -74,13 +74,15 @@ def test_gallery_follows_the_robot_answers_stops_and_rates(browser, tmp_path, re
         try:
             seen = []
             deadline = time.time() + 60
-            while len(seen) < len(route) and time.time() < deadline:
+            while (not seen or seen[-1] != route[-1]) and time.time() < deadline:
                 current = browser.execute_script("return document.body.dataset.inView || ''")
                 if current and (not seen or seen[-1] != current):
                     seen.append(current)
                     shot(browser, f"2-robot-at-{current}")
                 time.sleep(0.1)
-            assert seen == route  # the highlighted exhibit follows the robot, in tour order
+            # the highlighted exhibit follows the robot, in tour order (on its way from the origin
+            # to the first stop it may pass another exhibit, which is then rightly in view a moment)
+            assert [e for e in seen if e in route] == route, seen
             assert browser.execute_script("return document.getElementById('scene').dataset.highlighted") == route[-1]
             assert browser.execute_script("return document.getElementById('scene').dataset.robot")
             name = retriever.catalogue.get(route[-1]).names.en
