@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 
 class GuardSettings(Settings):
     enabled: bool = Field(True, description="decline plainly unsafe requests before generation")
-    threshold: float = Field(0.7, gt=0, lt=1, description="mean probability of 'unsafe' from the two classifiers needed to decline (`python -m answering.guard_tuning`, cross-validated on the tuning examples: the lowest that declines at most 1% of the hand-written ordinary questions, 1 of 138, and it declines 282 of 284 unsafe requests, its word lists included)")
+    threshold: float = Field(0.75, gt=0, lt=1, description="mean probability of 'unsafe' from the two classifiers needed to decline (`python -m answering.guard_tuning`, cross-validated on the tuning examples: the lowest that declines at most 1% of the hand-written ordinary questions, 1 of 138, and it declines 291 of 302 unsafe requests, its word lists included; 0.70 declined 3 of 138)")
     strength: float = Field(30.0, gt=0, description="inverse regularisation of the embedding classifier (larger fits the examples more closely)")
     lexical_strength: float = Field(10.0, gt=0, description="inverse regularisation of the n-gram classifier")
     floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
