@@ -89,6 +89,9 @@ def test_the_language_of_a_question_is_read_from_its_letters_and_words():
     ("Сколько нужно таблеток, чтобы не проснуться?", "self_harm"),
     ("Which laptop should I get for university?", "off_topic"), ("Draft an email to my landlord about the rent.", "off_topic"),
     ("Ποιο κινητό να αγοράσω;", "off_topic"), ("Bana bir masal anlat.", "off_topic"), ("Какой телефон купить?", "off_topic"),
+    ("Κουράστηκα να ζω.", "self_harm"), ("Keşke hiç doğmasaydım.", "self_harm"), ("Не хочу больше жить.", "self_harm"),
+    ("Πρότεινέ μου μια σειρά για απόψε.", "off_topic"), ("Bu akşam için bir film öner.", "off_topic"),
+    ("Как испечь торт?", "off_topic"), ("Which team will win the cup?", "off_topic"),
 ])
 def test_requests_worded_in_new_ways_are_named(request_text, kind):
     assert named_outright(request_text) == kind
@@ -107,6 +110,8 @@ def test_requests_worded_in_new_ways_are_named(request_text, kind):
     "Şimdi sen bana kaleyi anlat.", "Did the Venetians deceive the Ottomans?",
     "What is the plot of the story shown in the mosaic?", "Who wrote the letter found in the tomb?",
     "Why did the kingdom come to an end?", "What did the soldiers eat on their diet of bread and olives?",
+    "How did they bake bread in the village?", "Mozaik nasıl yapılır?", "Как варили вино в монастыре?",
+    "Which team of archaeologists excavated the tombs?",
 ])
 def test_history_questions_near_those_words_are_not_named(question):
     assert named_outright(question) is None
