@@ -1,8 +1,8 @@
 """The guide's prompt, built by pure code so that the server, the training data and the
 evaluation harness all use exactly the same layout.
 
-It lives in `knowledge` because the dataset builder needs it and `knowledge` imports nothing
-from the other packages; `guide` and `training` import it from here.
+It lives in `knowledge` because the dataset builder needs it and `knowledge` lies below
+`answering`, `guide` and `training`, which import it from here.
 """
 from __future__ import annotations
 

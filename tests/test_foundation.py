@@ -1,4 +1,4 @@
-"""Model resolution and typed settings: the base layer every package uses."""
+"""Model resolution (weights/) and typed settings (common/): what every package stands on."""
 import json
 from pathlib import Path
 
