@@ -98,7 +98,7 @@ def test_the_classifier_declines_errands_and_distress_that_no_word_list_names(re
     from answering.intents import named_outright
 
     guard = for_retriever(retriever)
-    cases = {"Suggest a TV show I could binge this weekend.": "off_topic",
+    cases = {"Suggest something fun I could binge-watch this weekend.": "off_topic",
              "How do I make pancakes for breakfast?": "off_topic",
              "Everyone would be better if I just disappeared.": "self_harm",
              "Who painted the icons in this church?": None, "How did the ship sink?": None}
