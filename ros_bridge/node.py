@@ -160,6 +160,10 @@ def spin(node: Node, until=lambda: False) -> None:
             rclpy.spin_once(node, timeout_sec=0.1)
     except (KeyboardInterrupt, rclpy.executors.ExternalShutdownException):
         pass
+    except Exception:
+        if rclpy.ok():
+            raise
+        # SIGTERM shut ROS down between the loop's check and its wait: an ordinary ending
     finally:
         node.destroy_node()
         rclpy.try_shutdown()
