@@ -10,6 +10,7 @@ from guide.scheduler import Scheduler
 from guide.service import GuideService
 from knowledge.catalogue import default_catalogue
 from knowledge.retrieval import Retriever
+from knowledge.schema import LANGUAGES
 from store import open_store
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,8 @@ def build_service(settings: ServerSettings, engine=None) -> GuideService:
     catalogue = default_catalogue()
     retriever = Retriever(catalogue, settings.retrieval)
     retriever.fact_hits("warm up the encoder")
+    for language in LANGUAGES[1:]:
+        retriever.bridge(language)
     engine = engine or make_engine(settings)
     pipeline = build_pipeline(retriever, settings.guard, settings.answers, settings.history_turns, engine.languages)
     return GuideService(settings, catalogue, retriever, engine, open_store(settings.db), pipeline,

@@ -93,7 +93,7 @@ class Retriever:
         # the catalogue's sentences in each other language, matched by the pieces of words they share
         self._lexical = {language: LexicalIndex([p.text_in(self.catalogue, language) if p.kind != "paragraph"
                                                  else "" for p in self.passages], language) for language in LANGUAGES[1:]}
-        self._bridges: dict[str, Bridge] = {}  # learned on a language's first question (0.4 s)
+        self._bridges: dict[str, Bridge] = {}  # see bridge()
         self._bridge_lock = threading.Lock()
 
     @property
@@ -134,11 +134,16 @@ class Retriever:
         vector = self.encode([question])[0] if vector is None else vector
         if language not in self._lexical:
             return vector
+        english = self.bridge(language).english(question)
+        return (vector + self.encode([english])[0]) / 2 if english else vector
+
+    def bridge(self, language: str) -> Bridge:
+        """The word table of one language, learned on first use; a server learns them all at
+        start-up so that its first Greek, Turkish or Russian visitor does not wait for it."""
         with self._bridge_lock:
             if language not in self._bridges:
                 self._bridges[language] = Bridge(self.catalogue, language)
-        english = self._bridges[language].english(question)
-        return (vector + self.encode([english])[0]) / 2 if english else vector
+            return self._bridges[language]
 
     def lexical(self, question: str, language: str) -> np.ndarray:
         """Per-passage similarity of the words of a question to the passages in its language

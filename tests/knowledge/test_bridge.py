@@ -33,3 +33,10 @@ def test_the_retrieval_vector_mixes_in_the_english_words_only_for_other_language
     alone, bridged = retriever.encode([russian])[0], retriever.question_vector(russian, "ru")
     target = retriever.encode(["bastions walls"])[0]
     assert not np.allclose(alone, bridged) and bridged @ target > alone @ target
+
+
+def test_each_language_is_learned_once_and_reused(retriever, monkeypatch):
+    table = retriever.bridge("ru")
+    monkeypatch.setattr("knowledge.retrieval.Bridge", lambda *a: (_ for _ in ()).throw(AssertionError("learned again")))
+    assert retriever.bridge("ru") is table
+    retriever.question_vector("Сколько бастионов у стен?", "ru")  # uses the table already learned
