@@ -23,8 +23,13 @@ def imported(path):
     """The project modules one module imports, as dotted names."""
     out = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-            [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else [])
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # "from knowledge import catalogue" names a module too; names that are not files drop out
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        else:
+            names = []
         out |= {n for n in names if n.split(".")[0] in BELOW}
     return out
 
