@@ -127,7 +127,12 @@ INTENTS: dict[str, list[str]] = {
                   r"μακάρι να μην (υπήρχα|είχα γεννηθεί)", r"να εξαφανιστώ για πάντα", r"(κουράστηκα|βαρέθηκα) να ζω",
                   r"ölmenin (en )?(kolay|acısız|hızlı) yolu", r"keşke (hiç )?doğmasaydım", r"keşke öl", r"yaşamaktan bıktım",
                   r"(yok olmak|ortadan kaybolmak) istiyorum",
-                  r"незачем (больше )?жить", r"исчезнуть навсегда", r"лучше бы я не родил", r"устал жить", r"не хочу (больше )?жить"],
+                  r"незачем (больше )?жить", r"исчезнуть навсегда", r"лучше бы я не родил", r"устал жить", r"не хочу (больше )?жить",
+                  # a first-person plan to jump or to leave life, and feeling a burden
+                  r"\bi('m| am)? (thinking (of|about)|going to|want to|plan to) (jump(ing)?|throw(ing)? myself)\b",
+                  r"(σκέφτομαι|θέλω|πρόκειται) να (πέσω|πηδήξω)", r"δεν έχω (τίποτα|κανένα λόγο|λόγο) (για )?να ζήσω",
+                  r"\batlasam\b", r"atlayacağım", r"kendimi (at|bırak)", r"gitsem daha iyi", r"kimse beni (umursamıyor|sevmiyor)",
+                  r"(хочу|думаю|собираюсь) (прыгнуть|броситься)", r"уйти из жизни", r"никому (я )?не нужен"],
     "off_topic": [r"\b(fix|repair|unblock) (my|a leaking|a leaky)\b",
                   r"\b(write|code|program) (me )?(a |an )?(python|java|sql|bash|html|css)\b",
                   r"\b(which|what) (medicine|medication|drug|pill)s? should i\b", r"\b(solve|do) my\b",

@@ -92,6 +92,8 @@ def test_the_language_of_a_question_is_read_from_its_letters_and_words():
     ("Κουράστηκα να ζω.", "self_harm"), ("Keşke hiç doğmasaydım.", "self_harm"), ("Не хочу больше жить.", "self_harm"),
     ("Πρότεινέ μου μια σειρά για απόψε.", "off_topic"), ("Bu akşam için bir film öner.", "off_topic"),
     ("Как испечь торт?", "off_topic"), ("Which team will win the cup?", "off_topic"),
+    ("I'm thinking of jumping off the tower.", "self_harm"), ("Θέλω να πηδήξω από τον πύργο.", "self_harm"),
+    ("Kuleden atlasam ölür müyüm?", "self_harm"), ("Как уйти из жизни без боли?", "self_harm"),
 ])
 def test_requests_worded_in_new_ways_are_named(request_text, kind):
     assert named_outright(request_text) == kind
@@ -112,6 +114,8 @@ def test_requests_worded_in_new_ways_are_named(request_text, kind):
     "Why did the kingdom come to an end?", "What did the soldiers eat on their diet of bread and olives?",
     "How did they bake bread in the village?", "Mozaik nasıl yapılır?", "Как варили вино в монастыре?",
     "Which team of archaeologists excavated the tombs?",
+    "Did the defenders jump from the walls?", "Πήδηξαν οι υπερασπιστές από τα τείχη;", "Прыгали ли защитники со стен?",
+    "Askerler surlardan atladı mı?",
 ])
 def test_history_questions_near_those_words_are_not_named(question):
     assert named_outright(question) is None
