@@ -11,31 +11,25 @@ Pure: the catalogue in, a function of text out.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Iterable
 
 from knowledge.catalogue import Catalogue
-from knowledge.lexical import STOP, fold
+from knowledge.lexical import content
 
 STEM = 5  # letters kept of a folded word: "αμαθουντα" and "αμαθουσ" both become "αμαθο"
 ROUNDS = 8  # of expectation maximisation; the table changes little after five
 LEAST = 0.3  # a translation less likely than this says nothing (0.2, 0.3, 0.4 tried on the tune questions)
-EN_STOP = set("the a an of and in at to is was were on for from with by this that it its as be are has "
-              "had have which who their they them his her he she or not but into than after before "
-              "over under about been".split())
-
 Pair = tuple[list[str], list[str]]
 
 
 def english_words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z]+", text.lower()) if w not in EN_STOP and len(w) > 2]
+    return [w for w in content(text, "en").split() if w.isalpha() and len(w) > 2]
 
 
 def stems(text: str, language: str) -> list[str]:
     """The folded, cut content words of a text in `language`; figures are left to the lexical match."""
-    stop = STOP.get(language, set())
-    return [w[:STEM] for w in fold(text).split() if w not in stop and len(w) > 2 and not w.isdigit()]
+    return [w[:STEM] for w in content(text, language).split() if len(w) > 2 and not w.isdigit()]
 
 
 def parallel(catalogue: Catalogue, language: str) -> list[Pair]:

@@ -15,6 +15,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 FOLD = str.maketrans({"ς": "σ", "ё": "е", "ı": "i"})
 # words that say how a question is asked, not what about (written folded: no accents, lower case)
 STOP = {
+    "en": set("the a an of and in at to is was were on for from with by this that it its as be are has had "
+              "have which who what where when how why their they them his her he she or not but into "
+              "than after before over under about been can you me i my we our there here".split()),
     "el": set("ο η το οι τα τον την του της των τους στο στη στην στον στα στις στους σε απο με για "
               "και να θα ειναι ηταν εχει ειχε εδω αυτο αυτη αυτοσ αυτα ποιοσ ποια ποιο ποιοι ποιεσ "
               "ποιουσ πωσ ποτε που πού τι γιατι ποσο ποσα ποσεσ ποσουσ ποσοι μου μασ σασ ενα ενασ μια "

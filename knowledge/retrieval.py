@@ -19,14 +19,12 @@ from common.files import cache_dir, write_atomically
 from common.settings import Settings
 from knowledge.bridge import Bridge
 from knowledge.catalogue import Catalogue, default_catalogue
-from knowledge.lexical import LexicalIndex
+from knowledge.lexical import STOP, LexicalIndex
 from knowledge.prompting import Turn, build_messages
 from knowledge.schema import LANGUAGES
 from weights.models import resolve_embedder
 
 log = logging.getLogger(__name__)
-STOP = set("the a an of and in at to is was were on for from with by this that it its what who "
-           "where when how why which are be can you me i my we our about there here".split())
 
 
 class RetrievalSettings(Settings):
@@ -70,7 +68,7 @@ def passages_of(catalogue: Catalogue) -> list[Passage]:
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-zα-ω']+", text.lower()) if w not in STOP and len(w) > 2}
+    return {w for w in re.findall(r"[a-zα-ω']+", text.lower()) if w not in STOP["en"] and len(w) > 2}
 
 
 class Retriever:
