@@ -5,6 +5,7 @@ rebuilt only when an exhibit changes.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -92,6 +93,7 @@ class Retriever:
         self._lexical = {language: LexicalIndex([p.text_in(self.catalogue, language) if p.kind != "paragraph"
                                                  else "" for p in self.passages], language) for language in LANGUAGES[1:]}
         self._bridges: dict[str, Bridge] = {}  # see bridge()
+        self._lexical_cached = functools.lru_cache(maxsize=256)(self._lexical_scores)
         self._bridge_lock = threading.Lock()
 
     @property
@@ -145,10 +147,16 @@ class Retriever:
 
     def lexical(self, question: str, language: str) -> np.ndarray:
         """Per-passage similarity of the words of a question to the passages in its language
-        (zero for English, which the encoder reads well, and for paragraphs, which are English)."""
-        if language not in self._lexical:
-            return np.zeros(len(self.passages), dtype=np.float32)
-        return self._lexical[language].scores(question)
+        (zero for English, which the encoder reads well, and for paragraphs, which are English).
+        Read-only, and kept for recent questions: an answer asks for it for the facts and again
+        for the exhibit's summary."""
+        return self._lexical_cached(question, language)
+
+    def _lexical_scores(self, question: str, language: str) -> np.ndarray:
+        scores = (self._lexical[language].scores(question) if language in self._lexical
+                  else np.zeros(len(self.passages), dtype=np.float32))
+        scores.flags.writeable = False
+        return scores
 
     def exhibit_scores(self, question: str, exhibit_in_view: str | None = None,
                        vector: np.ndarray | None = None, language: str = "en") -> np.ndarray:
