@@ -10,7 +10,8 @@ ALPHABETS = {"el": re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]"), "ru": re.compile
 SCRIPTS = (*ALPHABETS.items(), ("tr", re.compile(r"[çğıöşüİĞŞ]")))
 # the little words that give a language away when its letters do not (Turkish typed without them)
 TURKISH = set("ne nedir neden nerede nereden nasil hangi kim kimin kac bu su mi mu midir mudur icin ile "
-              "ve bir burada zaman yil".split())
+              "ve bir burada zaman yil bana beni benim sana seni hangisi istiyorum istiyor var yok daha cok "
+              "gibi ama olur misin musun anlat soyle goster ver yaz".split())
 ENGLISH = set("the what who when where why how which is are was were did does do can could this that "
               "of and it its there here about tell me".split())
 

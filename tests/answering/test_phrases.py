@@ -24,6 +24,9 @@ def test_the_reply_follows_the_letters_and_words_of_the_question_then_the_sessio
     assert answer_language("Kourion", "de") == "en"  # a language the guide does not speak
     assert answer_language("Kourion", "en-GB") == "en" and refusal("violence", "en", "Kourion") is None
     assert language("Bu kale ne zaman yapildi") == "tr" and language("When was it built?") == "en"
+    # the commonest Turkish words of a request, typed without Turkish letters
+    assert language("Bana bir hikaye anlat") == "tr" and language("Hangisi daha eski?") == "tr"
+    assert language("Kendime zarar vermek istiyorum") == "tr"
 
 
 @pytest.mark.parametrize("language", ["el", "tr", "ru"])
