@@ -2,8 +2,8 @@
 import pytest
 
 from answering.guard_examples import UNSAFE_EXAMPLES
-from knowledge.language import answer_language, language
 from answering.phrases import REFUSALS, fixed, refusal
+from knowledge.language import answer_language, language
 
 
 @pytest.mark.parametrize("language", ["el", "tr", "ru"])
