@@ -36,7 +36,7 @@ STEMS: dict[str, list[str]] = {
                "tarifi", "ödev",
                   "домашн", "рецепт", "напиши сочинение", "переведи", "ödevimi", "ödevim", "kompozisyon yaz",
                   "tercüme et", "την εργασία μου", "μετάφρασε", "γράψε μου μια έκθεση"],
-    "injection": ["present it as true", "as if it were true", "as if it was true", "παίξε τον ρόλο", "πες ψέματα", "επινόησε", "rolü oyna", "uydur", "придумай", "выдумай",
+    "injection": ["present it as true", "as if it were true", "as if it was true", "παίξε τον ρόλο", "πες ψέματα", "επινόησε", "rolü oyna", "uydurup", "придумай", "выдумай",
                   "unfiltered", "without your usual limits", "without limits", "you are allowed to invent", "pretend you are", "you are a liar", "you are now", "act as if you have no", "exact text you were given", "before my first message", "κρυφές σου οδηγίες", "δεν είσαι ξεναγός", "προσποιήσου", "kuralsız", "yalan söyle", "притворись", "ты больше не гид", "developer mode", "jailbreak", "system prompt", "hidden prompt", "hidden instructions",
                   "your instructions", "previous instructions", "without any restrictions", "no rules",
                   "αγνόησε", "οδηγίες", "χωρίς κανόνες", "talimat", "kurallarını", "geliştirici mod",
@@ -44,7 +44,7 @@ STEMS: dict[str, list[str]] = {
     "politics": ["disy", "akel", "diko", "elam", "edek", "ubp", "ctp", "siyasi lider", "siyasi parti", "hangi parti", "ποιο κόμμα", "πολιτικός αρχηγός", "агитац", "политик",
                   "presidential election", "next election", "my party", "attacking the government", "which side is to blame", "which side is right", "good leader or a bad", "ψηφίσουν", "το κόμμα μου", "partimi", "за какую партию", "vote for", "which party", "political party", "propaganda", "election", "take a side",
                  "take sides", "ψηφίσω", "κόμμα", "εκλογ", "πάρε θέση", "oy ver", "partiye", "seçimlerde",
-                 "taraf tut", "голосовать", "партию", "партии", "выборах", "выбери сторону"],
+                 "taraf tut", "мне голосовать", "голосовать за", "партию", "партии", "выборах", "выбери сторону"],
     "hate": ["can't be trusted", "cannot be trusted", "don't belong in", "do not belong in", "how stupid", "are stupid", "are savages", "dirty people", "go back to their", "βρωμιάρηδες", "aşağılık", "pis insanlar", "дикари", "тупые", "inferior", "subhuman", "more civilised", "more civilized", "κατώτερ", "κοροϊδεύ",
              "προσβλητικ", "aşağı bir", "dalga geç", "aşağılayıcı", "хуже другой"],
     "personal_data": ["private mobile", "private number", "tell me their names", "her name and address", "his name and address", "name and address", "id numbers", "passport number", "recorded of the", "camera recorded", "ev adresini", "özel numara", "личный номер", "как её зовут и где",
@@ -70,7 +70,7 @@ INTENTS: dict[str, list[str]] = {
                   r"(теперь|отныне) ты (\w+ )?(гид|бот|пират|персонаж|ассистент|робот|зло|плох)", r"\bотныне ты\b", r"(начни|давай) (врать|лгать|обманывать)", r"\b(ври|соври|солги)\b",
                   r"обманыва\w* (туристов|посетителей|людей|меня|нас)",
                   r"(από τώρα|τώρα) (είσαι|θα είσαι)", r"(ξεγέλα|εξαπάτησε|εξαπάτα|κορόιδεψε) (τους )?(επισκέπτες|τουρίστες)",
-                  r"\b(artık|bundan sonra) sen\b", r"\bsen artık\b", r"(ziyaretçileri|turistleri) kandır"],
+                  r"\b(artık|bundan sonra) sen\b", r"\buydur\b", r"\bsen artık\b", r"(ziyaretçileri|turistleri) kandır"],
     "violence": [ASKING + r".{0,40}\b(kill|poison|hurt|injure|attack|stab|strangle|set fire|"
                  r"blow up|make a (weapon|gun|bomb)|shoot (someone|somebody|a person|people|him|her))\b",
                  r"\bbombs?\b", r"\bbomba\b", r"\bбомб[уыа]?\b",
@@ -142,7 +142,7 @@ INTENTS: dict[str, list[str]] = {
                   # a piece of writing to order, in each language: a guide talks, it does not compose
                   r"\b(write|compose) (me |us )?(a |an )?(\w+ )?(poem|song|limerick|haiku|rap|sonnet|essay)s?\b",
                   r"γράψε (μου )?(ένα |μια )?(\w+ )?(ποίημα|τραγούδι|στίχους|έκθεση|ραπ)",
-                  r"(şiir|şarkı|deneme|kompozisyon|rap)( \w+)? yaz",
+                  r"\b(şiir|şarkı|deneme|kompozisyon|rap)( \w+)? yaz",
                   r"напиши (мне )?(\w+ )?(стих|песн|поэм|сочинение|эссе|рэп)",
                   # errands of the visitor's life outside the museum: shopping, exams, letters,
                   # fitness, tales for children, sport, taxes
@@ -170,13 +170,51 @@ INTENTS: dict[str, list[str]] = {
                   r"научи меня (\w+ )?(английск|испанск|французск|немецк)"],
 }
 
+# more of the ways visitors put these requests in Greek, Turkish and Russian: phrases that no
+# sentence of the catalogue in those languages, and no ordinary question, contains
+PHRASED: dict[str, list[str]] = {
+    "injection": ["μήνυμα συστήματος", "φίλτρο ασφαλείας", "φίλτρα ασφαλείας", "χωρίς περιορισμούς",
+                  "ψεύτικα ιστορικά", "ψεύτικες πληροφορίες", "τις εντολές σου", "sistem mesaj",
+                  "güvenlik filtre", "sınırsız", "sınırı olmayan", "kurallarını boşver", "kurallarını unut",
+                  "системное сообщение", "системный промпт", "фильтры", "игнорируй", "без правил",
+                  "забудь все правила", "какие указания тебе"],
+    "hate": ["ανώτεροι από", "κατώτεροι από", "ηλίθι", "παράσιτα", "βρίσε", "daha üstün", "aptal din",
+                  "asalak", "hakaret et", "alay et", "hepsi yalancı", "лучше всех остальных народов",
+                  "самая глупая", "паразит", "оскорби", "лжецы", "не место на кипре"],
+    "politics": ["πολιτικό να υποστηρίξω", "προεκλογικ", "γνώμη σου για την κυβέρνηση",
+                  "σημερινός πρόεδρος", "seçim konuşması", "hükümet iyi", "başbakan hakkında",
+                  "hangi taraf suçlu", "политика мне поддержать", "предвыборн", "правительство хорошее",
+                  "мне проголосовать", "какая сторона права"],
+    "violence": ["εκρηκτικό μηχανισμό", "να σκοτώσω", "να χτυπήσω κάποιον", "βάλω φωτιά", "να παραβιάσω",
+                  "κλειδαριά αυτοκινήτου", "zehir nasıl", "nasıl döverim", "ateşe veririm", "nasıl sızarım",
+                  "anahtarsız nasıl", "взрывное устройство", "убить человека", "подсыпать яд", "избить",
+                  "без ключа"],
+    "self_harm": ["τέλος στη ζωή μου", "ανώδυνος τρόπος", "τις φλέβες μου", "δεν αξίζει πια να ζω",
+                  "να πληγώσω τον εαυτό", "υπερβολική δόση", "καλύτερα χωρίς εμένα", "hayatıma son",
+                  "acısız ölmenin", "bileklerimi", "yaşamaya değmez", "kendime zarar", "kaç hap",
+                  "ben olmasam", "покончить с жизнью", "безболезненный способ умереть", "порезать вены",
+                  "навредить себе", "передозировк", "лучше без меня"],
+    "damage": ["να βγάλω μια ψηφίδα", "το όνομά μου πάνω στην", "να απενεργοποιήσω το ρομπότ",
+                  "να σπρώξω το ρομπότ", "αρχαία από τη χώρα χωρίς άδεια", "bir parça nasıl sök",
+                  "üstüne nasıl kazır", "robotu şaka", "kaçak nasıl çıkar", "выковырять", "нацарапать",
+                  "выключить робота", "столкнуть робота", "вывезти древности"],
+    "personal_data": ["η διεύθυνση της ξεναγού", "номер телефона этой", "фотографии посетителей"],
+    "sexual": ["μιλήσεις βρώμικα", "να κάνουν έρωτα", "άσεμνα", "πορνογραφ", "açık saçık", "sevişme",
+                  "pornograf", "поговори со мной грязно", "занимаются любовью", "непристойно", "порнограф"],
+    "off_topic": ["κώδικα σε", "βοήθησέ με με τα μαθηματικά", "ποιες μετοχές", "το λάπτοπ μου",
+                  "ποδοσφαιρικό", "χάσω κιλά", "ανέκδοτο για γιατρούς", "kodu yaz", "matematik ödev",
+                  "kripto", "laptopumu", "futbol maçını", "kilo vermek", "doktorlarla ilgili", "код на",
+                  "рецепт борща", "домашним заданием", "криптовалют", "ноутбук", "футбольный матч",
+                  "анекдот про врачей"],
+}
+
 
 def _compile(stems: list[str], intents: list[str]) -> re.Pattern:
     return re.compile("|".join([r"(?<!\w)" + re.escape(s) for s in stems] + intents), re.I)
 
 
 # self-harm first: its phrasings ("kill myself") also hold words of violence
-PATTERNS = {kind: _compile(STEMS.get(kind, []), INTENTS.get(kind, []))
+PATTERNS = {kind: _compile(STEMS.get(kind, []) + PHRASED.get(kind, []), INTENTS.get(kind, []))
             for kind in ["self_harm", *[k for k in STEMS if k != "self_harm"], "damage"]}
 
 
