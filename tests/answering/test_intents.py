@@ -1,7 +1,17 @@
 """Requests named in so many words, in four languages; history questions that share their words."""
 import pytest
 
+from answering.answerable import PARAPHRASED_FILE, UNANSWERABLE_FILE
+from answering.guard_examples import ORDINARY, UNSAFE_EXAMPLES
 from answering.intents import named_outright
+from knowledge.catalogue import default_catalogue
+from knowledge.dataset import (
+    LANGUAGE_QUESTIONS_FILE,
+    ORDINARY_HARD_FILE,
+    QUESTIONS_FILE,
+    load_rows,
+    training_questions,
+)
 from knowledge.language import language
 
 
@@ -124,17 +134,6 @@ def test_history_questions_near_those_words_are_not_named(question):
 def test_no_ordinary_text_of_the_project_is_named_by_the_word_lists():
     """Every written question set (both halves), the training questions that are not unsafe
     requests, the guard's ordinary examples and every fact and summary of the catalogue."""
-    from answering.answerable import PARAPHRASED_FILE, UNANSWERABLE_FILE
-    from knowledge.catalogue import default_catalogue
-    from knowledge.dataset import (
-        LANGUAGE_QUESTIONS_FILE,
-        ORDINARY_HARD_FILE,
-        QUESTIONS_FILE,
-        load_rows,
-        training_questions,
-    )
-    from answering.guard_examples import ORDINARY, UNSAFE_EXAMPLES
-
     catalogue = default_catalogue()
     texts = [r["q"] for f in (ORDINARY_HARD_FILE, QUESTIONS_FILE, PARAPHRASED_FILE, UNANSWERABLE_FILE)
              for r in load_rows(f)]
