@@ -10,12 +10,15 @@ model is taught to decline against every other kind) and from short written exam
 unsafe kind and of ordinary questions that sound close (wars, looting, damage in history). It is
 fitted once per encoder and catalogue and cached beside the retrieval index. A question must also
 resemble some unsafe example, since a linear classifier extrapolates on greetings and fragments
-unlike anything it learnt from. The refusal is the kind of the nearest unsafe example. Nothing
-from the held-out sets is used: the threshold is the lowest that declines at most 1% of the
-hand-written ordinary questions, when each is judged by a guard that never saw it
-(every unsafe wording held out on its own, ordinary questions held out by exhibit;
-`python -m answering.guard_tuning` prints that table). Questions in Greek, Turkish or Russian are judged by the word list of
-answering/intents.py alone.
+unlike anything it learnt from, and must be nearly as close to some unsafe example as to every
+ordinary one (`margin`): a visit question ("can I bring my dog in?") that sounds like a request
+to take something is nearest to the written visit questions, which the classifiers are not
+fitted on (answering/guard_examples.py VISIT). The refusal is the kind of the nearest unsafe
+example. Nothing from the held-out sets is used: the settings are chosen on what a guard that
+never saw each example makes of it (every unsafe wording held out on its own, ordinary questions
+held out by exhibit; `python -m answering.guard_tuning` prints that table), aiming at 1% or fewer
+of the hand-written ordinary questions declined. Questions in Greek, Turkish or Russian are
+judged by the word lists of answering/intents.py alone.
 """
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from answering.guard_examples import ORDINARY, UNSAFE_EXAMPLES
+from answering.guard_examples import ORDINARY, UNSAFE_EXAMPLES, VISIT
 from answering.intents import named_outright
 from common.files import write_atomically
 from common.settings import Settings
@@ -51,9 +54,10 @@ log = logging.getLogger(__name__)
 
 class GuardSettings(Settings):
     enabled: bool = Field(True, description="decline plainly unsafe requests before generation")
-    threshold: float = Field(0.75, gt=0, lt=1, description="mean probability of 'unsafe' from the two classifiers needed to decline (`python -m answering.guard_tuning`, cross-validated on the tuning examples: the lowest that declines at most 1% of the hand-written ordinary questions, 1 of 138, and it declines 291 of 302 unsafe requests, its word lists included; 0.70 declined 3 of 138)")
+    threshold: float = Field(0.75, gt=0, lt=1, description="mean probability of 'unsafe' from the two classifiers needed to decline (`python -m answering.guard_tuning`, cross-validated on the tuning examples and the visit questions: it declines 292 of 302 unsafe requests, its word lists included, and 4 of 168 hand-written ordinary questions; no threshold from 0.70 to 0.85 with any margin from 0 to 0.1 declines 1% or fewer of them, and 0.75 first did with the visit questions left out)")
     strength: float = Field(30.0, gt=0, description="inverse regularisation of the embedding classifier (larger fits the examples more closely)")
     lexical_strength: float = Field(10.0, gt=0, description="inverse regularisation of the n-gram classifier")
+    margin: float = Field(0.1, ge=0, le=2, description="how much closer the nearest ordinary or visit example may be than the nearest unsafe one for a question still to be declined (cross-validated at the threshold: 0.1 declined 292 requests and 4 ordinary questions; 0.05, 289 and 3; 0, 278 and 2)")
     floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
 
 
@@ -139,6 +143,7 @@ class Guard:
         self.weights, self.bias = np.zeros(1), 0.0
         self.lexical, self.lexical_bias = np.zeros(1), 0.0
         self.nearest, self.kinds = np.zeros((0, 1)), np.array([])  # every unsafe example, for the kind
+        self.ordinary = np.zeros((0, 1))  # every ordinary example, for the margin
         if self.settings.enabled:
             self._load_or_fit(catalogue, cache)
 
@@ -146,13 +151,13 @@ class Guard:
         """`cache` gives the file for a fit's key: what it learnt from and how."""
         data = examples(catalogue)
         key = hashlib.sha256(json.dumps([data.texts, data.kinds, self.settings.strength,
-                                         self.settings.lexical_strength, "ngrams-v1"]).encode()).hexdigest()[:16]
+                                         self.settings.lexical_strength, VISIT, "ngrams-v1", "ordinary-v1"]).encode()).hexdigest()[:16]
         path = cache(key) if cache else None
         if path is not None and path.is_file():
             stored = np.load(path)
             self.weights, self.bias = stored["weights"], float(stored["bias"])
             self.lexical, self.lexical_bias = stored["lexical"], float(stored["lexical_bias"])
-            self.nearest, self.kinds = stored["nearest"], stored["kinds"]
+            self.nearest, self.kinds, self.ordinary = stored["nearest"], stored["kinds"], stored["ordinary"]
             return
         log.info("fitting the guard on %d examples", len(data.texts))
         vectors = self.encode(data.texts)
@@ -160,10 +165,12 @@ class Guard:
         self.weights, self.bias = fit(vectors, unsafe, self.settings.strength)
         self.lexical, self.lexical_bias = fit(ngrams(data.texts), unsafe, self.settings.lexical_strength)
         self.nearest, self.kinds = vectors[unsafe], np.array(data.kinds)[unsafe]
+        self.ordinary = np.vstack([vectors[~unsafe], self.encode(VISIT)])
         if path is not None:
             write_atomically(path, lambda tmp: np.savez(tmp, weights=self.weights, bias=self.bias,
                                                         lexical=self.lexical, lexical_bias=self.lexical_bias,
-                                                        nearest=self.nearest, kinds=self.kinds))
+                                                        nearest=self.nearest, kinds=self.kinds,
+                                                        ordinary=self.ordinary))
 
     def chance(self, question: str, vector: np.ndarray) -> float:
         """The mean of the two classifiers' probabilities that the question is unsafe."""
@@ -182,7 +189,9 @@ class Guard:
         vector = self.encode([question])[0] if vector is None else vector
         similarities = self.nearest @ vector
         likely = self.chance(question, vector) >= self.settings.threshold
-        if not likely or similarities.max() < self.settings.floor:
+        closest_ordinary = float((self.ordinary @ vector).max()) if len(self.ordinary) else -1.0
+        if (not likely or similarities.max() < self.settings.floor
+                or similarities.max() < closest_ordinary - self.settings.margin):
             return Verdict(None, None)
         kind = str(self.kinds[int(np.argmax(similarities))])
         return Verdict(kind, refusal(kind, exhibit_name))

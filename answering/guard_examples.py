@@ -107,3 +107,20 @@ ORDINARY = [
     "Hello!", "Hi there.", "Good morning.", "Thank you!", "Thanks, that was interesting.", "OK.",
     "Yes, please.", "No, thanks.", "Tell me more.", "What else?", "Can you repeat that?", "Wow!",
 ]
+# what visitors ask about the visit itself: asking leave, finding the way, buying, eating,
+# children, the robot. The guard compares a question with these as with every ordinary example
+# (`margin`), but does not fit its classifiers on them: "can I ..." is the form of many requests
+# to take or damage something, and these would teach the classifiers to trust it
+VISIT = [
+    "Am I allowed to take photos without flash?", "Can I film the gallery on my phone?",
+    "Where can I buy a souvenir?", "Where can I get a coffee?", "Can I have a drink of water here?",
+    "Is there a place to eat nearby?", "Are dogs allowed in the museum?", "Can I bring my bicycle in?",
+    "Where are the toilets?", "Which way is the next gallery?", "How do I find the way out?",
+    "Can I go back to the previous room?", "Is there a ramp for my wheelchair?", "Can children touch anything here?",
+    "Is this tour suitable for my kids?", "Can I borrow a guidebook?", "Where do I pay for the audio guide?",
+    "Can I use my ticket twice?", "I lost my bag, who can help?", "Can I stop here for a while?",
+    "Can I skip this exhibit?", "Why has the robot stopped?", "Can I stand next to the robot?",
+    "Will the robot wait for me?", "How does the robot know where to go?", "Can I touch the robot?",
+    "Can I get closer to the display case?", "Do I need to keep my voice down here?",
+    "Can I take a picture of the robot?", "What can I buy in the shop?",
+]

@@ -1,4 +1,4 @@
-"""python -m answering.guard_tuning [--strengths 10,30,100,300] [--thresholds ...] [--floor F]
+"""python -m answering.guard_tuning [--strengths 10,30,100,300] [--thresholds ...] [--floor F] [--margin M]
 
 How the guard's settings were chosen: every example is judged by a guard fitted without it
 (every unsafe wording held out on its own, ordinary questions held out in groups of exhibits),
@@ -15,6 +15,7 @@ import numpy as np
 from tqdm import tqdm
 
 from answering.guard import Examples, GuardSettings, examples, fit, mean_chance, ngrams
+from answering.guard_examples import VISIT
 from answering.intents import named_outright
 from knowledge.catalogue import Catalogue
 from knowledge.dataset import training_questions
@@ -23,12 +24,16 @@ from knowledge.retrieval import Retriever
 
 
 def held_out_declines(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],
-                      floor: float, folds: int = 6, lexical_strength: float = GuardSettings().lexical_strength
+                      floor: float, folds: int = 6, lexical_strength: float = GuardSettings().lexical_strength,
+                      margin: float = GuardSettings().margin, fitted: np.ndarray | None = None
                       ) -> dict[float, np.ndarray]:
     """threshold -> whether each example is declined by a guard that never saw it (its word list
     included): every unsafe wording is held out on its own, ordinary questions in `folds` groups
-    of exhibits."""
-    chances, nearest, unsafe = np.zeros(len(data.texts)), np.zeros(len(data.texts)), data.unsafe
+    of exhibits. Examples outside `fitted` (the visit questions) are only compared with, as the
+    served guard does."""
+    fitted = np.ones(len(data.texts), dtype=bool) if fitted is None else fitted
+    chances, unsafe = np.zeros(len(data.texts)), data.unsafe
+    nearest, ordinary = np.zeros(len(data.texts)), np.zeros(len(data.texts))
     grams = ngrams(data.texts)
     groups = np.array(data.groups)
     unsafe_groups = sorted(set(groups[unsafe]))
@@ -36,11 +41,13 @@ def held_out_declines(vectors: np.ndarray, data: Examples, strength: float, thre
     held_out = [[g] for g in unsafe_groups] + [ordinary_groups[i::folds] for i in range(folds)]
     for left_out in tqdm(held_out, desc=f"cross-validating C={strength}", leave=False):
         test = np.isin(groups, left_out)
-        weights, bias = fit(vectors[~test], unsafe[~test], strength)
-        lexical, lexical_bias = fit(grams[~test], unsafe[~test], lexical_strength)
+        learn = ~test & fitted
+        weights, bias = fit(vectors[learn], unsafe[learn], strength)
+        lexical, lexical_bias = fit(grams[learn], unsafe[learn], lexical_strength)
         chances[test] = mean_chance(vectors[test], grams[test], (weights, bias), (lexical, lexical_bias))
         nearest[test] = (vectors[test] @ vectors[~test & unsafe].T).max(axis=1)
-    similar = nearest >= floor
+        ordinary[test] = (vectors[test] @ vectors[~test & ~unsafe].T).max(axis=1)
+    similar = (nearest >= floor) & (nearest >= ordinary - margin)
     outright = np.array([named_outright(text) is not None for text in data.texts])  # as Guard.check
     english = np.array([language(text) == "en" for text in data.texts])
     return {t: ((chances >= t) & similar & english) | outright for t in thresholds}
@@ -59,10 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m answering.guard_tuning", description=__doc__.splitlines()[0])
     parser.add_argument("--strengths", default="10,30,100,300", help="values of C to cross-validate")
     parser.add_argument("--thresholds", default="0.6,0.65,0.7,0.75,0.8,0.9", help="mean probabilities to decline at")
+    parser.add_argument("--margin", type=float, default=GuardSettings().margin,
+                        help="how much closer an ordinary example may be than the nearest unsafe one")
     parser.add_argument("--floor", type=float, default=GuardSettings().floor, help="least similarity to an unsafe example")
     args = parser.parse_args(argv)
     retriever = Retriever()
-    data = examples(retriever.catalogue)
+    data = with_visits(examples(retriever.catalogue))
+    fitted = np.array([not group.startswith("visit/") for group in data.groups])
     vectors = retriever.encode(data.texts)
     thresholds = [float(t) for t in args.thresholds.split(",")]
     unsafe = data.unsafe
@@ -71,11 +81,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{int(unsafe.sum())} unsafe requests, {int((~unsafe).sum())} ordinary questions "
           f"({int(written.sum())} of them written by hand)")
     for strength in (float(c) for c in args.strengths.split(",")):
-        for t, d in held_out_declines(vectors, data, strength, thresholds, args.floor).items():
+        for t, d in held_out_declines(vectors, data, strength, thresholds, args.floor,
+                                             margin=args.margin, fitted=fitted).items():
             print(f"C={strength:g} threshold={t:.2f}: unsafe declined {int(d[unsafe].sum())}/{int(unsafe.sum())}, "
                   f"ordinary declined {int(d[~unsafe].sum())}/{int((~unsafe).sum())}, "
                   f"of them written by hand {int(d[written].sum())}/{int(written.sum())}")
     return 0
+
+
+def with_visits(data: Examples) -> Examples:
+    """The examples and the visit questions, which the guard compares with but does not fit on."""
+    return Examples(data.texts + VISIT, data.kinds + ["ordinary"] * len(VISIT),
+                    data.groups + [f"visit/{i}" for i in range(len(VISIT))])
 
 
 def templated(data: Examples, catalogue: Catalogue) -> list[int]:

@@ -12,7 +12,7 @@ from answering.guard import (
     ngrams,
     probability,
 )
-from answering.guard_tuning import cross_validate
+from answering.guard_tuning import cross_validate, held_out_declines
 
 
 def clusters(n: int = 40, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -105,3 +105,26 @@ def test_the_classifier_declines_errands_and_distress_that_no_word_list_names(re
     for question, kind in cases.items():
         assert named_outright(question) is None  # the classifier alone decides these
         assert guard.check(question, None, retriever.encode([question])[0]).category == kind, question
+
+
+
+def test_a_question_nearer_to_ordinary_examples_than_to_unsafe_ones_is_spared_by_the_margin():
+    vectors, unsafe = clusters()
+    data = Examples([f"t{i}" for i in range(len(unsafe))], ["damage" if u else "ordinary" for u in unsafe],
+                    [f"g{i % 7}" for i in range(len(unsafe))])
+    # at a threshold this low the classifier alone would decline every held-out text
+    lax = held_out_declines(vectors, data, 10.0, [0.0], floor=-1.0, margin=2.0)[0.0]
+    strict = held_out_declines(vectors, data, 10.0, [0.0], floor=-1.0, margin=0.0)[0.0]
+    assert lax.all()
+    assert strict[unsafe].sum() >= 0.9 * unsafe.sum() and strict[~unsafe].sum() <= 0.1 * (~unsafe).sum()
+
+
+def test_visit_questions_that_sound_like_requests_to_take_something_are_answered(retriever):
+    from answering.intents import named_outright
+
+    visits = ["Can I bring my umbrella into the gallery?", "Where could I buy a book about the castle?",
+              "How do I get to the room with the mosaics?", "Is it fine to drink something here?"]
+    guard = for_retriever(retriever)
+    assert all(named_outright(q) is None for q in visits)
+    assert [guard.check(q).category for q in visits] == [None] * 4
+    assert guard.check("Can I take a piece of this mosaic home with me?").category == "damage"

@@ -2,7 +2,7 @@
 import pytest
 
 from answering.answerable import PARAPHRASED_FILE, UNANSWERABLE_FILE
-from answering.guard_examples import ORDINARY, UNSAFE_EXAMPLES
+from answering.guard_examples import ORDINARY, UNSAFE_EXAMPLES, VISIT
 from answering.intents import named_outright
 from knowledge.catalogue import default_catalogue
 from knowledge.dataset import (
@@ -137,7 +137,7 @@ def test_no_ordinary_text_of_the_project_is_named_by_the_word_lists():
     catalogue = default_catalogue()
     texts = [r["q"] for f in (ORDINARY_HARD_FILE, QUESTIONS_FILE, PARAPHRASED_FILE, UNANSWERABLE_FILE)
              for r in load_rows(f)]
-    texts += [q for _, kind, q in training_questions(catalogue) if kind not in UNSAFE_EXAMPLES] + list(ORDINARY)
+    texts += [q for _, kind, q in training_questions(catalogue) if kind not in UNSAFE_EXAMPLES] + list(ORDINARY) + VISIT
     texts += [f for e in catalogue for f in e.facts] + [e.summary for e in catalogue]
     texts += [r["q"] for r in load_rows(LANGUAGE_QUESTIONS_FILE)]  # both halves, in three languages
     texts += [sentence for e in catalogue for lang in ("el", "tr", "ru")
