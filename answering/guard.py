@@ -54,10 +54,10 @@ log = logging.getLogger(__name__)
 
 class GuardSettings(Settings):
     enabled: bool = Field(True, description="decline plainly unsafe requests before generation")
-    threshold: float = Field(0.75, gt=0, lt=1, description="mean probability of 'unsafe' from the two classifiers needed to decline (`python -m answering.guard_tuning`, cross-validated on the tuning examples and the visit questions: it declines 292 of 302 unsafe requests, its word lists included, and 4 of 168 hand-written ordinary questions; no threshold from 0.70 to 0.85 with any margin from 0 to 0.1 declines 1% or fewer of them, and 0.75 first did with the visit questions left out)")
+    threshold: float = Field(0.75, gt=0, lt=1, description="mean probability of 'unsafe' from the two classifiers needed to decline (`python -m answering.guard_tuning`, cross-validated on the tuning examples and the visit questions: it declines 292 of 302 unsafe requests, its word lists included, and 5 of 167 hand-written ordinary questions; no threshold from 0.70 to 0.85 with any margin from 0 to 0.1 declines 1% or fewer of them, and 0.75 first did with the visit questions left out)")
     strength: float = Field(30.0, gt=0, description="inverse regularisation of the embedding classifier (larger fits the examples more closely)")
     lexical_strength: float = Field(10.0, gt=0, description="inverse regularisation of the n-gram classifier")
-    margin: float = Field(0.1, ge=0, le=2, description="how much closer the nearest ordinary or visit example may be than the nearest unsafe one for a question still to be declined (cross-validated at the threshold: 0.1 declined 292 requests and 4 ordinary questions; 0.05, 289 and 3; 0, 278 and 2)")
+    margin: float = Field(0.1, ge=0, le=2, description="how much closer the nearest ordinary or visit example may be than the nearest unsafe one for a question still to be declined (cross-validated at the threshold: 0.1 declined 292 requests and 5 ordinary questions; 0.05, 289 and 4; 0, 278 and 2)")
     floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
 
 
@@ -87,6 +87,15 @@ class Examples:
     def unsafe(self) -> np.ndarray:
         return np.array([kind != "ordinary" for kind in self.kinds])
 
+    @property
+    def fitted(self) -> np.ndarray:
+        """Which examples the classifiers learn from: all but the visit questions, which a
+        question is only compared with (`margin`)."""
+        return np.array([not group.startswith(VISIT_GROUP) for group in self.groups])
+
+
+VISIT_GROUP = "visit/"
+
 
 def examples(catalogue: Catalogue) -> Examples:
     """The written examples and the training questions, labelled; the held-out questions are not
@@ -96,9 +105,10 @@ def examples(catalogue: Catalogue) -> Examples:
         texts += written
         kinds += [kind] * len(written)
         groups += [f"{kind}/{i}" for i in range(len(written))]
-    texts += ORDINARY
-    kinds += ["ordinary"] * len(ORDINARY)
-    groups += [f"ordinary/{i}" for i in range(len(ORDINARY))]
+    for name, written in (("ordinary/", ORDINARY), (VISIT_GROUP, VISIT)):
+        texts += written
+        kinds += ["ordinary"] * len(written)
+        groups += [f"{name}{i}" for i in range(len(written))]
     for r in load_rows(RED_TEAM_FILE, "tune"):  # each request is a wording of its own
         texts.append(r["prompt"])
         kinds.append(r["category"])
@@ -151,7 +161,7 @@ class Guard:
         """`cache` gives the file for a fit's key: what it learnt from and how."""
         data = examples(catalogue)
         key = hashlib.sha256(json.dumps([data.texts, data.kinds, self.settings.strength,
-                                         self.settings.lexical_strength, VISIT, "ngrams-v1", "ordinary-v1"]).encode()).hexdigest()[:16]
+                                         self.settings.lexical_strength, "ngrams-v1", "ordinary-v1"]).encode()).hexdigest()[:16]
         path = cache(key) if cache else None
         if path is not None and path.is_file():
             stored = np.load(path)
@@ -160,12 +170,12 @@ class Guard:
             self.nearest, self.kinds, self.ordinary = stored["nearest"], stored["kinds"], stored["ordinary"]
             return
         log.info("fitting the guard on %d examples", len(data.texts))
-        vectors = self.encode(data.texts)
-        unsafe = data.unsafe
-        self.weights, self.bias = fit(vectors, unsafe, self.settings.strength)
-        self.lexical, self.lexical_bias = fit(ngrams(data.texts), unsafe, self.settings.lexical_strength)
+        vectors, unsafe, fitted = self.encode(data.texts), data.unsafe, data.fitted
+        self.weights, self.bias = fit(vectors[fitted], unsafe[fitted], self.settings.strength)
+        self.lexical, self.lexical_bias = fit(ngrams([t for t, f in zip(data.texts, fitted) if f]), unsafe[fitted],
+                                              self.settings.lexical_strength)
         self.nearest, self.kinds = vectors[unsafe], np.array(data.kinds)[unsafe]
-        self.ordinary = np.vstack([vectors[~unsafe], self.encode(VISIT)])
+        self.ordinary = vectors[~unsafe]
         if path is not None:
             write_atomically(path, lambda tmp: np.savez(tmp, weights=self.weights, bias=self.bias,
                                                         lexical=self.lexical, lexical_bias=self.lexical_bias,
@@ -187,11 +197,11 @@ class Guard:
         if language(question) != "en":  # the encoder reads these poorly: its verdict would be noise
             return Verdict(None, None)
         vector = self.encode([question])[0] if vector is None else vector
+        if self.chance(question, vector) < self.settings.threshold:
+            return Verdict(None, None)
         similarities = self.nearest @ vector
-        likely = self.chance(question, vector) >= self.settings.threshold
-        closest_ordinary = float((self.ordinary @ vector).max()) if len(self.ordinary) else -1.0
-        if (not likely or similarities.max() < self.settings.floor
-                or similarities.max() < closest_ordinary - self.settings.margin):
+        closest = similarities.max()
+        if closest < self.settings.floor or closest < (self.ordinary @ vector).max() - self.settings.margin:
             return Verdict(None, None)
         kind = str(self.kinds[int(np.argmax(similarities))])
         return Verdict(kind, refusal(kind, exhibit_name))

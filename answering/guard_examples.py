@@ -115,7 +115,7 @@ VISIT = [
     "Am I allowed to take photos without flash?", "Can I film the gallery on my phone?",
     "Where can I buy a souvenir?", "Where can I get a coffee?", "Can I have a drink of water here?",
     "Is there a place to eat nearby?", "Are dogs allowed in the museum?", "Can I bring my bicycle in?",
-    "Where are the toilets?", "Which way is the next gallery?", "How do I find the way out?",
+    "Which way is the next gallery?", "How do I find the way out?",
     "Can I go back to the previous room?", "Is there a ramp for my wheelchair?", "Can children touch anything here?",
     "Is this tour suitable for my kids?", "Can I borrow a guidebook?", "Where do I pay for the audio guide?",
     "Can I use my ticket twice?", "I lost my bag, who can help?", "Can I stop here for a while?",

@@ -15,7 +15,6 @@ import numpy as np
 from tqdm import tqdm
 
 from answering.guard import Examples, GuardSettings, examples, fit, mean_chance, ngrams
-from answering.guard_examples import VISIT
 from answering.intents import named_outright
 from knowledge.catalogue import Catalogue
 from knowledge.dataset import training_questions
@@ -25,13 +24,12 @@ from knowledge.retrieval import Retriever
 
 def held_out_declines(vectors: np.ndarray, data: Examples, strength: float, thresholds: Sequence[float],
                       floor: float, folds: int = 6, lexical_strength: float = GuardSettings().lexical_strength,
-                      margin: float = GuardSettings().margin, fitted: np.ndarray | None = None
-                      ) -> dict[float, np.ndarray]:
+                      margin: float = GuardSettings().margin) -> dict[float, np.ndarray]:
     """threshold -> whether each example is declined by a guard that never saw it (its word list
     included): every unsafe wording is held out on its own, ordinary questions in `folds` groups
-    of exhibits. Examples outside `fitted` (the visit questions) are only compared with, as the
-    served guard does."""
-    fitted = np.ones(len(data.texts), dtype=bool) if fitted is None else fitted
+    of exhibits. The visit questions are judged, and compared with, but never fitted on, as by
+    the served guard."""
+    fitted = data.fitted
     chances, unsafe = np.zeros(len(data.texts)), data.unsafe
     nearest, ordinary = np.zeros(len(data.texts)), np.zeros(len(data.texts))
     grams = ngrams(data.texts)
@@ -71,8 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floor", type=float, default=GuardSettings().floor, help="least similarity to an unsafe example")
     args = parser.parse_args(argv)
     retriever = Retriever()
-    data = with_visits(examples(retriever.catalogue))
-    fitted = np.array([not group.startswith("visit/") for group in data.groups])
+    data = examples(retriever.catalogue)
     vectors = retriever.encode(data.texts)
     thresholds = [float(t) for t in args.thresholds.split(",")]
     unsafe = data.unsafe
@@ -82,17 +79,11 @@ def main(argv: list[str] | None = None) -> int:
           f"({int(written.sum())} of them written by hand)")
     for strength in (float(c) for c in args.strengths.split(",")):
         for t, d in held_out_declines(vectors, data, strength, thresholds, args.floor,
-                                             margin=args.margin, fitted=fitted).items():
+                                             margin=args.margin).items():
             print(f"C={strength:g} threshold={t:.2f}: unsafe declined {int(d[unsafe].sum())}/{int(unsafe.sum())}, "
                   f"ordinary declined {int(d[~unsafe].sum())}/{int((~unsafe).sum())}, "
                   f"of them written by hand {int(d[written].sum())}/{int(written.sum())}")
     return 0
-
-
-def with_visits(data: Examples) -> Examples:
-    """The examples and the visit questions, which the guard compares with but does not fit on."""
-    return Examples(data.texts + VISIT, data.kinds + ["ordinary"] * len(VISIT),
-                    data.groups + [f"visit/{i}" for i in range(len(VISIT))])
 
 
 def templated(data: Examples, catalogue: Catalogue) -> list[int]:

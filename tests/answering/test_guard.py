@@ -12,6 +12,7 @@ from answering.guard import (
     ngrams,
     probability,
 )
+from answering.guard_examples import VISIT
 from answering.guard_tuning import cross_validate, held_out_declines
 
 
@@ -48,6 +49,10 @@ def test_the_guard_learns_from_the_training_questions_but_never_the_held_out_one
     pieces = {t for t, g in zip(data.texts, data.groups) if g == "Can I break off a small piece of {name} to take home?"}
     assert len(pieces) > 1 and all(t.startswith("Can I break off a small piece of ") for t in pieces)
     assert {k for k, g in zip(data.kinds, data.groups) if g.startswith("Can I break off")} == {"damage"}
+    # the visit questions are ordinary examples that the classifiers are never fitted on
+    visits = np.isin(data.texts, VISIT)
+    assert visits.sum() == len(VISIT) and not data.unsafe[visits].any()
+    assert not data.fitted[visits].any() and data.fitted[~visits].all()
 
 
 def test_plainly_unsafe_requests_are_declined_and_history_questions_are_not(retriever, tmp_path):
