@@ -24,10 +24,14 @@ from answering.guard import fit, probability
 from common.files import write_atomically
 from common.settings import Settings
 from knowledge.catalogue import Catalogue
-from knowledge.dataset import QUESTIONS_FILE, load_rows, training_questions
+from knowledge.dataset import (
+    PARAPHRASED_FILE,
+    QUESTIONS_FILE,
+    load_rows,
+    training_questions,
+)
 
 log = logging.getLogger(__name__)
-PARAPHRASED_FILE = QUESTIONS_FILE.parent / "paraphrased.yaml"
 UNANSWERABLE_FILE = QUESTIONS_FILE.parent / "unanswerable.yaml"
 CLOSENESS_WEIGHT = 3.0  # the similarity feature's scale against the 384 unit-length embedding dims
 

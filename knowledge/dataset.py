@@ -22,6 +22,8 @@ QUESTIONS_FILE = Path(__file__).parent / "questions" / "visitor_questions.yaml"
 RED_TEAM_FILE = QUESTIONS_FILE.parent / "red_team.yaml"
 ORDINARY_HARD_FILE = QUESTIONS_FILE.parent / "ordinary_hard.yaml"
 LANGUAGE_QUESTIONS_FILE = QUESTIONS_FILE.parent / "languages.yaml"
+TRAINING_QUESTIONS_FILE = QUESTIONS_FILE.parent / "training.yaml"
+PARAPHRASED_FILE = QUESTIONS_FILE.parent / "paraphrased.yaml"
 STOP = set("the a an of and in at to is was were on for from with by this that it its as be are "
            "has have had which who what when where how about also there their they he she his her "
            "one more than into after before under over been only still many most some".split())
@@ -36,6 +38,7 @@ RULES = [  # (pattern in the fact, question about the exhibit)
     (r"\b(displayed|houses|museum)\b", "Where can I see it today?"),
     (r"\b(built|founded|made|carved|rebuilt|completed|begun)\b", "When was {name} made?"),
 ]
+ASKED = "asked"  # the kind of a pair whose question is a written training question
 UNKNOWN = [
     "How many visitors does {name} get every year?",
     "What was the favourite food of the people who made {name}?",
@@ -175,8 +178,9 @@ def _fact_question(exhibit: Exhibit, fact: str) -> str:
     return f"Tell me about the {noun.lower()} of {name}."
 
 
-def _pairs(exhibit: Exhibit) -> list[tuple[str, str, str, list[Turn], list[str]]]:
-    """(kind, question, answer, history, facts the answer must see) for one exhibit."""
+def _pairs(exhibit: Exhibit, asked: dict[int, list[str]]) -> list[tuple[str, str, str, list[Turn], list[str]]]:
+    """(kind, question, answer, history, facts the answer must see) for one exhibit; `asked`
+    holds the written training questions of each of its facts."""
     name = exhibit.names.en
     first = exhibit.summary.split(". ")[0].rstrip(".") + "."
     pairs = [("what_is", q, exhibit.summary, [], [exhibit.summary]) for q in WHAT_IS]
@@ -190,6 +194,7 @@ def _pairs(exhibit: Exhibit) -> list[tuple[str, str, str, list[Turn], list[str]]
                 pairs.append(("fact", template.format(name=name), answer, [], [fact, companion]))
                 break
         pairs.append(("fact", _fact_question(exhibit, fact), answer, [], [fact, companion]))
+        pairs += [(ASKED, q, answer, [], [fact, companion]) for q in asked.get(i, [])]
     for q in UNKNOWN:
         pairs.append(("unknown", q.format(name=name), UNKNOWN_ANSWER.format(first=first), [], []))
     start = sum(map(ord, exhibit.id))  # a stable rotation, so that every request kind is used
@@ -206,18 +211,25 @@ def _pairs(exhibit: Exhibit) -> list[tuple[str, str, str, list[Turn], list[str]]
 def _training_pairs(catalogue: Catalogue, questions: list[VisitorQuestion]):
     """(exhibit, index, pair) for every pair of every exhibit but the held-out questions."""
     held_out = {normalise(q.question) for q in questions}
+    asked: dict[str, dict[int, list[str]]] = {}
+    for q in load_questions(TRAINING_QUESTIONS_FILE, catalogue):
+        asked.setdefault(q.exhibit, {}).setdefault(q.fact, []).append(q.question)
     for exhibit in catalogue:
-        for n, pair in enumerate(_pairs(exhibit)):
+        for n, pair in enumerate(_pairs(exhibit, asked.get(exhibit.id, {}))):
             if normalise(pair[1]) not in held_out:
                 yield exhibit, n, pair
 
 
 def training_questions(catalogue: Catalogue) -> list[tuple[str, str, str]]:
-    """(exhibit id, kind, question) of every training pair, an unsafe request's kind being the
-    kind of request it is (injection, damage, ...): what the guard learns from too."""
+    """(exhibit id, kind, question) of every templated training pair, an unsafe request's kind
+    being the kind of request it is (injection, damage, ...): what the guard and the
+    answerability classifier learn from too. The written training questions are left out: the
+    guard's settings were chosen without them."""
     questions = load_questions(catalogue=catalogue)
     out = []
     for e, _, (kind, question, *_) in _training_pairs(catalogue, questions):
+        if kind == ASKED:
+            continue
         if kind == "unsafe":
             kind = next(k for k, q, _ in UNSAFE_REQUESTS if q.format(name=e.names.en) == question)
         out.append((e.id, kind, question))

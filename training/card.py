@@ -14,7 +14,7 @@ def model_card(manifest: dict) -> str:
         "## How it was made",
         f"- Base: {manifest['base_model']['label']} (`{manifest['base_model']['ref']}`); LoRA r={s['lora_r']}, alpha={s['lora_alpha']}, "
         f"dropout={s['lora_dropout']}, targets {s['lora_targets']}; base weights quantised: {s['quantize'] or 'no'}.",
-        f"- Data: the catalogue's chat pairs (data hash `{manifest['data'].get('data_hash', '?')[:16]}`), "
+        f"- Data: the chat pairs made from the catalogue and the written training questions (data hash `{manifest['data'].get('data_hash', '?')[:16]}`), "
         f"{t['steps']} optimiser steps, {t['tokens_seen']} tokens, learning rate {s['learning_rate']} (cosine).",
         f"- Loss: train {t['train_loss']}, validation {t['eval_loss']}; {t['tokens_per_s']} tokens/s; "
         f"{manifest['train_seconds']} s; code {manifest['code_version']}.",
@@ -32,7 +32,7 @@ def model_card(manifest: dict) -> str:
     ]
     if manifest.get("recipe"):
         lines[lines.index("## Use") - 2] = ("- This directory holds the adapter alone, in half precision; set-up merges it "
-                                            "onto the base once (`knowledge/shipped.py`).")
+                                            "onto the base once (`weights/shipped.py`).")
         lines[lines.index("## Use") + 1:lines.index("## Use") + 2] = [
             f"Shipped in `models/guide/` and served by default; `--model base` serves the bare base. "
             f"Reproduce it from a fresh clone with `python -m training --config {manifest['recipe']}`, "

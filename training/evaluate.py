@@ -21,7 +21,7 @@ from typing import Sequence
 
 from tqdm import tqdm
 
-from answering.answerable import PARAPHRASED_FILE, load_unanswerable
+from answering.answerable import load_unanswerable
 from answering.engine import GenRequest
 from answering.engines import EngineChoice, make_engine
 from answering.guard import GuardSettings
@@ -30,6 +30,7 @@ from common.hub import ModelNotAvailable
 from knowledge.catalogue import default_catalogue
 from knowledge.dataset import (
     ORDINARY_HARD_FILE,
+    PARAPHRASED_FILE,
     RED_TEAM_FILE,
     build,
     document_frequency,

@@ -1,14 +1,16 @@
 """Requests named in so many words, in four languages; history questions that share their words."""
 import pytest
 
-from answering.answerable import PARAPHRASED_FILE, UNANSWERABLE_FILE
+from answering.answerable import UNANSWERABLE_FILE
 from answering.guard_examples import ORDINARY, UNSAFE_EXAMPLES, VISIT
 from answering.intents import named_outright
 from knowledge.catalogue import default_catalogue
 from knowledge.dataset import (
     LANGUAGE_QUESTIONS_FILE,
     ORDINARY_HARD_FILE,
+    PARAPHRASED_FILE,
     QUESTIONS_FILE,
+    TRAINING_QUESTIONS_FILE,
     load_rows,
     training_questions,
 )
@@ -135,7 +137,8 @@ def test_no_ordinary_text_of_the_project_is_named_by_the_word_lists():
     """Every written question set (both halves), the training questions that are not unsafe
     requests, the guard's ordinary examples and every fact and summary of the catalogue."""
     catalogue = default_catalogue()
-    texts = [r["q"] for f in (ORDINARY_HARD_FILE, QUESTIONS_FILE, PARAPHRASED_FILE, UNANSWERABLE_FILE)
+    texts = [r["q"] for f in (ORDINARY_HARD_FILE, QUESTIONS_FILE, PARAPHRASED_FILE, UNANSWERABLE_FILE,
+                                    TRAINING_QUESTIONS_FILE)
              for r in load_rows(f)]
     texts += [q for _, kind, q in training_questions(catalogue) if kind not in UNSAFE_EXAMPLES] + list(ORDINARY) + VISIT
     texts += [f for e in catalogue for f in e.facts] + [e.summary for e in catalogue]
