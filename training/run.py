@@ -13,8 +13,19 @@ from typing import Sequence
 import torch
 
 from common.files import project_root, sha256_file
-from training.data import Collator, encode_pair, encode_text, ensure_dataset, load_pairs, sample, split
+from training.card import model_card
 from training.config import TrainSettings
+from training.data import (
+    Collator,
+    encode_pair,
+    encode_text,
+    ensure_dataset,
+    load_pairs,
+    sample,
+    split,
+)
+from training.evaluate import RETRIEVER, EvalOptions, evaluate_models, markdown_table
+from training.safety import markdown as safety_table
 from weights.models import ResolvedModel, resolve_lm
 
 log = logging.getLogger("training")
@@ -148,14 +159,6 @@ def run(s: TrainSettings, callbacks: Sequence = ()) -> dict:
         "languages": ["en"],  # the catalogue's training pairs are English; other languages are served from its translations
     }
     if s.evaluate:
-        from training.evaluate import (
-            RETRIEVER,
-            EvalOptions,
-            evaluate_models,
-            markdown_table,
-        )
-        from training.safety import markdown as safety_table
-
         base = resolved.ref if resolved.source != "embedded" else "base"
         options = EvalOptions(limit=s.eval_limit, red_team_limit=s.eval_red_team,
                               max_tokens=s.eval_max_tokens, eval_file=data_dir / "eval.jsonl",
@@ -164,8 +167,6 @@ def run(s: TrainSettings, callbacks: Sequence = ()) -> dict:
         manifest["evaluation"] = {"table": markdown_table(results), "safety_table": safety_table(results),
                                   "summary": {r["model"]: r["summary"] for r in results}}
     manifest["duration_seconds"] = round(time.time() - started, 1)
-    from training.card import model_card
-
     (out / "README.md").write_text(model_card(manifest))
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return manifest
