@@ -2,7 +2,8 @@
 
 A simulated TurtleBot2: publishes nav_msgs/Odometry on `odom` (frame odom, child base_footprint,
 the odom frame starting at the map origin) along a walk that visits the catalogue's exhibits in
-gallery order and pauses at each, so that the whole system runs without a robot. The TF
+gallery order and pauses at each, so that the whole system runs without a robot. It sets off
+once the odometry has a subscriber (the bridge). The TF
 odom -> base_footprint is broadcast too where tf2_msgs is installed (a full ROS 2 install); the
 PyPI wheels here do not ship it.
 """
@@ -36,7 +37,9 @@ class SimTour(Node):
         self.path, self.time_scale, self.loop = path, time_scale, loop
         self.odom = self.create_publisher(Odometry, "odom", qos_profile_sensor_data)
         self.tf = self._tf_publisher()
-        self.started = time.monotonic()
+        # the walk starts once something listens to the odometry: on a busy machine discovery
+        # can outlast the first stop, which the listener would then never hear of
+        self.started: float | None = None
         self.finished = False
         self.create_timer(1.0 / rate, self._step)
 
@@ -49,6 +52,11 @@ class SimTour(Node):
         return self.create_publisher(TFMessage, "tf", 10)
 
     def _step(self) -> None:
+        if self.started is None:
+            if not self.odom.get_subscription_count():
+                return
+            self.get_logger().info("odometry has a listener: setting off")
+            self.started = time.monotonic()
         t = (time.monotonic() - self.started) * self.time_scale
         if t > self.path.duration:
             if not self.loop:

@@ -3,6 +3,7 @@ which drives a real guide server on a free port; a subscriber in this process ch
 side (transient-local exhibit topic, republished answers)."""
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 from guide.config import ServerSettings
 from tests.conftest import free_port
 from tests.guide.harness import Client, RunningServer
-from tests.processes import robot_tour, ros_environment, stop
+from tests.processes import robot_tour, ros_environment, start, stop
 
 rclpy = pytest.importorskip("rclpy")
 
@@ -120,3 +121,34 @@ def test_bad_parameters_are_named(ros_env):
                           env=ros_env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "dwell_s" in proc.stderr
+
+
+def test_the_simulated_robot_sets_off_only_once_its_odometry_has_a_listener(ros_env, retriever):
+    from nav_msgs.msg import Odometry
+    from rclpy.qos import qos_profile_sensor_data
+
+    far = max(retriever.catalogue, key=lambda e: math.hypot(e.place.x, e.place.y))
+    sim = start(ros_env, "ros_bridge.sim_tour", "--exhibits", far.id, "--speed", "2.0", "--pause", "0.5")
+    try:
+        time.sleep(4)  # without waiting it would be 8 m along its way by now
+        context = rclpy.Context()
+        rclpy.init(context=context)
+        node = rclpy.create_node("test_odometry", context=context)
+        poses: list[tuple[float, float]] = []
+        node.create_subscription(Odometry, "odom", lambda m: poses.append(
+            (m.pose.pose.position.x, m.pose.pose.position.y)), qos_profile_sensor_data)
+        executor = rclpy.executors.SingleThreadedExecutor(context=context)
+        executor.add_node(node)
+        try:
+            deadline = time.time() + 30
+            while not poses and time.time() < deadline:
+                executor.spin_once(timeout_sec=0.1)
+        finally:
+            executor.shutdown()
+            node.destroy_node()
+            rclpy.try_shutdown(context=context)
+        assert poses, "no odometry"
+        assert math.hypot(*poses[0]) < 1.5, poses[0]
+    finally:
+        out = stop(sim)
+    assert "Traceback" not in out, out
