@@ -3,9 +3,8 @@
 A simulated TurtleBot2: publishes nav_msgs/Odometry on `odom` (frame odom, child base_footprint,
 the odom frame starting at the map origin) along a walk that visits the catalogue's exhibits in
 gallery order and pauses at each, so that the whole system runs without a robot. It sets off
-once the odometry has a subscriber (the bridge). The TF
-odom -> base_footprint is broadcast too where tf2_msgs is installed (a full ROS 2 install); the
-PyPI wheels here do not ship it.
+once the odometry has a subscriber (the bridge). The TF odom -> base_footprint is broadcast too
+where tf2_msgs is installed (a full ROS 2 install); the PyPI wheels here do not ship it.
 """
 from __future__ import annotations
 
@@ -109,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     path = TourPath(stops, args.speed, args.pause)
     rclpy.init(args=["sim_turtlebot", *ros_args])
     node = SimTour(path, args.rate, args.time_scale, args.loop)
-    log.info("touring %d exhibits in %.0f s (%s)", len(ids), path.duration / args.time_scale, ", ".join(ids))
+    log.info("touring %d exhibits in %.0f s (%s), once something subscribes to odom", len(ids), path.duration / args.time_scale, ", ".join(ids))
     spin(node, until=lambda: node.finished)
     return 0
 
