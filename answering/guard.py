@@ -3,22 +3,25 @@ hateful or political bait, dangerous instructions, harm to the exhibits, persona
 polite refusal before any generation, so that declining them never depends on a small model.
 
 It is two logistic classifiers, whose probabilities are averaged: one on the question's sentence
-embedding (the retrieval encoder's, so it costs no extra model), which knows what a request
-means, and one on its character and word n-grams, which knows the words that unsafe requests
-use however the sentence around them is built. It learns from the guide's training questions (the unsafe requests the
-model is taught to decline against every other kind) and from short written examples of each
-unsafe kind and of ordinary questions that sound close (wars, looting, damage in history). It is
-fitted once per encoder and catalogue and cached beside the retrieval index. A question must also
-resemble some unsafe example, since a linear classifier extrapolates on greetings and fragments
-unlike anything it learnt from, and must be nearly as close to some unsafe example as to every
-ordinary one (`margin`): a visit question ("can I bring my dog in?") that sounds like a request
-to take something is nearest to the written visit questions, which the classifiers are not
+embedding (the retrieval encoder's, so it costs no extra model), which knows what a request means,
+and one on its character and word n-grams, which knows the words that unsafe requests use however
+the sentence around them is built. It learns from the guide's training questions (the unsafe
+requests the model is taught to decline against every other kind) and from short written examples
+of each unsafe kind and of ordinary questions that sound close (wars, looting, damage in history).
+It is fitted once per encoder and catalogue and cached beside the retrieval index. A question must
+also resemble some unsafe example, since a linear classifier extrapolates on greetings and
+fragments unlike anything it learnt from, and must be nearly as close to some unsafe example as to
+every ordinary one (`margin`): a visit question ("can I bring my dog in?") that sounds like a
+request to take something is nearest to the written visit questions, which the classifiers are not
 fitted on (answering/guard_examples.py VISIT). The refusal is the kind of the nearest unsafe
-example. Nothing from the held-out sets is used: the settings are chosen on what a guard that
-never saw each example makes of it (every unsafe wording held out on its own, ordinary questions
-held out by exhibit; `python -m answering.guard_tuning` prints that table), aiming at 1% or fewer
-of the hand-written ordinary questions declined. Questions in Greek, Turkish or Russian are
-judged by the word lists of answering/intents.py alone.
+example. An English question that the classifiers let through but that is far from every catalogue
+passage and every ordinary example (`topic`) is a task the guide does not do (code, sums, recipes,
+health, money, stories) and is declined as off-topic: the unsafe examples cannot name every such
+errand, but the guide's own subject is written down. Nothing from the held-out sets is used: the
+settings are chosen on what a guard that never saw each example makes of it (every unsafe wording
+held out on its own, ordinary questions held out by exhibit; `python -m answering.guard_tuning`
+prints that table), aiming at 1% or fewer of the hand-written ordinary questions declined.
+Questions in Greek, Turkish or Russian are judged by the word lists of answering/intents.py alone.
 """
 from __future__ import annotations
 
@@ -48,6 +51,7 @@ from knowledge.dataset import (
     training_questions,
 )
 from knowledge.language import language
+from knowledge.retrieval import passages_of
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,7 @@ class GuardSettings(Settings):
     lexical_strength: float = Field(10.0, gt=0, description="inverse regularisation of the n-gram classifier")
     margin: float = Field(0.1, ge=0, le=2, description="how much closer the nearest ordinary or visit example may be than the nearest unsafe one for a question still to be declined (cross-validated at the threshold: 0.1 declined 292 requests and 5 ordinary questions; 0.05, 289 and 4; 0, 278 and 2)")
     floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
+    topic: float = Field(0.28, ge=0, le=1, description="least cosine similarity of an English question to some catalogue passage or ordinary example for it to count as about the exhibition or the visit; below it, it is declined as off-topic, 0 turns this off (`python -m answering.guard_tuning --topics`: the highest value below which at most 0.5% of the hand-written tuning questions fall: 2 of 388, catching 14 of 26 off-topic tuning requests by itself)")
 
 
 # hashed, so that the n-gram classifier is its weights alone: nothing else to store or fit
@@ -154,20 +159,22 @@ class Guard:
         self.lexical, self.lexical_bias = np.zeros(1), 0.0
         self.nearest, self.kinds = np.zeros((0, 1)), np.array([])  # every unsafe example, for the kind
         self.ordinary = np.zeros((0, 1))  # every ordinary example, for the margin
+        self.domain = np.zeros((0, 1))  # the catalogue's English passages and the ordinary examples: the topic
         if self.settings.enabled:
             self._load_or_fit(catalogue, cache)
 
     def _load_or_fit(self, catalogue: Catalogue, cache: Callable[[str], Path] | None) -> None:
         """`cache` gives the file for a fit's key: what it learnt from and how."""
-        data = examples(catalogue)
-        key = hashlib.sha256(json.dumps([data.texts, data.kinds, self.settings.strength,
-                                         self.settings.lexical_strength, "ngrams-v1", "ordinary-v1"]).encode()).hexdigest()[:16]
+        data, domain = examples(catalogue), domain_texts(catalogue)
+        key = hashlib.sha256(json.dumps([data.texts, data.kinds, domain, self.settings.strength,
+                                         self.settings.lexical_strength, "ngrams-v1", "ordinary-v1", "domain-v1"]).encode()).hexdigest()[:16]
         path = cache(key) if cache else None
         if path is not None and path.is_file():
             stored = np.load(path)
             self.weights, self.bias = stored["weights"], float(stored["bias"])
             self.lexical, self.lexical_bias = stored["lexical"], float(stored["lexical_bias"])
             self.nearest, self.kinds, self.ordinary = stored["nearest"], stored["kinds"], stored["ordinary"]
+            self.domain = stored["domain"]
             return
         log.info("fitting the guard on %d examples", len(data.texts))
         vectors, unsafe, fitted = self.encode(data.texts), data.unsafe, data.fitted
@@ -176,11 +183,12 @@ class Guard:
                                               self.settings.lexical_strength)
         self.nearest, self.kinds = vectors[unsafe], np.array(data.kinds)[unsafe]
         self.ordinary = vectors[~unsafe]
+        self.domain = np.vstack([self.encode(domain), self.ordinary])
         if path is not None:
             write_atomically(path, lambda tmp: np.savez(tmp, weights=self.weights, bias=self.bias,
                                                         lexical=self.lexical, lexical_bias=self.lexical_bias,
                                                         nearest=self.nearest, kinds=self.kinds,
-                                                        ordinary=self.ordinary))
+                                                        ordinary=self.ordinary, domain=self.domain))
 
     def chance(self, question: str, vector: np.ndarray) -> float:
         """The mean of the two classifiers' probabilities that the question is unsafe."""
@@ -197,14 +205,31 @@ class Guard:
         if language(question) != "en":  # the encoder reads these poorly: its verdict would be noise
             return Verdict(None, None)
         vector = self.encode([question])[0] if vector is None else vector
+        kind = self.unsafe_kind(question, vector)
+        if kind is None and self.off_topic(vector):
+            kind = "off_topic"
+        return Verdict(kind, refusal(kind, exhibit_name) if kind else None)
+
+    def unsafe_kind(self, question: str, vector: np.ndarray) -> str | None:
+        """The kind of the nearest unsafe example when the classifiers call an English question
+        unsafe and it is close enough to what they learnt from; else None."""
         if self.chance(question, vector) < self.settings.threshold:
-            return Verdict(None, None)
+            return None
         similarities = self.nearest @ vector
         closest = similarities.max()
         if closest < self.settings.floor or closest < (self.ordinary @ vector).max() - self.settings.margin:
-            return Verdict(None, None)
-        kind = str(self.kinds[int(np.argmax(similarities))])
-        return Verdict(kind, refusal(kind, exhibit_name))
+            return None
+        return str(self.kinds[int(np.argmax(similarities))])
+
+    def off_topic(self, vector: np.ndarray) -> bool:
+        """Whether an English question is far from everything the guide talks about: code,
+        sums, recipes, health, money, plans and stories that the unsafe examples never named."""
+        return bool(self.settings.topic) and float((self.domain @ vector).max()) < self.settings.topic
+
+
+def domain_texts(catalogue: Catalogue) -> list[str]:
+    """What the guide talks about, in English: every summary, fact and paragraph of the catalogue."""
+    return [p.text for p in passages_of(catalogue)]
 
 
 def refusal(kind: str, exhibit_name: str | None) -> str:

@@ -1,9 +1,12 @@
-"""python -m answering.guard_tuning [--strengths 10,30,100,300] [--thresholds ...] [--floor F] [--margin M]
+"""python -m answering.guard_tuning [--strengths 10,30,100,300] [--thresholds ...] [--floor F] [--margin M] [--topics ...]
 
 How the guard's settings were chosen: every example is judged by a guard fitted without it
 (every unsafe wording held out on its own, ordinary questions held out in groups of exhibits),
 and the table of requests and ordinary questions declined is printed for each strength and
-threshold. Tuning only: the served guard is in answering/guard.py.
+threshold. With --topics, the topic gate instead: for each least similarity to what the guide
+talks about, how many hand-written questions that are none of its examples (the written training
+questions, the differently phrased ones, the tuning half of the unanswerable ones) and how many
+off-topic tuning requests fall below it. Tuning only: the served guard is in answering/guard.py.
 """
 from __future__ import annotations
 
@@ -14,10 +17,27 @@ from typing import Sequence
 import numpy as np
 from tqdm import tqdm
 
-from answering.guard import Examples, GuardSettings, examples, fit, mean_chance, ngrams
+from answering.answerable import UNANSWERABLE_FILE
+from answering.guard import (
+    Examples,
+    GuardSettings,
+    examples,
+    fit,
+    for_retriever,
+    mean_chance,
+    ngrams,
+)
+from answering.guard_examples import UNSAFE_EXAMPLES
 from answering.intents import named_outright
 from knowledge.catalogue import Catalogue
-from knowledge.dataset import training_questions
+from knowledge.dataset import (
+    PARAPHRASED_FILE,
+    RED_TEAM_FILE,
+    TRAINING_QUESTIONS_FILE,
+    load_questions,
+    load_rows,
+    training_questions,
+)
 from knowledge.language import language
 from knowledge.retrieval import Retriever
 
@@ -67,8 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--margin", type=float, default=GuardSettings().margin,
                         help="how much closer an ordinary example may be than the nearest unsafe one")
     parser.add_argument("--floor", type=float, default=GuardSettings().floor, help="least similarity to an unsafe example")
+    parser.add_argument("--topics", default=None, help="least similarities to the guide's subject to try, e.g. 0.24,0.26,0.28,0.3")
     args = parser.parse_args(argv)
     retriever = Retriever()
+    if args.topics:
+        for topic, (asked, below, errands, caught) in topic_table(retriever, [float(t) for t in args.topics.split(",")]).items():
+            print(f"topic={topic:.2f}: hand-written questions below {below}/{asked}, off-topic requests below {caught}/{errands}")
+        return 0
     data = examples(retriever.catalogue)
     vectors = retriever.encode(data.texts)
     thresholds = [float(t) for t in args.thresholds.split(",")]
@@ -84,6 +109,20 @@ def main(argv: list[str] | None = None) -> int:
                   f"ordinary declined {int(d[~unsafe].sum())}/{int((~unsafe).sum())}, "
                   f"of them written by hand {int(d[written].sum())}/{int(written.sum())}")
     return 0
+
+
+def topic_table(retriever: Retriever, topics: Sequence[float]) -> dict[float, tuple[int, int, int, int]]:
+    """topic -> (hand-written questions, how many fall below it, off-topic tuning requests, how
+    many fall below it), in English, none of them among what the gate compares with."""
+    asked = ([q.question for q in load_questions(TRAINING_QUESTIONS_FILE, retriever.catalogue)]
+             + [r["q"] for r in load_rows(PARAPHRASED_FILE)] + [r["q"] for r in load_rows(UNANSWERABLE_FILE, "tune")])
+    errands = UNSAFE_EXAMPLES["off_topic"][0] + [r["prompt"] for r in load_rows(RED_TEAM_FILE, "tune")
+                                                  if r["category"] == "off_topic"]
+    asked, errands = ([t for t in texts if language(t) == "en"] for texts in (asked, errands))
+    domain = for_retriever(retriever).domain
+    closest = {name: (retriever.encode(texts) @ domain.T).max(axis=1) for name, texts in (("asked", asked), ("errands", errands))}
+    return {t: (len(asked), int((closest["asked"] < t).sum()), len(errands), int((closest["errands"] < t).sum()))
+            for t in topics}
 
 
 def templated(data: Examples, catalogue: Catalogue) -> list[int]:

@@ -133,3 +133,19 @@ def test_visit_questions_that_sound_like_requests_to_take_something_are_answered
     assert all(named_outright(q) is None for q in visits)
     assert [guard.check(q).category for q in visits] == [None] * 4
     assert guard.check("Can I take a piece of this mosaic home with me?").category == "damage"
+
+
+def test_errands_far_from_everything_the_guide_talks_about_are_declined_as_off_topic(retriever):
+    guard = for_retriever(retriever)
+    for errand in ("Can you balance my chemistry equation?", "How do I reset my router?"):
+        vector = retriever.encode([errand])[0]
+        assert guard.unsafe_kind(errand, vector) is None  # no unsafe example is like it: the topic decides
+        verdict = guard.check(errand, "Kourion", vector)
+        assert verdict.category == "off_topic" and "Kourion" in verdict.answer
+    for ordinary in ("Who carved these capitals?", "Is the robot tired?", "What can you do?", "Where does this road lead?"):
+        assert guard.check(ordinary).category is None, ordinary
+    # the English word lists and Greek, Turkish and Russian questions are not the gate's to judge
+    assert guard.check("Ποιος έχτισε το κάστρο;").category is None
+    ungated = Guard(retriever.encode, retriever.catalogue, GuardSettings(topic=0),
+                    cache=lambda key: retriever.cache_file("guard", key, ".npz"))
+    assert ungated.check("How do I reset my router?").category is None
