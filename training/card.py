@@ -16,7 +16,7 @@ def model_card(manifest: dict) -> str:
         f"dropout={s['lora_dropout']}, targets {s['lora_targets']}; base weights quantised: {s['quantize'] or 'no'}.",
         f"- Data: the chat pairs made from the catalogue and the written training questions (data hash `{manifest['data'].get('data_hash', '?')[:16]}`), "
         f"{t['steps']} optimiser steps, {t['tokens_seen']} tokens, learning rate {s['learning_rate']} (cosine).",
-        f"- Loss: train {t['train_loss']}, validation {t['eval_loss']}; {t['tokens_per_s']} tokens/s; "
+        f"- Loss: train {round(t['train_loss'], 4)}, validation {round(t['eval_loss'], 4)}; {t['tokens_per_s']} tokens/s; "
         f"{manifest['train_seconds']} s; code {manifest['code_version']}.",
         "- The adapter was merged into a full-precision copy of the base; `adapter/` holds it alone.",
         "",
@@ -36,7 +36,7 @@ def model_card(manifest: dict) -> str:
         lines[lines.index("## Use") + 1:lines.index("## Use") + 2] = [
             f"Shipped in `models/guide/` and served by default; `--model base` serves the bare base. "
             f"Reproduce it from a fresh clone with `python -m training --config {manifest['recipe']}`, "
-            f"then `python -m training.ship --model {s['out']}`."]
+            f"then `python -m training.ship --model {manifest.get('recipe_out') or s['out']}`."]
     if manifest.get("comparison"):
         lines += ["", "## Side by side (one run of `python -m training.evaluate --checks safety`)", "",
                   manifest["comparison"].strip()]

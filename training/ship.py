@@ -17,7 +17,9 @@ import time
 from pathlib import Path
 
 from common.files import sha256_file
+from common.settings import load_settings
 from training.card import model_card
+from training.config import TrainSettings
 from weights.models import SHIPPED_DIR, SHIPPED_NAME
 from weights.shipped import ADAPTER
 
@@ -34,6 +36,8 @@ def ship(model: Path, recipe: Path, table: str | None, target: Path = SHIPPED_DI
     manifest.pop("exports", None)
     manifest.pop("gguf_parity", None)
     manifest.setdefault("languages", ["en"])  # trained on the catalogue's English pairs
+    # where the recipe writes its guide, which a run may have moved with --out
+    manifest.update(recipe_out=str(load_settings(TrainSettings, recipe).out))
     manifest.update(name=SHIPPED_NAME, recipe=str(recipe), adapter_sha256=sha256_file(target / ADAPTER),
                     shipped=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     if table:

@@ -42,13 +42,19 @@ def _shipped_dir(tiny_llama, tmp_path):
     return run
 
 
+def _recipe(tmp_path):
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text("epochs: 2\nout: artifacts/guide-from-recipe\n")
+    return recipe
+
+
 def test_the_merge_at_set_up_computes_what_peft_merges(tiny_llama, tmp_path):
     from transformers import AutoModelForCausalLM
 
     peft_model = _adapter(tiny_llama, tmp_path / "adapter")
     expected = peft_model.merge_and_unload().state_dict()
     shipped = tmp_path / "shipped"
-    ship(_shipped_dir(tiny_llama, tmp_path), tmp_path / "recipe.yaml", None, shipped)
+    ship(_shipped_dir(tiny_llama, tmp_path), _recipe(tmp_path), None, shipped)
     merged = prepare(tiny_llama, shipped, tmp_path / "merged", embedded_gguf_path())
     got = AutoModelForCausalLM.from_pretrained(merged).state_dict()
     base = AutoModelForCausalLM.from_pretrained(tiny_llama).state_dict()
@@ -57,11 +63,13 @@ def test_the_merge_at_set_up_computes_what_peft_merges(tiny_llama, tmp_path):
     for key, value in expected.items():  # the shipped adapter is half precision: tiny rounding only
         assert torch.allclose(got[key], value, atol=2e-3), key
     assert json.loads((merged / "manifest.json").read_text())["adapter_sha256"] == sha256_file(shipped / ADAPTER)
+    # the card says how to reproduce it: the recipe, then shipping where the recipe writes its guide
+    assert "--model artifacts/guide-from-recipe`" in (shipped / "README.md").read_text()
 
 
 def test_a_merged_guide_is_reused_and_made_again_when_its_inputs_change(tiny_llama, tmp_path):
     shipped = tmp_path / "shipped"
-    ship(_shipped_dir(tiny_llama, tmp_path), tmp_path / "recipe.yaml", None, shipped)
+    ship(_shipped_dir(tiny_llama, tmp_path), _recipe(tmp_path), None, shipped)
     target = prepare(tiny_llama, shipped, tmp_path / "merged", embedded_gguf_path())
     weights = target / "model.safetensors"
     first = weights.stat().st_mtime_ns
@@ -77,7 +85,7 @@ def test_a_merged_guide_is_reused_and_made_again_when_its_inputs_change(tiny_lla
 
 def test_an_adapter_is_never_merged_onto_another_base(tiny_llama, tmp_path):
     shipped = tmp_path / "shipped"
-    ship(_shipped_dir(tiny_llama, tmp_path), tmp_path / "recipe.yaml", None, shipped)
+    ship(_shipped_dir(tiny_llama, tmp_path), _recipe(tmp_path), None, shipped)
     other = tmp_path / "other-base"
     shutil.copytree(tiny_llama, other)
     with (other / "model.safetensors").open("r+b") as fh:
