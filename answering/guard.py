@@ -63,7 +63,7 @@ class GuardSettings(Settings):
     lexical_strength: float = Field(10.0, gt=0, description="inverse regularisation of the n-gram classifier")
     margin: float = Field(0.1, ge=0, le=2, description="how much closer the nearest ordinary or visit example may be than the nearest unsafe one for a question still to be declined (cross-validated at the threshold: 0.1 declined 292 requests and 5 ordinary questions; 0.05, 289 and 4; 0, 278 and 2)")
     floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
-    topic: float = Field(0.28, ge=0, le=1, description="least cosine similarity of an English question to some catalogue passage or ordinary example for it to count as about the exhibition or the visit; below it, it is declined as off-topic, 0 turns this off (`python -m answering.guard_tuning --topics`: the highest value below which at most 0.5% of the hand-written tuning questions fall: 2 of 388, catching 14 of 26 off-topic tuning requests by itself)")
+    topic: float = Field(0.28, ge=0, le=1, description="least cosine similarity of an English question to some catalogue passage or ordinary example for it to count as about the exhibition or the visit; below it, it is declined as off-topic, 0 turns this off (`python -m answering.guard_tuning --topics`: the highest value that leaves at most 2 of the 388 hand-written questions outside its examples below it, about 0.5%; it catches 14 of the 26 off-topic tuning requests by itself)")
 
 
 # hashed, so that the n-gram classifier is its weights alone: nothing else to store or fit
@@ -167,14 +167,14 @@ class Guard:
         """`cache` gives the file for a fit's key: what it learnt from and how."""
         data, domain = examples(catalogue), domain_texts(catalogue)
         key = hashlib.sha256(json.dumps([data.texts, data.kinds, domain, self.settings.strength,
-                                         self.settings.lexical_strength, "ngrams-v1", "ordinary-v1", "domain-v1"]).encode()).hexdigest()[:16]
+                                         self.settings.lexical_strength, "ngrams-v1", "ordinary-v1", "passages-v1"]).encode()).hexdigest()[:16]
         path = cache(key) if cache else None
         if path is not None and path.is_file():
             stored = np.load(path)
             self.weights, self.bias = stored["weights"], float(stored["bias"])
             self.lexical, self.lexical_bias = stored["lexical"], float(stored["lexical_bias"])
             self.nearest, self.kinds, self.ordinary = stored["nearest"], stored["kinds"], stored["ordinary"]
-            self.domain = stored["domain"]
+            self.domain = np.vstack([stored["passages"], self.ordinary])
             return
         log.info("fitting the guard on %d examples", len(data.texts))
         vectors, unsafe, fitted = self.encode(data.texts), data.unsafe, data.fitted
@@ -183,12 +183,13 @@ class Guard:
                                               self.settings.lexical_strength)
         self.nearest, self.kinds = vectors[unsafe], np.array(data.kinds)[unsafe]
         self.ordinary = vectors[~unsafe]
-        self.domain = np.vstack([self.encode(domain), self.ordinary])
+        passages = self.encode(domain)
+        self.domain = np.vstack([passages, self.ordinary])
         if path is not None:
             write_atomically(path, lambda tmp: np.savez(tmp, weights=self.weights, bias=self.bias,
                                                         lexical=self.lexical, lexical_bias=self.lexical_bias,
                                                         nearest=self.nearest, kinds=self.kinds,
-                                                        ordinary=self.ordinary, domain=self.domain))
+                                                        ordinary=self.ordinary, passages=passages))
 
     def chance(self, question: str, vector: np.ndarray) -> float:
         """The mean of the two classifiers' probabilities that the question is unsafe."""
