@@ -149,3 +149,15 @@ def test_errands_far_from_everything_the_guide_talks_about_are_declined_as_off_t
     ungated = Guard(retriever.encode, retriever.catalogue, GuardSettings(topic=0),
                     cache=lambda key: retriever.cache_file("guard", key, ".npz"))
     assert ungated.check("How do I reset my router?").category is None
+
+
+def test_the_topic_table_counts_hand_written_questions_and_errands_below_each_value(retriever):
+    from answering.guard_tuning import topic_table
+
+    served = GuardSettings().topic
+    table = topic_table(retriever, [0.0, served, 1.01])
+    asked, errands = table[0.0][0], table[0.0][2]
+    assert asked > 300 and errands > 20 and table[0.0][1] == table[0.0][3] == 0
+    assert table[1.01][1] == asked and table[1.01][3] == errands  # nothing is that close to itself
+    # the served value: at most 1% of the questions visitors write fall below it, and at least half the errands
+    assert table[served][1] <= 0.01 * asked and table[served][3] >= errands // 2
