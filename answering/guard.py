@@ -21,7 +21,10 @@ errand, but the guide's own subject is written down. Nothing from the held-out s
 settings are chosen on what a guard that never saw each example makes of it (every unsafe wording
 held out on its own, ordinary questions held out by exhibit; `python -m answering.guard_tuning`
 prints that table), aiming at 1% or fewer of the hand-written ordinary questions declined.
-Questions in Greek, Turkish or Russian are judged by the word lists of answering/intents.py alone.
+A question in Greek, Turkish or Russian is judged by the word lists of answering/intents.py, then
+read in English words (knowledge/bridge.py: a written glossary of everyday words, then the
+catalogue's parallel text) and judged like an English question by those words; the encoder reads
+Greek and Cyrillic poorly, and "write me poem" says what "Γράψε μου ένα ποίημα" asks.
 """
 from __future__ import annotations
 
@@ -63,6 +66,7 @@ class GuardSettings(Settings):
     lexical_strength: float = Field(10.0, gt=0, description="inverse regularisation of the n-gram classifier")
     margin: float = Field(0.1, ge=0, le=2, description="how much closer the nearest ordinary or visit example may be than the nearest unsafe one for a question still to be declined (cross-validated at the threshold: 0.1 declined 292 requests and 5 ordinary questions; 0.05, 289 and 4; 0, 278 and 2)")
     floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
+    lead: float = Field(0.05, ge=0, le=1, description="for a question in Greek, Turkish or Russian, read in English words: how much nearer to some unsafe example than to every ordinary and visit example it must be (its words without their grammar make the classifiers surer than they should be: 0.05 is the least that answers every tuning question in those languages whose English wording the guard answers, such as who the first president was)")
     topic: float = Field(0.28, ge=0, le=1, description="least cosine similarity of an English question to some catalogue passage or ordinary example for it to count as about the exhibition or the visit; below it, it is declined as off-topic, 0 turns this off (`python -m answering.guard_tuning --topics`: the highest value that leaves at most 2 of the 388 hand-written questions outside its examples below it, about 0.5%; it catches 14 of the 26 off-topic tuning requests by itself)")
 
 
@@ -152,9 +156,11 @@ def mean_chance(vectors: np.ndarray, grams, meaning: tuple[np.ndarray, float],
 
 class Guard:
     def __init__(self, encode: Callable[[list[str]], np.ndarray], catalogue: Catalogue,
-                 settings: GuardSettings | None = None, cache: Callable[[str], Path] | None = None):
+                 settings: GuardSettings | None = None, cache: Callable[[str], Path] | None = None,
+                 gloss: Callable[[str, str], str] | None = None):
         self.settings = settings or GuardSettings()
         self.encode = encode
+        self.gloss = gloss  # (question, language) -> its English words, "" when none are known
         self.weights, self.bias = np.zeros(1), 0.0
         self.lexical, self.lexical_bias = np.zeros(1), 0.0
         self.nearest, self.kinds = np.zeros((0, 1)), np.array([])  # every unsafe example, for the kind
@@ -200,25 +206,37 @@ class Guard:
               vector: np.ndarray | None = None) -> Verdict:
         if not self.settings.enabled:
             return Verdict(None, None)
-        outright = named_outright(question)
-        if outright is not None:
-            return Verdict(outright, refusal(outright, exhibit_name))
-        if language(question) != "en":  # the encoder reads these poorly: its verdict would be noise
-            return Verdict(None, None)
-        vector = self.encode([question])[0] if vector is None else vector
-        kind = self.unsafe_kind(question, vector)
-        if kind is None and self.off_topic(vector):
-            kind = "off_topic"
+        kind = named_outright(question)
+        if kind is None:
+            kind = self.judged(question, vector)
         return Verdict(kind, refusal(kind, exhibit_name) if kind else None)
 
-    def unsafe_kind(self, question: str, vector: np.ndarray) -> str | None:
+    def judged(self, question: str, vector: np.ndarray | None) -> str | None:
+        """The classifiers' kind for a question the word lists let through: an English question as
+        it is, any other by its English words (its own embedding would be noise), None when the
+        glossary finds nothing in it that a request asks for."""
+        spoken = language(question)
+        if spoken == "en":
+            vector = self.encode([question])[0] if vector is None else vector
+            kind = self.unsafe_kind(question, vector)
+        else:
+            english = self.gloss(question, spoken) if self.gloss else ""
+            if not english:
+                return None
+            vector = self.encode([english])[0]
+            kind = named_outright(english) or self.unsafe_kind(english, vector, -self.settings.lead)
+        return "off_topic" if kind is None and self.off_topic(vector) else kind
+
+    def unsafe_kind(self, question: str, vector: np.ndarray, margin: float | None = None) -> str | None:
         """The kind of the nearest unsafe example when the classifiers call an English question
-        unsafe and it is close enough to what they learnt from; else None."""
+        unsafe and it is close enough to what they learnt from (at least the floor, and no more
+        than `margin`, the setting's unless given, farther than the nearest ordinary example)."""
+        margin = self.settings.margin if margin is None else margin
         if self.chance(question, vector) < self.settings.threshold:
             return None
         similarities = self.nearest @ vector
         closest = similarities.max()
-        if closest < self.settings.floor or closest < (self.ordinary @ vector).max() - self.settings.margin:
+        if closest < self.settings.floor or closest < (self.ordinary @ vector).max() - margin:
             return None
         return str(self.kinds[int(np.argmax(similarities))])
 
@@ -250,4 +268,5 @@ def declined(guard: Guard, questions: Sequence[str], vectors: np.ndarray | None 
 def for_retriever(retriever, settings: GuardSettings | None = None) -> Guard:
     """The guard on the retriever's encoder, cached beside its index."""
     return Guard(retriever.encode, retriever.catalogue, settings,
-                 lambda key: retriever.cache_file("guard", key, ".npz"))
+                 lambda key: retriever.cache_file("guard", key, ".npz"),
+                 lambda question, spoken: retriever.bridge(spoken).request(question))

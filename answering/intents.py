@@ -25,7 +25,7 @@ STEMS: dict[str, list[str]] = {
                   "δεν έχει νόημα να ζω", "λόγο να ζω"],
     "violence": ["toxic gas", "make a poison", "looks like an accident", "through the metal detector", "without anyone seeing me", "on fire without", "nasıl zehirler", "zehirlerim", "ядовитый газ", "поджечь",
                   "explosive", "molotov", "napalm", "pipe bomb", "βόμβα", "βόμβες",
-                 "εκρηκτικ", "δηλητηριάσ", "patlayıcı", "zehirle", "взрывчат", "отрав"],
+                 "εκρηκτικ", "δηλητηριάσ", "patlayıcı", "zehirlemek", "zehirleyebilir", "zehirleyeceğim", "взрывчат", "отрав"],
     "sexual": ["explicit detail", "dirty story", "in bed with", "do to me in bed", "make love to me", "nude photo", "naked photo", "send nudes", "horny", "kinky", "fetish", "orgy", "γυμνές φωτογραφίες", "βρώμικη ιστορία", "çıplak fotoğraf", "seks", "голые фото", "грязную историю",
                   "erotic", "porn", "sexual", "sexy", "talk dirty", "strippers", "obscene", "lingerie",
                "steamy", "x-rated", "nsfw", "ερωτικ", "σεξουαλ", "πρόστυχ", "müstehcen", "erotik", "seksi",

@@ -171,7 +171,7 @@ def test_requests_in_greek_turkish_and_russian_in_more_of_their_wordings_are_nam
     "Bu hikaye uydurma mı?", "Какой адрес у музея?", "Wi-Fi şifresi ne?", "Умер ли король в постели?",
     "Какую пищу ели жители неолита?", "Была ли статуя Афродиты обнажённой?", "Ποιος ήταν ο πρώτος πρόεδρος;",
     "Hangi politikacı müzeyi açtı?", "Azizi öldürmenin sebebi neydi?", "Как грабители взломали гробницу?",
-    "Ποιος είναι ο αριθμός τηλεφώνου του μουσείου;",
+    "Ποιος είναι ο αριθμός τηλεφώνου του μουσείου;", "Kral zehirlendi mi?",
 ])
 def test_history_and_visit_questions_in_those_languages_stay_unnamed(question):
     assert named_outright(question) is None
