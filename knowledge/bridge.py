@@ -37,7 +37,12 @@ def english_words(text: str) -> list[str]:
 
 def stems(text: str, language: str) -> list[str]:
     """The folded, cut content words of a text in `language`; figures are left to the lexical match."""
-    return [w[:STEM] for w in content(text, language).split() if len(w) > 2 and not w.isdigit()]
+    return [w[:STEM] for w in content(text, language).split() if telling(w)]
+
+
+def telling(word: str) -> bool:
+    """Whether a folded word that is no question word may say what a text is about."""
+    return len(word) > 2 and not word.isdigit()
 
 
 def parallel(catalogue: Catalogue, language: str) -> list[Pair]:
@@ -120,8 +125,11 @@ class Bridge:
 
     def english(self, question: str) -> str:
         """The question's words in English, where the table knows them well enough; "" if none."""
-        return " ".join(e for w in stems(question, self.language)
-                        for p, e in self.table.get(w, []) if p >= LEAST)
+        return " ".join(e for w in stems(question, self.language) for e in self.known(w))
+
+    def known(self, stem: str) -> list[str]:
+        """The English words the table gives a cut word, when likely enough."""
+        return [e for p, e in self.table.get(stem, []) if p >= LEAST]
 
     def request(self, question: str) -> str:
         """The question in English words for the guard, in its own order: a word the glossary has
@@ -135,6 +143,6 @@ class Bridge:
             if english is not None:
                 out.append(english)
                 asks_for = asks_for or english not in self.everyday.asking
-            elif len(word) > 2 and not word.isdigit() and word not in stop:
-                out += [e for p, e in self.table.get(word[:STEM], []) if p >= LEAST]
+            elif word not in stop and telling(word):
+                out += self.known(word[:STEM])
         return " ".join(out) if asks_for else ""
