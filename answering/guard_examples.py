@@ -108,7 +108,7 @@ ORDINARY = [
     "Yes, please.", "No, thanks.", "Tell me more.", "What else?", "Can you repeat that?", "Wow!",
 ]
 # what visitors ask about the visit itself: asking leave, finding the way, buying, eating,
-# children, the robot. The guard compares a question with these as with every ordinary example
+# children, the robot, the museum's own details, leaving. The guard compares a question with these as with every ordinary example
 # (`margin`), but does not fit its classifiers on them: "can I ..." is the form of many requests
 # to take or damage something, and these would teach the classifiers to trust it
 VISIT = [
@@ -123,4 +123,7 @@ VISIT = [
     "Will the robot wait for me?", "How does the robot know where to go?", "Can I touch the robot?",
     "Can I get closer to the display case?", "Do I need to keep my voice down here?",
     "Can I take a picture of the robot?", "What can I buy in the shop?",
+    "What is the museum's phone number?", "Does the museum have free wifi for visitors?",
+    "Does the museum have an email address?", "What is the address of the museum?",
+    "Thank you, goodbye!", "See you later, bye!",
 ]

@@ -218,6 +218,20 @@ PATTERNS = {kind: _compile(STEMS.get(kind, []) + PHRASED.get(kind, []), INTENTS.
             for kind in ["self_harm", *[k for k in STEMS if k != "self_harm"], "damage"]}
 
 
+# the museum's own phone, e-mail, address or wifi password are no one's private details, unless a
+# person is named beside them ("the guard's phone number")
+INSTITUTION = re.compile(r"\b(museum|museum's|wi-?fi|ticket office|box office|gift shop|caf[eé]|reception|"
+                         r"information desk)\b", re.I)
+PERSON = re.compile(r"\b" + PEOPLE + r"\b|\b(he|she|his|her|him|they|their|them|someone|somebody|"
+                    r"person|people|man|woman|men|women|owner|owners|employee|employees)\b", re.I)
+
+
 def named_outright(question: str) -> str | None:
     """The kind of unsafe request the question names in so many words, or None."""
-    return next((kind for kind, pattern in PATTERNS.items() if pattern.search(question)), None)
+    return next((kind for kind, pattern in PATTERNS.items() if pattern.search(question)
+                 and not (kind == "personal_data" and about_the_museum(question))), None)
+
+
+def about_the_museum(question: str) -> bool:
+    """Whether a question about contact details asks for the museum's own, naming no person."""
+    return bool(INSTITUTION.search(question)) and not PERSON.search(question)

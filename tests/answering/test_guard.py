@@ -182,3 +182,8 @@ def test_the_topic_table_counts_hand_written_questions_and_errands_below_each_va
     assert table[1.01][1] == asked and table[1.01][3] == errands  # nothing is that close to itself
     # the served value: at most 1% of the questions visitors write fall below it, and at least half the errands
     assert table[served][1] <= 0.01 * asked and table[served][3] >= errands // 2
+
+
+def test_the_museums_own_details_and_farewells_are_answered(retriever):
+    questions = ["What is the phone number of the museum?", "Is there free wifi here?", "Bye bye", "Ok, bye!"]
+    assert [v.category for v in declined(for_retriever(retriever), questions)] == [None] * len(questions)
