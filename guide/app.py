@@ -25,4 +25,4 @@ def build_service(settings: ServerSettings, engine=None) -> GuideService:
     engine = engine or make_engine(settings)
     pipeline = build_pipeline(retriever, settings.guard, settings.answers, settings.history_turns, engine.languages)
     return GuideService(settings, catalogue, retriever, engine, open_store(settings.db), pipeline,
-                        Scheduler(engine, settings.max_queue))
+                        Scheduler(engine, settings.max_queue, settings.handoff_seconds))

@@ -9,12 +9,17 @@ Engines that can take requests while they run (`joins`) are handed new requests 
 steps, so a visitor who asks during someone else's answer starts at once. When nothing is
 queued, the worker computes the prompt prefixes of exhibits that visitors have just reached
 (`warm`), so their first question there starts from a warm cache.
+
+An answer's first piece and its last cross at once; the pieces between are joined and cross at
+most every `handoff` seconds. Each crossing wakes the event loop, and on two cores the loop then
+takes a core from llama.cpp's decoding threads, which wait for each other after every step.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import threading
+import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Callable
@@ -37,9 +42,10 @@ class Job:
 
 
 class Scheduler:
-    def __init__(self, engine: Engine, max_queue: int = 32):
+    def __init__(self, engine: Engine, max_queue: int = 32, handoff: float = 0.0):
         self.engine = engine
         self.max_queue = max_queue
+        self.handoff = handoff
         self._lanes: OrderedDict[str, deque[Job]] = OrderedDict()
         self._warm: OrderedDict[str, list[dict[str, str]]] = OrderedDict()
         self._cond = threading.Condition()
@@ -117,15 +123,20 @@ class Scheduler:
         return more
 
     def _generate(self, batch: list[Job]) -> None:
-        finished = set()
+        finished, held, sent = set(), {}, {}
         requests = [j.request for j in batch]
         try:
             pieces = self.engine.generate(requests, self._more(batch) if self.engine.joins else None)
             for piece in pieces:
-                job = batch[piece.index]
-                job.loop.call_soon_threadsafe(job.on_piece, piece)
+                i, now = piece.index, time.monotonic()
+                piece = joined(held.pop(i), piece) if i in held else piece
+                if piece.finish or i not in sent or now - sent[i] >= self.handoff:
+                    sent[i] = now
+                    batch[i].loop.call_soon_threadsafe(batch[i].on_piece, piece)
+                else:
+                    held[i] = piece
                 if piece.finish:
-                    finished.add(piece.index)
+                    finished.add(i)
         except Exception:  # a failing batch must end every request in it, not hang them
             log.exception("generation failed")
         for i, job in enumerate(batch):
@@ -142,3 +153,9 @@ class Scheduler:
             self._lanes.clear()
             self._cond.notify_all()
         self._thread.join(timeout)
+
+
+
+def joined(earlier: Piece, later: Piece) -> Piece:
+    """Two pieces of one answer as one: their text, and the later one's ending and counts."""
+    return Piece(later.index, earlier.text + later.text, later.finish, later.prompt_tokens, later.generated_tokens)

@@ -206,7 +206,8 @@ def test_a_stalled_client_is_dropped_and_never_delays_another(tiny_llama, tmp_pa
     # the queue holds a burst from all twelve answers at once: only a client that stops reading fills it
     settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "s.sqlite3",
                               send_queue=32, send_buffer=4096, max_answer_tokens=400, burst=20,
-                              answers=UNCHECKED, max_inflight=12)  # twelve answers stream at once
+                              answers=UNCHECKED, max_inflight=12,  # twelve answers stream at once
+                              handoff_seconds=0)  # every piece its own frame: the traffic that fills buffers
     caplog.set_level(logging.WARNING, logger="guide.server")
     with RunningServer(settings) as s:
         raw = socket.socket()

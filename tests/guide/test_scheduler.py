@@ -1,0 +1,46 @@
+"""The scheduler's handoff of an answer's pieces to the event loop, on a scripted engine: the
+timing of the pieces is the point, and a real model would not hold it still."""
+import asyncio
+
+import pytest
+
+from answering.engine import GenRequest, Piece
+from guide.scheduler import Job, Scheduler
+
+
+class Scripted:
+    """Yields one answer's pieces as fast as it can: what a quick engine does between handoffs."""
+    name, joins, max_batch = "scripted", False, 1
+
+    def generate(self, requests, more=None):
+        for text in "abcd":
+            yield Piece(0, text)
+        yield Piece(0, "e", "stop", prompt_tokens=7, generated_tokens=5)
+
+    def warm(self, messages):
+        pass
+
+
+def handed(handoff: float) -> list[Piece]:
+    async def ask():
+        loop, pieces, done = asyncio.get_running_loop(), [], asyncio.Event()
+
+        def on_piece(piece):
+            pieces.append(piece)
+            if piece.finish:
+                done.set()
+        scheduler = Scheduler(Scripted(), handoff=handoff)
+        scheduler.submit(Job("s", GenRequest([{"role": "user", "content": "?"}], 5), on_piece, loop))
+        await asyncio.wait_for(done.wait(), 10)
+        scheduler.stop()
+        return pieces
+    return asyncio.run(ask())
+
+
+@pytest.mark.parametrize("handoff", [0.0, 10.0])
+def test_the_first_and_last_pieces_cross_at_once_and_those_between_are_joined(handoff):
+    pieces = handed(handoff)
+    assert "".join(p.text for p in pieces) == "abcde" and pieces[0].text == "a"
+    assert pieces[-1].finish == "stop" and (pieces[-1].prompt_tokens, pieces[-1].generated_tokens) == (7, 5)
+    # every piece at once without a handoff; the first, then the rest joined, with a long one
+    assert [p.text for p in pieces] == (["a", "b", "c", "d", "e"] if handoff == 0 else ["a", "bcde"])
