@@ -82,7 +82,8 @@ LIVE = re.compile(
     r"prayer times|service times|sunday service|tickets?|admission|entrance fee|entry fee|cost|costs|price|"
     r"prices|worth|expensive|cheap|discount|park|parking|caf[eé]|coffee|restaurant|toilets?|restrooms?|"
     r"bathrooms?|gift shop|museum shop|souvenir shop|wheelchair|accessible|audio guide|guided tours?|bus|"
-    r"taxi|wi-?fi|lockers?|flash|tonight|tomorrow|right now|at the moment|this (week|weekend|month|season|evening)|"
+    r"taxi|wi-?fi|(tele)?phone( number)?|e-?mail( address)?|contact (details|number)|museum's address|"
+    r"address of the museum|lockers?|flash|tonight|tomorrow|right now|at the moment|this (week|weekend|month|season|evening)|"
     r"next (week|weekend|month|year)|last (night|week|weekend|month|year)|when will|will (it|they|there) be|"
     r"safe to swim|your (personal )?(favou?rite|opinion|view)|(do|would) you (personally )?(prefer|like|"
     r"recommend|think)|you think|in your (opinion|view)|would i (enjoy|like|love)|nicest|prettiest|"
@@ -177,11 +178,11 @@ ASKS_IN = {
 # what changes from day to day, asked in Greek, Turkish or Russian (folded)
 LIVE_IN = {
     "el": r"ωρεσ λειτουργιασ|τι ωρα|ανοιγει|κλεινει|ανοιχτο|κλειστο|εισιτηρι|ποσο κοστιζ|κοστοσ|τιμη|"
-          r"καιροσ|βρεχει|σταθμευσ|παρκινγκ|καφετερι|τουαλετ",
+          r"καιροσ|βρεχει|σταθμευσ|παρκινγκ|καφετερι|τουαλετ|τηλεφων|email|διευθυνση του μουσειου",
     "tr": r"saat kacta|acilis|kapanis|acik mi|kapali mi|bilet|fiyat|ucret|ne kadar tutar|hava durumu|"
-          r"yagmur|otopark|kafeterya|tuvalet",
+          r"yagmur|otopark|kafeterya|tuvalet|telefon|e posta|muzenin adresi|muze adresi",
     "ru": r"часы работы|во сколько|открыт|закрыт|билет|сколько стоит|стоимост|цена|погода|дождь|"
-          r"парковк|кафе|туалет",
+          r"парковк|кафе|туалет|телефон|почт|адрес музея",
 }
 
 
