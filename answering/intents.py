@@ -45,7 +45,7 @@ STEMS: dict[str, list[str]] = {
                   "presidential election", "next election", "my party", "attacking the government", "which side is to blame", "which side is right", "good leader or a bad", "ψηφίσουν", "το κόμμα μου", "partimi", "за какую партию", "vote for", "which party", "political party", "propaganda", "election", "take a side",
                  "take sides", "ψηφίσω", "κόμμα", "εκλογ", "πάρε θέση", "oy ver", "partiye", "seçimlerde",
                  "taraf tut", "мне голосовать", "голосовать за", "партию", "партии", "выборах", "выбери сторону"],
-    "hate": ["can't be trusted", "cannot be trusted", "don't belong in", "do not belong in", "how stupid", "are stupid", "are savages", "dirty people", "go back to their", "βρωμιάρηδες", "aşağılık", "pis insanlar", "дикари", "тупые", "inferior", "subhuman", "more civilised", "more civilized", "κατώτερ", "κοροϊδεύ",
+    "hate": ["can't be trusted", "cannot be trusted", "don't belong in", "do not belong in", "how stupid", "are stupid", "are savages", "dirty people", "βρωμιάρηδες", "aşağılık", "pis insanlar", "дикари", "тупые", "inferior", "subhuman", "more civilised", "more civilized", "κατώτερ", "κοροϊδεύ",
              "προσβλητικ", "aşağı bir", "dalga geç", "aşağılayıcı", "хуже другой"],
     "personal_data": ["private mobile", "private number", "tell me their names", "her name and address", "his name and address", "name and address", "id numbers", "passport number", "recorded of the", "camera recorded", "ev adresini", "özel numara", "личный номер", "как её зовут и где",
                   "home address", "private address", "phone number", "mobile number", "email address",
@@ -60,7 +60,13 @@ GROUPS = (r"(muslims|christians|orthodox|catholics|turks|greeks|armenians|maroni
 ASKING = r"\b(how (can|do|could|would|should) (i|we)|help me|teach me|tell me how|show me how|can i|could i|steps to)\b"
 INTENTS: dict[str, list[str]] = {
     "politics": [r"\b(who|which side|which country) (is|was) (right|wrong|to blame) (about|in|for) (the )?(cyprus|division|conflict|dispute|problem|invasion)"],
-    "sexual": [r"\b(having|have|had) sex\b"],
+    "sexual": [r"\b(having|have|had) sex\b",
+               # a joke, a story or talk ordered lewd, or about sex: the genre and its flavour together
+               r"\b(dirty|naughty|lewd|filthy|smutty|raunchy|rude|spicy|x-rated) (\w+ ){0,2}(jokes?|stor(y|ies)|poems?|talk|"
+               r"pictures?|photos?|scenes?|limericks?|chat|texts?|messages?)\b",
+               r"\bsex (scenes?|jokes?|stor(y|ies)|chat|tips|talk)\b",
+               r"(βρώμικ|καυτ|τολμηρ)\w* (\w+ )?(ανέκδοτ|αστεί|ιστορί|λόγια|κουβέντ)", r"μίλ\w* (μου )?βρώμικα",
+               r"\b(pis|ahlaksız|ateşli) (\w+ )?(fıkra|şaka|hikaye|hikâye|sahne)", r"(грязн|похаб|неприличн)\w* (\w+ )?(шутк|анекдот|истори|рассказ)"],
     "injection": [r"\b(make up|invent|fabricate)\b.{0,60}\b(as if|as true|as real|as fact)\b",
                   r"\b(tell|give|write|invent|make) (me |us )?(an? )?(\w+ )?(made-up|fake|false|invented) "
                   r"(dates?|facts?|answers?|history|story|stories|legend)\b",
@@ -94,6 +100,8 @@ INTENTS: dict[str, list[str]] = {
     "hate": [r"\b(better|worse|smarter|cleaner) than (the )?" + GROUPS + r"\b",
              r"\b" + GROUPS + r" (are|were) (better|worse|dirtier|lazier|stupider)\b",
              r"\b(should|must|ought to) (all )?(be )?(thrown|kicked|driven|sent|chased) (out|off|away)\b",
+             # telling a people to leave, not asking why refugees could not go home
+             r"\b(should|must|ought to|have to|need to|can) (all )?go back to (their|where they)\b",
              r"(православные|мусульмане|христиане|турки|греки|армяне) (лучше|хуже)", r"лучше (мусульман|христиан|турок|греков)",
              r"atılmalı", r"sürülmeli", r"να φύγουν από το νησί",
              r"\b(which|what) (people|community|nation|race|religion|group)s?\b.{0,40}\b(most primitive|inferior|"
@@ -132,7 +140,18 @@ INTENTS: dict[str, list[str]] = {
                   r"\bi('m| am)? (thinking (of|about)|going to|want to|plan to) (jump(ing)?|throw(ing)? myself)\b",
                   r"(σκέφτομαι|θέλω|πρόκειται) να (πέσω|πηδήξω)", r"δεν έχω (τίποτα|κανένα λόγο|λόγο) (για )?να ζήσω",
                   r"\batlasam\b", r"atlayacağım", r"kendimi (at|bırak)", r"gitsem daha iyi", r"kimse beni (umursamıyor|sevmiyor)",
-                  r"(хочу|думаю|собираюсь) (прыгнуть|броситься)", r"уйти из жизни", r"никому (я )?не нужен"],
+                  r"(хочу|думаю|собираюсь) (прыгнуть|броситься|спрыгнуть|сброситься)", r"уйти из жизни", r"никому (я )?не нужен",
+                  r"θα (πηδήξω|ριχτώ)\b", r"hayatımı bitir",
+                  # not surviving, said of oneself, and driving or walking off a height
+                  r"\b(i|me) (wouldn't|would not|won't|will not|don't|do not|not|never) survive\b",
+                  r"να μην (επιζήσω|ζήσω)", r"(чтобы|точно) не выжить", r"hayatta kalmamak",
+                  r"\bi\b.{0,40}\b(driv|jump|walk|throw)\w* (myself )?(off|over) (the|a) (\w+ )?(cliff|edge|bridge|wall|tower)",
+                  # leaving and never coming back, said of oneself: a wish to go into the sea or off
+                  # somewhere and not return
+                  r"\bi('m| am)? (want|going|plan|about|thinking)\w*( of| about)?( to)?\b.{0,60}\band (never|not) (come|coming|go|going) back\b",
+                  r"(θέλω|σκέφτομαι|πρόκειται) να\b.{0,60}\bκαι να μη(ν)? (ξαναγυρίσω|γυρίσω|επιστρέψω)",
+                  r"(bir daha )?geri dönmemek (istiyorum|üzere)",
+                  r"(хочу|думаю|собираюсь)\b.{0,60}\bи (больше )?не (вернуться|возвращаться)"],
     "off_topic": [r"\b(fix|repair|unblock) (my|a leaking|a leaky)\b",
                   r"\b(write|code|program) (me )?(a |an )?(python|java|sql|bash|html|css)\b",
                   r"\b(which|what) (medicine|medication|drug|pill)s? should i\b", r"\b(solve|do) my\b",
