@@ -1,8 +1,9 @@
 """The answer pipeline: one piece of code from a visitor's question to the text they hear, used
 by the server, the evaluation harness, the serving benchmark and the export parity check.
 
-guard -> retrieval -> is the answer in the catalogue? -> the best facts, quoted -> the model's
-continuation, released sentence by sentence only where the sources support it -> cleaning.
+hello, thanks or goodbye? -> guard -> retrieval -> is the answer in the catalogue? -> the best
+facts, quoted -> the model's continuation, released sentence by sentence only where the sources
+support it -> cleaning.
 
 The answer leads with the retriever's best fact in the catalogue's own words (and the second
 best when it scores nearly as well), so it is never less right than quoting the retriever, and
@@ -23,6 +24,7 @@ from pydantic import Field
 
 from answering.answerable import Answerable, AnswerableSettings
 from answering.answerable import for_retriever as answerable_for
+from answering.courtesy import courtesy, in_kind
 from answering.demands import (
     Demand,
     demand,
@@ -72,7 +74,7 @@ STOP = set("the a an of and in at to is was were on for from with by this that i
            "have had which who what when where how about also there their they he she his her one "
            "more than into after before under over been only still many most some these those "
            "very can could would will was were you your our we i me my here".split())
-Mode = Literal["declined", "unknown", "grounded", "catalogue"]
+Mode = Literal["declined", "unknown", "grounded", "catalogue", "courtesy"]
 Checks = Literal["sources", "safety", "none"]
 LONGEST_WORD = 40  # characters held back while waiting for the end of a word
 LONGEST_TAG = 200  # characters held back while waiting for the end of an HTML tag
@@ -236,6 +238,9 @@ class AnswerPipeline:
              language: str | None = "en", vector: np.ndarray | None = None) -> Plan:
         vector = self.retriever.encode([question])[0] if vector is None else vector
         exhibit = self.retriever.catalogue.get(exhibit_id) if exhibit_id else None
+        if (kind := courtesy(question)) is not None:  # hello, thanks, goodbye: answered in kind
+            lang = answer_language(question, language)
+            return Plan("courtesy", in_kind(kind, lang, self.name_in(exhibit, lang)), language=lang)
         if self.guard is not None:
             verdict = self.guard.check(question, exhibit.names.en if exhibit else None, vector)
             if verdict.answer is not None:
@@ -311,8 +316,12 @@ class AnswerPipeline:
     def decline(verdict, question: str, session_language: str | None, exhibit) -> str:
         """The refusal in the language the visitor asked in, where it exists; else in English."""
         lang = answer_language(question, session_language)
-        name = exhibit and (getattr(exhibit.names, lang, None) or exhibit.names.en)
-        return refusal(verdict.category, lang, name) or verdict.answer
+        return refusal(verdict.category, lang, AnswerPipeline.name_in(exhibit, lang)) or verdict.answer
+
+    @staticmethod
+    def name_in(exhibit, language: str) -> str | None:
+        """The exhibit's name in a language, in English where it has none there."""
+        return exhibit and (getattr(exhibit.names, language, None) or exhibit.names.en)
 
     def plans(self, questions: Sequence[str], exhibits: Sequence[str | None],
               languages: Sequence[str | None] | None = None) -> list[Plan]:

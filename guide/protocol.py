@@ -160,8 +160,9 @@ class AnswerDone(Msg):
     total_ms: float
     sources: list[Source]
     # refused, not in the catalogue, answered from it, or in a language the model does not write:
-    # answered with the catalogue's own sentences in that language
-    mode: Literal["declined", "unknown", "grounded", "catalogue"] = "grounded"
+    # answered with the catalogue's own sentences in that language; or a greeting, thanks or
+    # goodbye answered in kind
+    mode: Literal["declined", "unknown", "grounded", "catalogue", "courtesy"] = "grounded"
     used: list[int] = []  # which sources the answer quotes, by position
     language: str = "en"  # the language the answer is in
 

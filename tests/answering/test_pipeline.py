@@ -160,3 +160,14 @@ def test_what_changes_from_day_to_day_is_not_known_in_any_language(retriever, qu
     plan = build_pipeline(retriever).plan(question, "cyprus-museum", language=language)
     assert plan.mode == "unknown" and plan.language == language and words in plan.lead
     assert plan.lead.endswith(plan.hits[plan.used[0]].passage.text_in(retriever.catalogue, language))
+
+
+@pytest.mark.parametrize("message, session, words", [
+    ("Bye bye", "en", "Goodbye"), ("Hello!", "en", "Kourion"), ("Ευχαριστώ πολύ!", "en", "Παρακαλώ"),
+    ("Спасибо!", "ru", "Пожалуйста"),
+])
+def test_a_greeting_thanks_or_goodbye_is_answered_in_kind_not_with_a_fact(retriever, message, session, words):
+    from answering.pipeline import build_pipeline
+
+    plan = build_pipeline(retriever).plan(message, "kourion", language=session)
+    assert plan.mode == "courtesy" and words in plan.lead and not plan.model and not plan.hits
