@@ -103,6 +103,10 @@ ORDINARY = [
     "What religion was practised here?", "Why did the ship sink?", "How was the fire put out?",
     "Tell me about the history of this museum.", "Tell me about the pilgrims who came here.",
     "Who visits this place today?", "What is the link between this tradition and Cyprus?",
+    # how things were made and how long that took: a craft's "make", "take" and "piece" are
+    # also the words of requests to take pieces home or to reach the people who make them
+    "How long did it take to build this?", "How long does it take to make one of these by hand?",
+    "How many people worked on it?", "What tools were used to make it?", "Who still makes these today?",
     # what visitors say between questions
     "Hello!", "Hi there.", "Good morning.", "Thank you!", "Thanks, that was interesting.", "OK.",
     "Yes, please.", "No, thanks.", "Tell me more.", "What else?", "Can you repeat that?", "Wow!",
