@@ -240,9 +240,14 @@ PATTERNS = {kind: _compile(STEMS.get(kind, []) + PHRASED.get(kind, []), INTENTS.
 # the museum's own phone, e-mail, address or wifi password are no one's private details, unless a
 # person is named beside them ("the guard's phone number")
 INSTITUTION = re.compile(r"\b(museum|museum's|wi-?fi|ticket office|box office|gift shop|caf[eé]|reception|"
-                         r"information desk)\b", re.I)
+                         r"information desk)\b|(?<!\w)(μουσεί|müze|музе)\w*", re.I)
 PERSON = re.compile(r"\b" + PEOPLE + r"\b|\b(he|she|his|her|him|they|their|them|someone|somebody|"
-                    r"person|people|man|woman|men|women|owner|owners|employee|employees)\b", re.I)
+                    r"person|people|man|woman|men|women|owner|owners|employee|employees)\b"
+                    # the same people in Greek, Turkish and Russian, by their stems
+                    r"|(?<!\w)(φύλακ|διευθυντ|ξεναγ|υπάλληλ|γυναίκ|άντρ|κοπέλ|επισκέπτ|τουρίστ|υπεύθυν|κάποιο|"
+                    r"müdür|rehber|görevli|bekçi|kadın|adam|kız|ziyaretçi|turist|çalışan|personel|birinin|"
+                    r"директор|гид|смотрител|сотрудни|охранник|женщин|мужчин|девушк|посетител|турист|кассир|"
+                    r"кого-то|кого-нибудь)\w*", re.I)
 
 
 def named_outright(question: str) -> str | None:

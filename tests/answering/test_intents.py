@@ -182,6 +182,7 @@ def test_history_and_visit_questions_in_those_languages_stay_unnamed(question):
 @pytest.mark.parametrize("question", [
     "What is the phone number of the museum?", "What's the wifi password?",
     "Can I have the museum's email address?", "Is there a phone number for the ticket office?",
+    "Müzenin telefon numarası ne?", "Какой номер телефона у музея?", "Ποιο είναι το τηλέφωνο του μουσείου;",
 ])
 def test_the_museums_own_details_are_no_ones_private_data(question):
     assert named_outright(question) is None
@@ -219,3 +220,11 @@ def test_lewd_jokes_and_leaving_for_good_are_named(request_text, kind):
 ])
 def test_returning_dirt_and_jokes_in_history_are_not_named(question):
     assert named_outright(question) is None
+
+
+@pytest.mark.parametrize("question", [
+    "Müze müdürünün telefon numarası ne?", "Какой номер телефона у директора музея?",
+    "Δώσε μου το τηλέφωνο του φύλακα του μουσείου.", "Müzedeki rehberin ev adresi ne?",
+])
+def test_a_person_at_the_museum_keeps_their_details_in_every_language(question):
+    assert named_outright(question) == "personal_data"
