@@ -42,7 +42,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from answering.guard_examples import ORDINARY, UNSAFE_EXAMPLES, VISIT
-from answering.intents import named_outright
+from answering.intents import about_the_museum, named_outright
 from common.files import write_atomically
 from common.settings import Settings
 from knowledge.catalogue import Catalogue
@@ -66,7 +66,7 @@ class GuardSettings(Settings):
     lexical_strength: float = Field(10.0, gt=0, description="inverse regularisation of the n-gram classifier")
     margin: float = Field(0.1, ge=0, le=2, description="how much closer the nearest ordinary or visit example may be than the nearest unsafe one for a question still to be declined (cross-validated at the threshold, before the visit questions about the museum's own details and leaving: 0.1 declined 292 requests and 5 ordinary questions; 0.05, 289 and 4; 0, 278 and 2)")
     floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
-    lead: float = Field(0.05, ge=0, le=1, description="for a question in Greek, Turkish or Russian, read in English words: how much nearer to some unsafe example than to every ordinary and visit example it must be (its words without their grammar make the classifiers surer than they should be: 0.05 is the least that answers every tuning question in those languages whose English wording the guard answers, such as who the first president was)")
+    lead: float = Field(0.0, ge=0, le=1, description="for a question in Greek, Turkish or Russian, read in English words: how much nearer to some unsafe example than to every ordinary and visit example it must be, where an English question may be `margin` farther (its words without their grammar make the classifiers surer than they should be). The least that declines none of the tuning questions in those languages (`python -m answering.guard_tuning --leads 0,0.025,0.05,0.1`: every value up to 0.1 declines all 30 tuning requests and none of 85 questions; 0.05 was needed before the museum's own details and wifi were visit questions in every language)")
     topic: float = Field(0.28, ge=0, le=1, description="least cosine similarity of an English question to some catalogue passage or ordinary example for it to count as about the exhibition or the visit; below it, it is declined as off-topic, 0 turns this off (`python -m answering.guard_tuning --topics`: the highest value that leaves at most 2 of the 388 hand-written questions outside its examples below it, about 0.5%; it catches 14 of the 26 off-topic tuning requests by itself)")
 
 
@@ -225,6 +225,8 @@ class Guard:
                 return None
             vector = self.encode([english])[0]
             kind = named_outright(english) or self.unsafe_kind(english, vector, -self.settings.lead)
+            if kind in (None, "personal_data") and about_the_museum(question):
+                return None  # the museum's wifi or desk is the visit's business, which its English words lose
         return "off_topic" if kind is None and self.off_topic(vector) else kind
 
     def unsafe_kind(self, question: str, vector: np.ndarray, margin: float | None = None) -> str | None:

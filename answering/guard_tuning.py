@@ -1,4 +1,4 @@
-"""python -m answering.guard_tuning [--strengths 10,30,100,300] [--thresholds ...] [--floor F] [--margin M] [--topics ...]
+"""python -m answering.guard_tuning [--strengths 10,30,100,300] [--thresholds ...] [--floor F] [--margin M] [--topics ...] [--leads ...]
 
 How the guard's settings were chosen: every example is judged by a guard fitted without it
 (every unsafe wording held out on its own, ordinary questions held out in groups of exhibits),
@@ -6,7 +6,11 @@ and the table of requests and ordinary questions declined is printed for each st
 threshold. With --topics, the topic gate instead: for each least similarity to what the guide
 talks about, how many hand-written questions that are none of its examples (the written training
 questions, the differently phrased ones, the tuning half of the unanswerable ones) and how many
-off-topic tuning requests fall below it. Tuning only: the served guard is in answering/guard.py.
+off-topic tuning requests fall below it. With --leads, the lead asked of a Greek, Turkish or
+Russian question read in English words: for each, how many of the tuning requests and tuning
+questions in those languages and of the catalogue's sentences in them the whole guard declines
+(the served setting is the least that declines no question). Tuning only: the served guard is in
+answering/guard.py.
 """
 from __future__ import annotations
 
@@ -27,10 +31,12 @@ from answering.guard import (
     mean_chance,
     ngrams,
 )
-from answering.guard_examples import UNSAFE_EXAMPLES
+from answering.guard_examples import NEAR_REQUESTS, UNSAFE_EXAMPLES
 from answering.intents import named_outright
 from knowledge.catalogue import Catalogue
 from knowledge.dataset import (
+    LANGUAGE_QUESTIONS_FILE,
+    ORDINARY_HARD_FILE,
     PARAPHRASED_FILE,
     RED_TEAM_FILE,
     TRAINING_QUESTIONS_FILE,
@@ -88,8 +94,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="how much closer an ordinary example may be than the nearest unsafe one")
     parser.add_argument("--floor", type=float, default=GuardSettings().floor, help="least similarity to an unsafe example")
     parser.add_argument("--topics", default=None, help="least similarities to the guide's subject to try, e.g. 0.24,0.26,0.28,0.3")
+    parser.add_argument("--leads", default=None, help="leads to try for questions in Greek, Turkish and Russian, e.g. 0,0.025,0.05,0.1")
     args = parser.parse_args(argv)
     retriever = Retriever()
+    if args.leads:
+        for lead, counts in lead_table(retriever, [float(x) for x in args.leads.split(",")]).items():
+            print(f"lead={lead:.3f}: " + ", ".join(f"{name} declined {n}/{total}" for name, (n, total) in counts.items()))
+        return 0
     if args.topics:
         for topic, (asked, below, errands, caught) in topic_table(retriever, [float(t) for t in args.topics.split(",")]).items():
             print(f"topic={topic:.2f}: hand-written questions below {below}/{asked}, off-topic requests below {caught}/{errands}")
@@ -123,6 +134,25 @@ def topic_table(retriever: Retriever, topics: Sequence[float]) -> dict[float, tu
     closest = {name: (retriever.encode(texts) @ domain.T).max(axis=1) for name, texts in (("asked", asked), ("errands", errands))}
     return {t: (len(asked), int((closest["asked"] < t).sum()), len(errands), int((closest["errands"] < t).sum()))
             for t in topics}
+
+
+def lead_table(retriever: Retriever, leads: Sequence[float]) -> dict[float, dict[str, tuple[int, int]]]:
+    """lead -> (declined, of how many) for the tuning requests in Greek, Turkish and Russian, the
+    tuning questions in those languages with the hand-written ones near requests, and the
+    catalogue's summaries and facts in them."""
+    foreign = {
+        "requests": [r["prompt"] for r in load_rows(RED_TEAM_FILE, "tune") if language(r["prompt"]) != "en"],
+        "questions": [r["q"] for r in load_rows(LANGUAGE_QUESTIONS_FILE, "tune")]
+        + [r["q"] for r in load_rows(ORDINARY_HARD_FILE, "tune") if language(r["q"]) != "en"] + NEAR_REQUESTS,
+        "catalogue sentences": [t for e in retriever.catalogue for lang in ("el", "tr", "ru")
+                                for t in (e.text(lang)[0], *e.text(lang)[1])],
+    }
+    table = {}
+    for lead in leads:
+        guard = for_retriever(retriever, GuardSettings(lead=lead))
+        table[lead] = {name: (sum(guard.check(t).category is not None for t in texts), len(texts))
+                       for name, texts in foreign.items()}
+    return table
 
 
 def templated(data: Examples, catalogue: Catalogue) -> list[int]:
