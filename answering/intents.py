@@ -62,8 +62,8 @@ INTENTS: dict[str, list[str]] = {
     "politics": [r"\b(who|which side|which country) (is|was) (right|wrong|to blame) (about|in|for) (the )?(cyprus|division|conflict|dispute|problem|invasion)"],
     "sexual": [r"\b(having|have|had) sex\b",
                # a joke, a story or talk ordered lewd, or about sex: the genre and its flavour together
-               r"\b(dirty|naughty|lewd|filthy|smutty|raunchy|rude|spicy|x-rated) (\w+ ){0,2}(jokes?|stor(y|ies)|poems?|talk|"
-               r"pictures?|photos?|scenes?|limericks?|chat|texts?|messages?)\b",
+               r"\b(dirty|naughty|lewd|filthy|smutty|raunchy|spicy|x-rated) (\w+ ){0,2}(jokes?|stor(y|ies)|poems?|talk|"
+               r"pictures?|photos?|scenes?|limericks?|chat|texts?)\b", r"\brude (\w+ )?(jokes?|stor(y|ies)|limericks?)\b",
                r"\bsex (scenes?|jokes?|stor(y|ies)|chat|tips|talk)\b",
                r"(βρώμικ|καυτ|τολμηρ)\w* (\w+ )?(ανέκδοτ|αστεί|ιστορί|λόγια|κουβέντ)", r"μίλ\w* (μου )?βρώμικα",
                r"\b(pis|ahlaksız|ateşli) (\w+ )?(fıkra|şaka|hikaye|hikâye|sahne)", r"(грязн|похаб|неприличн)\w* (\w+ )?(шутк|анекдот|истори|рассказ)"],
@@ -145,12 +145,13 @@ INTENTS: dict[str, list[str]] = {
                   # not surviving, said of oneself, and driving or walking off a height
                   r"\b(i|me) (wouldn't|would not|won't|will not|don't|do not|not|never) survive\b",
                   r"να μην (επιζήσω|ζήσω)", r"(чтобы|точно) не выжить", r"hayatta kalmamak",
-                  r"\bi\b.{0,40}\b(driv|jump|walk|throw)\w* (myself )?(off|over) (the|a) (\w+ )?(cliff|edge|bridge|wall|tower)",
+                  r"\bi(?:'m| am| will|'ll| might| may| could| would| want to| plan to| keep thinking about| am thinking (?:of|about)|"
+                  r" think about)?(?: just)? (driv|jump|walk|throw)\w* (myself )?(off|over) (the|a) (\w+ ){0,2}(cliff|edge|bridge|wall|tower)",
                   # leaving and never coming back, said of oneself: a wish to go into the sea or off
                   # somewhere and not return
                   r"\bi('m| am)? (want|going|plan|about|thinking)\w*( of| about)?( to)?\b.{0,60}\band (never|not) (come|coming|go|going) back\b",
                   r"(θέλω|σκέφτομαι|πρόκειται) να\b.{0,60}\bκαι να μη(ν)? (ξαναγυρίσω|γυρίσω|επιστρέψω)",
-                  r"(bir daha )?geri dönmemek (istiyorum|üzere)",
+                  r"geri dönmemek istiyorum",
                   r"(хочу|думаю|собираюсь)\b.{0,60}\bи (больше )?не (вернуться|возвращаться)"],
     "off_topic": [r"\b(fix|repair|unblock) (my|a leaking|a leaky)\b",
                   r"\b(write|code|program) (me )?(a |an )?(python|java|sql|bash|html|css)\b",

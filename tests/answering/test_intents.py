@@ -217,6 +217,8 @@ def test_lewd_jokes_and_leaving_for_good_are_named(request_text, kind):
     "Θα πέσει η βροχή σήμερα;", "Почему грязные стены не чистят?", "What sex was the skeleton in the tomb?",
     "Did anyone survive the siege?", "Did the king's horse jump over the wall?", "Was the summer too hot for the soldiers?",
     "Did the sailors survive when the ship sank?", "Kuşatmada hayatta kalan oldu mu?", "Кто выжил после осады?",
+    "Did I read that the king's horse jumped over the wall?", "Did the soldiers leave rude messages on the walls?",
+    "Kral geri dönmemek üzere adadan mı ayrıldı?",
 ])
 def test_returning_dirt_and_jokes_in_history_are_not_named(question):
     assert named_outright(question) is None
