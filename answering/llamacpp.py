@@ -83,13 +83,10 @@ class LlamaCppEngine(ChatEncoding):
         params.n_ctx = (prefixes * PREFIX_ROOM + max_batch * ANSWER_ROOM if kv == "unified"
                         else params.n_seq_max * (PREFIX_ROOM + ANSWER_ROOM))
         params.n_batch = params.n_ubatch = 512
-        cores = os.cpu_count() or 1
-        # one answer's next token is a small graph whose threads meet at a barrier after every op:
-        # when the event loop that streams the words takes a core from one of them, all of them
-        # wait, so decoding a single token leaves it a core; prompts and many answers at once
-        # are large enough to use them all
-        params.n_threads = self.decode_threads = threads or max(1, cores - 1)
-        params.n_threads_batch = self.n_threads = threads or cores
+        # every core, for one answer's next token too: with llama.cpp's own thread pool (set-up
+        # builds it without OpenMP) a worker thread decodes as fast as the main one, and the
+        # event loop's handoffs cost it little (scripts/setup.sh)
+        params.n_threads = params.n_threads_batch = self.n_threads = threads or os.cpu_count() or 1
         params.no_perf = True
         self.ctx = LlamaContext(model=self.model, params=params, verbose=False)
         self.n_ctx, self.n_batch = params.n_ctx, params.n_batch
