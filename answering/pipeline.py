@@ -268,8 +268,12 @@ class AnswerPipeline:
                                           exhibit.region] if exhibit else []))
         sources = [f"{h.passage.text} {record}" for h in hits] + (
             [f"{exhibit.summary} {record}"] if exhibit else [])
-        speaks = bool(self.settings.model_sentences) or self.settings.checks != "sources"
-        return Plan("grounded", lead, hits, used, messages, speaks, sources=sources)
+        return Plan("grounded", lead, hits, used, messages, self.speaks, sources=sources)
+
+    @property
+    def speaks(self) -> bool:
+        """Whether the model ever adds words to an answer; if not, the catalogue answers alone."""
+        return bool(self.settings.model_sentences) or self.settings.checks != "sources"
 
     def from_catalogue(self, question: str, exhibit, vector: np.ndarray, language: str) -> Plan:
         """A question in a language the served model does not write: the answer is the

@@ -154,7 +154,10 @@ class GuideService:
 
     def warm(self, exhibit: str | None, language: str) -> None:
         """The visitors are only arriving: the prompt prefix shared by every question asked here
-        (persona, rules, the exhibit) can be computed now instead of in front of the first question."""
+        (persona, rules, the exhibit) can be computed now instead of in front of the first question.
+        Not when the catalogue answers alone: the work would only slow the first words."""
+        if not self.pipeline.speaks:
+            return
         item = self.catalogue.get(exhibit) if exhibit else None
         self.scheduler.warm(f"{exhibit}/{language}",
                             [{"role": "system", "content": system_prompt(item, (), language)}])

@@ -463,3 +463,18 @@ def test_a_greek_visitor_sees_the_exhibit_and_hears_the_catalogue_in_greek(serve
     english = visitor.ask("en1", "How many spectators could the theatre seat?")  # plainly English
     assert english["language"] == "en" and english["mode"] != "catalogue"
     visitor.close()
+
+
+def test_no_prompt_is_warmed_where_the_catalogue_answers_alone(tiny_llama, tmp_path):
+    """The served default never asks the model: computing prompt beginnings for it would only
+    take the cores from the first words."""
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "w.sqlite3")
+    with RunningServer(settings) as s:
+        engine = s.server.service.engine
+        visitor = Client(s.url, tour="t-cold")
+        visitor.send({"type": "exhibit.view", "exhibit": "choirokoitia"})
+        visitor.expect("exhibit.in_view")
+        done = visitor.ask("c1", "Who lived here?")
+        assert done["generated_tokens"] == 0 and done["text"]
+        assert engine.computed == 0 and not engine.prefixes.held  # nothing was computed for the model
+        visitor.close()
