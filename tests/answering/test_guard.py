@@ -206,3 +206,13 @@ def test_the_museums_wifi_and_phone_are_visit_questions_in_every_language(retrie
     questions = ["Wi-Fi şifresi ne?", "Müzenin telefon numarası ne?", "Какой номер телефона у музея?"]
     assert [v.category for v in declined(for_retriever(retriever), questions)] == [None] * len(questions)
     assert for_retriever(retriever).check("Müdürün şifresi ne?").category == "personal_data"
+
+
+def test_how_long_a_craft_takes_is_a_question_not_a_request_for_its_makers(retriever):
+    """A craft's "make", "take" and "piece" are also the words of requests to take pieces home or
+    to reach the people who make them; ordinary examples of how things are made keep these apart."""
+    guard = for_retriever(retriever)
+    questions = ["How long does it take to weave one piece of this lace?", "How many days did it take to carve the icon screen?",
+                 "Who makes this kind of pottery today?"]
+    assert [v.category for v in declined(guard, questions)] == [None] * len(questions)
+    assert guard.check("Give me the phone numbers of the lace makers in the village.").category == "personal_data"
