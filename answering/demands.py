@@ -82,7 +82,7 @@ LIVE = re.compile(
     r"prayer times|service times|sunday service|tickets?|admission|entrance fee|entry fee|cost|costs|price|"
     r"prices|worth|expensive|cheap|discount|park|parking|caf[eé]|coffee|restaurant|toilets?|restrooms?|"
     r"bathrooms?|gift shop|museum shop|souvenir shop|wheelchair|accessible|audio guide|guided tours?|bus|"
-    r"taxi|wi-?fi|(tele)?phone( number)?|e-?mail( address)?|contact (details|number)|museum's address|"
+    r"taxi|wi-?fi|(tele)?phone (number|no)|museum's (tele)?phone|e-?mail( address)?|contact (details|number)|museum's address|"
     r"address of the museum|lockers?|flash|tonight|tomorrow|right now|at the moment|this (week|weekend|month|season|evening)|"
     r"next (week|weekend|month|year)|last (night|week|weekend|month|year)|when will|will (it|they|there) be|"
     r"safe to swim|your (personal )?(favou?rite|opinion|view)|(do|would) you (personally )?(prefer|like|"
@@ -178,11 +178,11 @@ ASKS_IN = {
 # what changes from day to day, asked in Greek, Turkish or Russian (folded)
 LIVE_IN = {
     "el": r"ωρεσ λειτουργιασ|τι ωρα|ανοιγει|κλεινει|ανοιχτο|κλειστο|εισιτηρι|ποσο κοστιζ|κοστοσ|τιμη|"
-          r"καιροσ|βρεχει|σταθμευσ|παρκινγκ|καφετερι|τουαλετ|τηλεφων|email|διευθυνση του μουσειου",
+          r"καιροσ|βρεχει|σταθμευσ|παρκινγκ|καφετερι|τουαλετ|τηλεφων(ο|ου|α)\b|email|διευθυνση του μουσειου",
     "tr": r"saat kacta|acilis|kapanis|acik mi|kapali mi|bilet|fiyat|ucret|ne kadar tutar|hava durumu|"
-          r"yagmur|otopark|kafeterya|tuvalet|telefon|e posta|muzenin adresi|muze adresi",
+          r"yagmur|otopark|kafeterya|tuvalet|telefon numara|telefonu ne|e posta|muzenin adresi|muze adresi",
     "ru": r"часы работы|во сколько|открыт|закрыт|билет|сколько стоит|стоимост|цена|погода|дождь|"
-          r"парковк|кафе|туалет|телефон|почт|адрес музея",
+          r"парковк|кафе|туалет|телефон|электронн\w* почт|почт\w* (адрес|музея)|адрес музея",
 }
 
 

@@ -122,3 +122,13 @@ def test_what_changes_from_day_to_day_is_read_in_the_other_languages_too():
     assert live_in(fold("Ποιος είναι ο αριθμός τηλεφώνου του μουσείου;"), "el")
     assert live_in(fold("Какой адрес музея?"), "ru") and live_in(fold("Bilet ne kadar?"), "tr")
     assert not live_in(fold("Ποιος έχτισε το κάστρο;"), "el") and not live_in(fold("Кто построил замок?"), "ru")
+
+
+def test_a_phone_or_post_named_in_passing_is_no_question_for_the_staff():
+    """"Почти" (almost) begins like "почта" (post), and a king who telephoned is history."""
+    assert not live_in(fold("Почти все фрески сохранились?"), "ru")
+    assert not live_in(fold("Τηλεφώνησε ποτέ ο βασιλιάς στον πρόξενο;"), "el")
+    assert not live_in(fold("Telefonla fotoğraf çekebilir miyim?"), "tr")
+    assert not demand("Was there a telephone at the castle in 1950?").live
+    assert live_in(fold("Какой адрес электронной почты у музея?"), "ru") and live_in(fold("Müzenin telefon numarası ne?"), "tr")
+    assert demand("What is the museum's phone?").live
