@@ -11,8 +11,8 @@ queued, the worker computes the prompt prefixes of exhibits that visitors have j
 (`warm`), so their first question there starts from a warm cache.
 
 An answer's first piece and its last cross at once; the pieces between are joined and cross at
-most every `handoff` seconds. Each crossing wakes the event loop, and on two cores the loop then
-takes a core from llama.cpp's decoding threads, which wait for each other after every step.
+most every `handoff` seconds. Each crossing wakes the event loop, which on two cores takes a
+core from llama.cpp's threads while they decode.
 """
 from __future__ import annotations
 
@@ -153,7 +153,6 @@ class Scheduler:
             self._lanes.clear()
             self._cond.notify_all()
         self._thread.join(timeout)
-
 
 
 def joined(earlier: Piece, later: Piece) -> Piece:
