@@ -236,11 +236,11 @@ class AnswerPipeline:
 
     def plan(self, question: str, exhibit_id: str | None, history: Sequence[Turn] = (),
              language: str | None = "en", vector: np.ndarray | None = None) -> Plan:
-        vector = self.retriever.encode([question])[0] if vector is None else vector
         exhibit = self.retriever.catalogue.get(exhibit_id) if exhibit_id else None
-        if (kind := courtesy(question)) is not None:  # hello, thanks, goodbye: answered in kind
+        if (kind := courtesy(question)) is not None:  # hello, thanks, goodbye: answered in kind, unencoded
             lang = answer_language(question, language)
             return Plan("courtesy", in_kind(kind, lang, self.name_in(exhibit, lang)), language=lang)
+        vector = self.retriever.encode([question])[0] if vector is None else vector
         if self.guard is not None:
             verdict = self.guard.check(question, exhibit.names.en if exhibit else None, vector)
             if verdict.answer is not None:
