@@ -92,6 +92,19 @@ def test_llama_cpp_runs_its_own_thread_pool_on_every_core(engine, exported):
     assert LlamaCppEngine(str(exported), threads=1, max_batch=1, prefixes=1).n_threads == 1
 
 
+def test_llama_cpp_uses_avx512_exactly_where_the_cpu_has_it():
+    """Set-up adds AVX-512 with VNNI and BF16 to the build only where the CPU lists every part
+    of it: without them prompts ran slower, with them on a CPU that lacks one every answer
+    would die on an illegal instruction."""
+    from pathlib import Path
+
+    listed = set(Path("/proc/cpuinfo").read_text().split())
+    parts = {"avx512f", "avx512cd", "avx512vl", "avx512dq", "avx512bw", "avx512_vnni", "avx512_bf16"}
+    built = llama_cpp.llama_print_system_info()
+    assert (b"AVX512_VNNI = 1" in built) == (parts <= listed), built.decode()
+    assert b"AMX_INT8 = 1" not in built  # the int8 path that crashed on q8_0
+
+
 def test_answers_together_and_joining_midway_equal_answers_alone(engine):
     questions = ["Who found it?", "What did the ship carry across the sea to Kyrenia?", "How old?", "Why?"]
     alone = [answer(engine, [GenRequest(asked(q), 10)]) for q in questions]
