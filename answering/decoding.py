@@ -38,6 +38,20 @@ def pick(logits: np.ndarray, seen: Sequence[int], penalty: float, spared: np.nda
     return int(np.argmax(penalise(logits, seen, penalty, spared)))
 
 
+def draft(tokens: Sequence[int], size: int, longest: int = 3, shortest: int = 2) -> list[int]:
+    """Up to `size` tokens likely to come next, read off the text so far: what followed the
+    latest earlier occurrence of its last `longest` tokens (down to `shortest`). A guide's
+    answer repeats the wording of the facts in its prompt, so one forward pass over the next
+    token and such a guess often confirms several tokens of greedy decoding at once."""
+    tokens = list(tokens)
+    for n in range(longest, shortest - 1, -1):
+        tail = tokens[-n:]
+        for start in range(len(tokens) - n - 1, -1, -1):
+            if tokens[start:start + n] == tail:
+                return tokens[start + n:start + n + size]
+    return []
+
+
 def next_delta(text: str, sent: str) -> tuple[str, str]:
     """(new text to send, text sent so far) given everything decoded so far. A character whose
     bytes are split between tokens is held back until it is whole, so every delta is valid

@@ -121,6 +121,34 @@ def test_answers_together_and_joining_midway_equal_answers_alone(engine):
     assert handed[0] == 1  # three sequences: the third request joined while two were live
 
 
+def test_guessed_tokens_are_kept_where_greedy_decoding_chooses_them_and_change_nothing(engine, monkeypatch):
+    """An answer decoded alone carries tokens guessed from its prompt: the right ones save whole
+    steps, wrong ones cost nothing but the step they rode in, and the words are the same."""
+    import answering.llamacpp as llamacpp
+
+    messages = asked("What did the ship carry across the sea to Kyrenia?")
+    prompt, chosen, steps = engine.encode(messages), [], []
+    real_pick, real_decode = llamacpp.pick, engine._decode
+    monkeypatch.setattr(llamacpp, "pick", lambda *a: chosen.append(real_pick(*a)) or chosen[-1])
+    monkeypatch.setattr(engine, "_decode", lambda rows: steps.append(len(rows)) or real_decode(rows))
+    monkeypatch.setattr(llamacpp, "DRAFT", 0)
+    plain = answer(engine, [GenRequest(messages, 12)])
+    greedy, unguessed = list(chosen), len(steps)
+    assert len(greedy) == 12 and unguessed == 12  # the prompt gives the first token, each step one more
+
+    def future(history, size):  # the tokens greedy decoding will choose: every guess right
+        return greedy[len(history) - len(prompt):][:size]
+    monkeypatch.setattr(llamacpp, "DRAFT", 8)
+    monkeypatch.setattr(llamacpp, "draft", future)
+    steps.clear()
+    assert answer(engine, [GenRequest(messages, 12)]) == plain
+    assert len(steps) == 3 and steps[1:] == [9, 2]  # the prompt; 1 + 8 guesses; 1 + the one still allowed
+    unused = next(t for t in range(engine.n_vocab) if t not in greedy)
+    monkeypatch.setattr(llamacpp, "draft", lambda history, size: [unused] * size)
+    steps.clear()
+    assert answer(engine, [GenRequest(messages, 12)]) == plain and len(steps) == 12
+
+
 def test_exhibit_prefix_is_computed_once_and_can_be_warmed(engine):
     first, second = asked("Who found it?", "The Tombs of the Kings. " * 6), asked("When?", "The Tombs of the Kings. " * 6)
     before = engine.computed

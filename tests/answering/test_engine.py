@@ -139,3 +139,13 @@ def test_an_html_tag_cut_across_deltas_is_removed_whole():
     out = "".join(cleaner.feed(t) for t in pieces) + cleaner.flush()
     assert "<" not in out and ">" not in out and "onerror" not in out and "src=" not in out
     assert out.split() == ["The", "ship", "sank", "near", "x", "Kyrenia."]
+
+
+def test_guesses_copy_what_followed_the_latest_earlier_occurrence_of_the_last_tokens():
+    from answering.decoding import draft
+
+    text = [5, 1, 2, 3, 4, 6, 7, 9, 1, 2, 3, 8, 0, 1, 2, 3]
+    assert draft(text, 8) == [8, 0, 1, 2, 3]  # after the latest earlier "1 2 3", not the first
+    assert draft(text, 2) == [8, 0]
+    assert draft([4, 7, 1, 2, 9, 9, 3, 1, 2], 3) == [9, 9, 3]  # two tokens match where three do not
+    assert draft([1, 2, 3, 4], 5) == [] and draft([], 5) == []  # nothing recurs: no guess
