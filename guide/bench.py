@@ -4,11 +4,14 @@ Serving benchmark on this machine, in two runs of a real server. As served (the 
 defaults): time to first token (p50, p95) for one client, p95 for 4 and for 16 concurrent
 clients, and memory per idle connection. With the model answering alone (`answers.checks: none`):
 streamed tokens/s through the server against the same engine's bare generation on the same
-prompts, and the rate of the words after the first against llama-cpp-python's own decoding; 4 and 16 concurrent clients (all answered? aggregate tokens/s). Bare, without a server:
+prompts, and the rate of the words after the first against llama-cpp-python's own decoding; 4
+and 16 concurrent clients (all answered? aggregate tokens/s). Bare, without a server:
 the engine's prompt computation tokens/s on prompts at exhibits no earlier prompt had, and, for
-llama.cpp, llama-cpp-python alone on the same GGUF and prompt tokens (prompt and decode tokens/s);
-with --versus, the other backend's bare tokens/s on the same prompts. Prints every figure and
-ratio from this one run; asserts nothing.
+llama.cpp, llama-cpp-python alone on the same GGUF and prompt tokens (prompt and decode tokens/s,
+and decode tokens/s with one token for each of --questions answers per step: what answering
+visitors together can gain over one on this machine, before any prompt is computed); with
+--versus, the other backend's bare tokens/s on the same prompts. Prints every figure and ratio
+from this one run; asserts nothing.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 from websockets.asyncio.client import connect
 
 from guide.client import wait_ready
@@ -156,7 +160,45 @@ def bare_llamacpp(gguf: str, prompts: list[list[int]], threads: int) -> dict:
             decoded += 1
         decode_s += time.perf_counter() - start
     return {"bare_llamacpp_prompt_tokens_per_s": prompt_tokens / prompt_s,
-            "bare_llamacpp_decode_tokens_per_s": decoded / decode_s}
+            "bare_llamacpp_decode_tokens_per_s": decoded / decode_s,
+            "bare_llamacpp_together_decode_tokens_per_s": decode_together(llm, prompts, threads)}
+
+
+def decode_together(llm, prompts: list[list[int]], threads: int, steps: int = 40) -> float:
+    """llama.cpp alone decoding one token for each of len(prompts) answers per step, their
+    prompts already computed (one sequence each, in one shared KV store as the engine keeps
+    them): the most that answering many visitors at once can gain over one on this machine,
+    before any prompt is counted."""
+    import llama_cpp
+    from llama_cpp._internals import LlamaBatch, LlamaContext
+
+    params = llama_cpp.llama_context_default_params()
+    params.n_ctx, params.n_seq_max, params.kv_unified = 768 * len(prompts), len(prompts), True
+    params.n_batch = params.n_ubatch = 512
+    params.n_threads = params.n_threads_batch = threads
+    ctx = LlamaContext(model=llm._model, params=params, verbose=False)
+    batch = LlamaBatch(n_tokens=512, embd=0, n_seq_max=1, verbose=False)
+
+    def decode(rows):
+        b = batch.batch
+        b.n_tokens = len(rows)
+        for j, (seq, token, pos) in enumerate(rows):
+            b.token[j], b.pos[j], b.n_seq_id[j], b.logits[j] = token, pos, 1, True
+            b.seq_id[j][0] = seq
+        if llama_cpp.llama_decode(ctx.ctx, b) != 0:
+            raise RuntimeError("llama_decode failed")
+
+    for seq, ids in enumerate(prompts):
+        for start in range(0, len(ids), 512):
+            decode([(seq, t, start + j) for j, t in enumerate(ids[start:start + 512])])
+    vocab = llm.n_vocab()
+    start = time.perf_counter()
+    tokens = [ids[-1] for ids in prompts]  # any token will do for the first step: only time counts
+    for step in range(steps):
+        decode([(seq, tokens[seq], len(ids) + step) for seq, ids in enumerate(prompts)])
+        tokens = [int(np.argmax(np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(ctx.ctx, seq), shape=(vocab,))))
+                  for seq in range(len(prompts))]  # each answer's greedy next token, fed back
+    return steps * len(prompts) / (time.perf_counter() - start)
 
 
 def serve_and_run(args, config: str | None) -> dict:
@@ -196,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     result.update({f"model_alone_{k}" if k.startswith("ttft") else k: v for k, v in alone.items()})
     engine = bare(args.model, args.backend, args.questions)
     result["backend"], result["bare_engine_tokens_per_s"] = engine["engine"], engine["tokens_per_s"]
-    for key in ("prompt_tokens_per_s", "bare_llamacpp_prompt_tokens_per_s", "bare_llamacpp_decode_tokens_per_s"):
+    for key in ("prompt_tokens_per_s", "bare_llamacpp_prompt_tokens_per_s", "bare_llamacpp_decode_tokens_per_s",
+                "bare_llamacpp_together_decode_tokens_per_s"):
         if key in engine:
             result[key if key.startswith("bare") else f"engine_{key}"] = engine[key]
     if args.versus:
@@ -207,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     if "bare_llamacpp_decode_tokens_per_s" in result:
         result["stream_decode_vs_bare_llamacpp_decode_ratio"] = (result["server_stream_decode_tokens_per_s"]
                                                                  / result["bare_llamacpp_decode_tokens_per_s"])
+    if "bare_llamacpp_together_decode_tokens_per_s" in result:
+        result["bare_llamacpp_together_vs_one_decode_ratio"] = (result["bare_llamacpp_together_decode_tokens_per_s"]
+                                                                / result["bare_llamacpp_decode_tokens_per_s"])
     if "engine_prompt_tokens_per_s" in result and "bare_llamacpp_prompt_tokens_per_s" in result:
         result["engine_vs_bare_llamacpp_prompt_ratio"] = (result["engine_prompt_tokens_per_s"]
                                                           / result["bare_llamacpp_prompt_tokens_per_s"])
