@@ -89,6 +89,12 @@ class AnswerSettings(Settings):
     answerable: AnswerableSettings = Field(default_factory=AnswerableSettings, description="when the guide says the catalogue doesn't hold the answer")
 
 
+def in_view(hits: list[Hit], exhibit) -> int:
+    """The best-ranked fact about the exhibit in view, offered where what was asked (opening
+    hours, the museum's phone) has nothing to do with any fact: the best of all otherwise."""
+    return next((i for i, h in enumerate(hits) if exhibit is not None and h.exhibit_id == exhibit.id), 0)
+
+
 def unsafe_output(sentence: str) -> str | None:
     """What in a sentence may never be spoken (code, an address, a phone number, a slur), or None."""
     return next((why for why, pattern in UNSAFE_OUTPUT.items() if pattern.search(sentence)), None)
@@ -257,8 +263,9 @@ class AnswerPipeline:
         # says it doesn't know and offers the closest fact
         if self.settings.checks == "sources" and (not chosen or unknown_names(need, self.known)
                                                   or self.answerable.unsure(vector, exhibit_id)):
+            offer = in_view(hits, exhibit) if need.live else 0
             unknown = UNKNOWN_LIVE if need.live else UNKNOWN_ANSWER
-            return Plan("unknown", unknown.format(first=hits[0].passage.text), hits, [0])
+            return Plan("unknown", unknown.format(first=hits[offer].passage.text), hits, [offer])
         used = [i for i in chosen if i is not None]
         lead = " ".join(hits[i].passage.text if i is not None else exhibit.summary for i in chosen)
         if self.settings.checks != "sources":  # the model alone: it answers from the prompt, unchecked
@@ -286,7 +293,8 @@ class AnswerPipeline:
         said = [h.passage.text_in(self.retriever.catalogue, language) for h in hits]
         folded = fold(question)
         if live_in(folded, language):
-            return Plan("unknown", fixed("unknown_live", language, UNKNOWN_LIVE).format(first=said[0]), hits, [0],
+            offer = in_view(hits, exhibit)
+            return Plan("unknown", fixed("unknown_live", language, UNKNOWN_LIVE).format(first=said[offer]), hits, [offer],
                         language=language)
         chosen = self.choose(hits, exhibit, vector, demand_in(folded, language), question, language) or [0]
         summary, _ = exhibit.text(language) if exhibit else ("", [])

@@ -113,9 +113,23 @@ def test_what_changes_from_day_to_day_gets_an_honest_pointer_to_the_staff(retrie
     assert build_pipeline(retriever).plan("Is there a copy at the Metropolitan Museum?", "cyprus-museum").mode == "unknown"
 
 
+def test_a_question_for_the_staff_offers_a_fact_about_the_exhibit_in_view(retriever):
+    """Asked at the Kyrenia Ship for the museum's phone number, the closest fact of all is about
+    Hala Sultan Tekke; the fact offered with "the staff can tell you" is the ship's own."""
+    from answering.pipeline import build_pipeline
+
+    pipeline = build_pipeline(retriever)
+    plan = pipeline.plan("Müzenin telefon numarası ne?", "kyrenia-ship", language="tr")
+    assert plan.mode == "unknown" and plan.hits[0].exhibit_id != "kyrenia-ship"
+    assert plan.hits[plan.used[0]].exhibit_id == "kyrenia-ship"
+    assert plan.hits[plan.used[0]].passage.text_in(retriever.catalogue, "tr") in plan.lead
+    plan = pipeline.plan("What time does the museum open tomorrow?", "kourion")
+    assert plan.mode == "unknown" and plan.hits[plan.used[0]].exhibit_id == "kourion"
+
+
 def test_the_quantity_rule_says_i_do_not_know_even_where_the_classifier_would_answer(retriever):
-    from answering.pipeline import AnswerSettings, build_pipeline
     from answering.answerable import AnswerableSettings
+    from answering.pipeline import AnswerSettings, build_pipeline
 
     trusting = build_pipeline(retriever, answers=AnswerSettings(answerable=AnswerableSettings(threshold=0.99)))
     plan = trusting.plan("How heavy is it?", "idol-of-pomos")  # no weight anywhere in its facts
