@@ -66,6 +66,7 @@ class GuardSettings(Settings):
     lexical_strength: float = Field(10.0, gt=0, description="inverse regularisation of the n-gram classifier")
     margin: float = Field(0.1, ge=0, le=2, description="how much closer the nearest ordinary or visit example may be than the nearest unsafe one for a question still to be declined (cross-validated at the threshold, before the visit questions about the museum's own details and leaving: 0.1 declined 292 requests and 5 ordinary questions; 0.05, 289 and 4; 0, 278 and 2)")
     floor: float = Field(0.35, ge=0, le=1, description="least cosine similarity to some unsafe example; a linear classifier alone may decline greetings and fragments unlike anything it learnt from")
+    kind_floor: float = Field(0.5, ge=0, le=1, description="least cosine similarity to the nearest unsafe example for the classifiers to give the refusal of its kind where that says what the visitor seems to feel or mean to do (self-harm, hate, violence, damage); a request declined farther from every such example gets the plain one of the off-topic kind (`python -m answering.guard_tuning --kind-floors 0,0.45,0.5,0.55`: of the 99 tuning requests no word list names, each held out, 0.5 gives 79 their own kind's refusal, 6 the plain one and 14 another kind's, 3 of those presuming, against 83, 0, 16 and 5 with no floor; 0.45 does as well with 80 of their own, but 'Sing me a song' lay 0.450 from a self-harm request and 'Tell me a joke' in Greek 0.469 from a hateful one, and got their words)")
     lead: float = Field(0.0, ge=0, le=1, description="for a question in Greek, Turkish or Russian, read in English words: how much nearer to some unsafe example than to every ordinary and visit example it must be, where an English question may be `margin` farther (its words without their grammar make the classifiers surer than they should be). The least that declines none of the tuning questions in those languages (`python -m answering.guard_tuning --leads 0,0.025,0.05,0.1`: every value up to 0.1 declines all 30 tuning requests and none of 85 questions; 0.05 was needed before the museum's own details and wifi were visit questions in every language)")
     topic: float = Field(0.28, ge=0, le=1, description="least cosine similarity of an English question to some catalogue passage or ordinary example for it to count as about the exhibition or the visit; below it, it is declined as off-topic, 0 turns this off (`python -m answering.guard_tuning --topics`: the highest value that leaves at most 2 of the 388 hand-written questions outside its examples below it, about 0.5%; it catches 14 of the 26 off-topic tuning requests by itself)")
 
@@ -240,12 +241,22 @@ class Guard:
         closest = similarities.max()
         if closest < self.settings.floor or closest < (self.ordinary @ vector).max() - margin:
             return None
-        return str(self.kinds[int(np.argmax(similarities))])
+        return given_kind(str(self.kinds[int(np.argmax(similarities))]), closest, self.settings.kind_floor)
 
     def off_topic(self, vector: np.ndarray) -> bool:
         """Whether an English question is far from everything the guide talks about: code,
         sums, recipes, health, money, plans and stories that the unsafe examples never named."""
         return bool(self.settings.topic) and float((self.domain @ vector).max()) < self.settings.topic
+
+
+# kinds whose refusal says what the visitor seems to feel or mean to do
+PRESUMING = ("self_harm", "hate", "violence", "damage")
+
+
+def given_kind(nearest: str, similarity: float, floor: float) -> str:
+    """The kind whose refusal a declined request gets from the nearest unsafe example: the plain
+    off-topic one instead of a presuming kind's, unless that example is at least `floor` close."""
+    return "off_topic" if nearest in PRESUMING and similarity < floor else nearest
 
 
 def domain_texts(catalogue: Catalogue) -> list[str]:

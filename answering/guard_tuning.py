@@ -9,8 +9,10 @@ questions, the differently phrased ones, the tuning half of the unanswerable one
 off-topic tuning requests fall below it. With --leads, the lead asked of a Greek, Turkish or
 Russian question read in English words: for each, how many of the tuning requests and tuning
 questions in those languages and of the catalogue's sentences in them the whole guard declines
-(the served setting is the least that declines no question). Tuning only: the served guard is in
-answering/guard.py.
+(the served setting is the least that declines no question). With --kind-floors, which refusal
+the unsafe tuning requests that no word list names would get, each judged by its nearest other
+unsafe example (its own wording held out): their kind's own, the plain off-topic one, or another
+kind's. Tuning only: the served guard is in answering/guard.py.
 """
 from __future__ import annotations
 
@@ -23,11 +25,13 @@ from tqdm import tqdm
 
 from answering.answerable import UNANSWERABLE_FILE
 from answering.guard import (
+    PRESUMING,
     Examples,
     GuardSettings,
     examples,
     fit,
     for_retriever,
+    given_kind,
     mean_chance,
     ngrams,
 )
@@ -95,8 +99,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floor", type=float, default=GuardSettings().floor, help="least similarity to an unsafe example")
     parser.add_argument("--topics", default=None, help="least similarities to the guide's subject to try, e.g. 0.24,0.26,0.28,0.3")
     parser.add_argument("--leads", default=None, help="leads to try for questions in Greek, Turkish and Russian, e.g. 0,0.025,0.05,0.1")
+    parser.add_argument("--kind-floors", default=None, help="least similarities for a kind's own refusal, e.g. 0.4,0.45,0.5")
     args = parser.parse_args(argv)
     retriever = Retriever()
+    if args.kind_floors:
+        for floor, (own, plain, other, presuming) in kind_table(retriever, [float(x) for x in args.kind_floors.split(",")]).items():
+            print(f"kind_floor={floor:.2f}: own kind's refusal {own}, plain refusal {plain}, "
+                  f"another kind's {other} ({presuming} of them saying what the visitor feels or means to do)")
+        return 0
     if args.leads:
         for lead, counts in lead_table(retriever, [float(x) for x in args.leads.split(",")]).items():
             print(f"lead={lead:.3f}: " + ", ".join(f"{name} declined {n}/{total}" for name, (n, total) in counts.items()))
@@ -152,6 +162,30 @@ def lead_table(retriever: Retriever, leads: Sequence[float]) -> dict[float, dict
         guard = for_retriever(retriever, GuardSettings(lead=lead))
         table[lead] = {name: (sum(guard.check(t).category is not None for t in texts), len(texts))
                        for name, texts in foreign.items()}
+    return table
+
+
+def kind_table(retriever: Retriever, floors: Sequence[float]) -> dict[float, tuple[int, int, int, int]]:
+    """floor -> (own kind's refusal, plain refusal, another kind's, of them presuming) for the unsafe tuning
+    requests that no word list names, each given the kind of its nearest unsafe example outside
+    its own group where that is at least `floor` similar."""
+    data = examples(retriever.catalogue)
+    kinds, groups = np.array(data.kinds), np.array(data.groups)
+    vectors = retriever.encode(data.texts)
+    judged = [i for i in np.flatnonzero(data.unsafe) if named_outright(data.texts[i]) is None]
+    nearest = []
+    for i in judged:
+        others = np.flatnonzero(data.unsafe & (groups != groups[i]))
+        similarities = vectors[others] @ vectors[i]
+        j = int(np.argmax(similarities))
+        nearest.append((float(similarities[j]), str(kinds[others[j]]), str(kinds[i])))
+    table = {}
+    for floor in floors:  # the plain refusal is an off-topic request's own
+        given = [(given_kind(got, s, floor), kind) for s, got, kind in nearest]
+        own = sum(got == kind for got, kind in given)
+        plain = sum(got == "off_topic" != kind for got, kind in given)
+        presuming = sum(got != kind and got in PRESUMING for got, kind in given)
+        table[floor] = (own, plain, len(given) - own - plain, presuming)
     return table
 
 
