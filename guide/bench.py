@@ -161,19 +161,20 @@ def bare_llamacpp(gguf: str, prompts: list[list[int]], threads: int) -> dict:
         decode_s += time.perf_counter() - start
     return {"bare_llamacpp_prompt_tokens_per_s": prompt_tokens / prompt_s,
             "bare_llamacpp_decode_tokens_per_s": decoded / decode_s,
-            "bare_llamacpp_together_decode_tokens_per_s": decode_together(llm, prompts, threads)}
+            "bare_llamacpp_together_decode_tokens_per_s": decode_together(llm, prompts, threads, True),
+            "bare_llamacpp_together_split_decode_tokens_per_s": decode_together(llm, prompts, threads, False)}
 
 
-def decode_together(llm, prompts: list[list[int]], threads: int, steps: int = 40) -> float:
+def decode_together(llm, prompts: list[list[int]], threads: int, unified: bool, steps: int = 40) -> float:
     """llama.cpp alone decoding one token for each of len(prompts) answers per step, their
     prompts already computed (one sequence each, in one shared KV store as the engine keeps
-    them): the most that answering many visitors at once can gain over one on this machine,
-    before any prompt is counted."""
+    them, or `unified` False, each in a store of its own): the most that answering many
+    visitors at once can gain over one on this machine, before any prompt is counted."""
     import llama_cpp
     from llama_cpp._internals import LlamaBatch, LlamaContext
 
     params = llama_cpp.llama_context_default_params()
-    params.n_ctx, params.n_seq_max, params.kv_unified = 768 * len(prompts), len(prompts), True
+    params.n_ctx, params.n_seq_max, params.kv_unified = 768 * len(prompts), len(prompts), unified
     params.n_batch = params.n_ubatch = 512
     params.n_threads = params.n_threads_batch = threads
     ctx = LlamaContext(model=llm._model, params=params, verbose=False)
@@ -239,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = bare(args.model, args.backend, args.questions)
     result["backend"], result["bare_engine_tokens_per_s"] = engine["engine"], engine["tokens_per_s"]
     for key in ("prompt_tokens_per_s", "bare_llamacpp_prompt_tokens_per_s", "bare_llamacpp_decode_tokens_per_s",
-                "bare_llamacpp_together_decode_tokens_per_s"):
+                "bare_llamacpp_together_decode_tokens_per_s", "bare_llamacpp_together_split_decode_tokens_per_s"):
         if key in engine:
             result[key if key.startswith("bare") else f"engine_{key}"] = engine[key]
     if args.versus:
@@ -253,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     if "bare_llamacpp_together_decode_tokens_per_s" in result:
         result["bare_llamacpp_together_vs_one_decode_ratio"] = (result["bare_llamacpp_together_decode_tokens_per_s"]
                                                                 / result["bare_llamacpp_decode_tokens_per_s"])
+        result["bare_llamacpp_together_split_vs_one_decode_ratio"] = (
+            result["bare_llamacpp_together_split_decode_tokens_per_s"] / result["bare_llamacpp_decode_tokens_per_s"])
     if "engine_prompt_tokens_per_s" in result and "bare_llamacpp_prompt_tokens_per_s" in result:
         result["engine_vs_bare_llamacpp_prompt_ratio"] = (result["engine_prompt_tokens_per_s"]
                                                           / result["bare_llamacpp_prompt_tokens_per_s"])
