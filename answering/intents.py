@@ -163,6 +163,14 @@ INTENTS: dict[str, list[str]] = {
                   r"\b(write|compose) (me |us )?(a |an )?(\w+ )?(poem|song|limerick|haiku|rap|sonnet|essay)s?\b",
                   r"γράψε (μου )?(ένα |μια )?(\w+ )?(ποίημα|τραγούδι|στίχους|έκθεση|ραπ)",
                   r"\b(şiir|şarkı|deneme|kompozisyon|rap)( \w+)? yaz",
+                  # a joke told to order, of no one in particular: jokes about people are judged
+                  # as what they are (the hateful and the lewd have their own kinds)
+                  r"\btell (me|us) (a |an |some |another )?(good |funny |short |new )?jokes?\b(?! about| on)",
+                  r"\b(know|have) any (good |funny )?jokes\b(?! about| on)", r"\bmake (me|us) laugh\b",
+                  r"\bπες (μου |μας )?(ένα |κανένα )?(αστείο|ανέκδοτο)\b(?! για)",
+                  r"\b(bir )?fıkra anlat(ır mısın(ız)?|sana|\b)", r"\bşaka yap(ar mısın(ız)?|sana|\b)",
+                  r"\bbeni güldür(ür müsün|\b)",
+                  r"\bрасскажи(те)? (мне |нам )?(анекдот|шутку)\b(?! про| о)", r"\bрассмеши",
                   r"напиши (мне )?(\w+ )?(стих|песн|поэм|сочинение|эссе|рэп)",
                   # errands of the visitor's life outside the museum: shopping, exams, letters,
                   # fitness, tales for children, sport, taxes

@@ -230,3 +230,15 @@ def test_returning_dirt_and_jokes_in_history_are_not_named(question):
 ])
 def test_a_person_at_the_museum_keeps_their_details_in_every_language(question):
     assert named_outright(question) == "personal_data"
+
+
+def test_a_joke_to_order_is_off_topic_in_every_language_but_jokes_in_history_are_questions():
+    for request in ("Tell me a joke.", "Do you know any jokes?", "Make me laugh", "Πες μου ένα ανέκδοτο.",
+                    "Bir fıkra anlatır mısın?", "Şaka yap!", "Расскажи анекдот.", "Расскажите нам шутку"):
+        assert named_outright(request) == "off_topic", request
+    assert named_outright("Tell me a dirty joke.") == "sexual"  # the lewd keep their own kind
+    for other in ("Tell me a racist joke about Turks.", "Расскажи анекдот про турок"):  # judged as what they are
+        assert named_outright(other) != "off_topic", other
+    for question in ("Did the soldiers tell jokes?", "Tell me the story of the ship.", "Was the statue made as a joke?",
+                     "Fıkra anlatan bir usta var mıydı?", "Kral şaka yaptı mı?", "Bu heykel beni güldürdü."):
+        assert named_outright(question) is None, question
