@@ -52,6 +52,33 @@ async def follow(ws, seconds: float, out=sys.stdout) -> list[str]:
     return seen
 
 
+async def ask(ws, question: str, out=sys.stdout, retry_seconds: float = 1.0) -> dict | None:
+    """Asks one question and streams its answer; its answer.done, or None where the server
+    refused it. A question refused as too many at once is asked again after `retry_seconds`."""
+    while True:
+        rid = uuid.uuid4().hex[:8]
+        await ws.send(json.dumps({"type": "ask", "request_id": rid, "text": question}))
+        while True:
+            msg = json.loads(await ws.recv())
+            if msg["type"] == "answer.delta" and msg["request_id"] == rid:
+                print(msg["text"], end="", flush=True, file=out)
+            elif msg["type"] == "error" and msg.get("request_id") in (rid, None):
+                # ours, or about a message of ours (only this question is in flight): the server
+                # will send nothing more for it
+                print(f"\n[error {msg['code']}: {msg['message']}]", file=out)
+                break
+            elif msg["type"] == "answer.done" and msg["request_id"] == rid:
+                sources = sorted({s["exhibit"] for s in msg["sources"]})
+                print(f"\n[{msg['finish']}; {msg['generated_tokens']} tokens; first token "
+                      f"{msg['ttft_ms'] or 0:.0f} ms; sources: {', '.join(sources)}]", file=out)
+                return msg
+        if msg["fatal"]:
+            raise RuntimeError(f"the server ended the session: {msg['message']}")
+        if msg["code"] != "rate_limited":
+            return None
+        await asyncio.sleep(retry_seconds)
+
+
 async def converse(url: str, questions: list[str], exhibit: str | None, tour: str,
                    rate: int | None, token: str | None, out=sys.stdout,
                    follow_seconds: float = 0) -> list[dict]:
@@ -65,21 +92,11 @@ async def converse(url: str, questions: list[str], exhibit: str | None, tour: st
         if exhibit:
             await ws.send(json.dumps({"type": "exhibit.view", "exhibit": exhibit}))
         for question in questions:
-            rid = uuid.uuid4().hex[:8]
-            await ws.send(json.dumps({"type": "ask", "request_id": rid, "text": question}))
             print(f"> {question}", file=out)
-            while True:
-                msg = json.loads(await ws.recv())
-                if msg["type"] == "answer.delta" and msg["request_id"] == rid:
-                    print(msg["text"], end="", flush=True, file=out)
-                elif msg["type"] == "error":
-                    print(f"\n[error {msg['code']}: {msg['message']}]", file=out)
-                elif msg["type"] == "answer.done" and msg["request_id"] == rid:
-                    sources = sorted({s["exhibit"] for s in msg["sources"]})
-                    print(f"\n[{msg['finish']}; {msg['generated_tokens']} tokens; first token "
-                          f"{msg['ttft_ms'] or 0:.0f} ms; sources: {', '.join(sources)}]", file=out)
-                    done.append(msg)
-                    break
+            answer = await ask(ws, question, out)
+            if answer is None:
+                continue
+            done.append(answer)
             if rate:
                 scores = dict.fromkeys(CRITERIA, rate)
                 await ws.send(json.dumps({"type": "feedback", "feedback_id": uuid.uuid4().hex[:12],
