@@ -101,9 +101,10 @@ async def converse(url: str, questions: list[str], exhibit: str | None, tour: st
                 scores = dict.fromkeys(CRITERIA, rate)
                 await ws.send(json.dumps({"type": "feedback", "feedback_id": uuid.uuid4().hex[:12],
                                           "answer_id": done[-1]["answer_id"], "scores": scores}))
-                while (ack := json.loads(await ws.recv()))["type"] != "feedback.ack":
+                while (ack := json.loads(await ws.recv()))["type"] not in ("feedback.ack", "error"):
                     pass
-                print(f"[rating stored: {ack['feedback_id']}]", file=out)
+                print(f"[rating stored: {ack['feedback_id']}]" if ack["type"] == "feedback.ack"
+                      else f"[rating not stored: {ack['code']}: {ack['message']}]", file=out)
         if follow_seconds:
             await follow(ws, follow_seconds, out)
     return done
