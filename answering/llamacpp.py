@@ -265,11 +265,7 @@ class LlamaCppEngine(ChatEncoding):
         s.seq_id = -1
 
     def _decode(self, rows: list[tuple[int, int, int, bool]]) -> None:
-        b = self.batch.batch
-        b.n_tokens = len(rows)
-        for j, (seq_id, token, pos, logits) in enumerate(rows):
-            b.token[j], b.pos[j], b.n_seq_id[j], b.logits[j] = token, pos, 1, logits
-            b.seq_id[j][0] = seq_id
+        b = filled(self.batch, rows)
         code = self.lib.llama_decode(self.ctx.ctx, b)
         while code == 1:  # no room left in the KV cache: drop the least recently used prefix
             slot = self.cache.evict_oldest()
@@ -280,3 +276,14 @@ class LlamaCppEngine(ChatEncoding):
         if code != 0:
             raise RuntimeError(f"llama_decode failed ({code}): {len(rows)} tokens do not fit the "
                                f"{self.n_ctx}-token context")
+
+
+def filled(batch, rows: list[tuple[int, int, int, bool]]):
+    """A llama.cpp batch (llama-cpp-python's LlamaBatch) holding `rows`: (sequence, token,
+    position, whether its logits are wanted), one sequence per token."""
+    b = batch.batch
+    b.n_tokens = len(rows)
+    for j, (seq_id, token, pos, logits) in enumerate(rows):
+        b.token[j], b.pos[j], b.n_seq_id[j], b.logits[j] = token, pos, 1, logits
+        b.seq_id[j][0] = seq_id
+    return b

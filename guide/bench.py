@@ -139,8 +139,9 @@ def bare(model: str, backend: str, n: int) -> dict:
 
 
 def bare_llamacpp(gguf: str, prompts: list[list[int]], threads: int) -> dict:
-    """llama-cpp-python alone on the same GGUF and prompt tokens: prompt tokens/s, and decode
-    tokens/s after the prompt (greedy, up to 160 tokens)."""
+    """llama-cpp-python alone on the same GGUF and prompt tokens: prompt tokens/s, decode
+    tokens/s after the prompt (greedy, up to 160 tokens), and decode tokens/s with one token
+    of each prompt's answer per step (`decode_together`)."""
     from llama_cpp import Llama
 
     llm = Llama(gguf, n_ctx=2048, n_threads=threads, n_threads_batch=threads, verbose=False)
@@ -173,6 +174,8 @@ def decode_together(llm, prompts: list[list[int]], threads: int, unified: bool, 
     import llama_cpp
     from llama_cpp._internals import LlamaBatch, LlamaContext
 
+    from answering.llamacpp import filled
+
     params = llama_cpp.llama_context_default_params()
     params.n_ctx, params.n_seq_max, params.kv_unified = 768 * len(prompts), len(prompts), unified
     params.n_batch = params.n_ubatch = 512
@@ -181,12 +184,7 @@ def decode_together(llm, prompts: list[list[int]], threads: int, unified: bool, 
     batch = LlamaBatch(n_tokens=512, embd=0, n_seq_max=1, verbose=False)
 
     def decode(rows):
-        b = batch.batch
-        b.n_tokens = len(rows)
-        for j, (seq, token, pos) in enumerate(rows):
-            b.token[j], b.pos[j], b.n_seq_id[j], b.logits[j] = token, pos, 1, True
-            b.seq_id[j][0] = seq
-        if llama_cpp.llama_decode(ctx.ctx, b) != 0:
+        if llama_cpp.llama_decode(ctx.ctx, filled(batch, [(seq, token, pos, True) for seq, token, pos in rows])) != 0:
             raise RuntimeError("llama_decode failed")
 
     for seq, ids in enumerate(prompts):
