@@ -344,3 +344,19 @@ def test_both_engines_give_the_same_greedy_answer_with_the_serving_penalty(tmp_p
             answers[penalty, messages[-1]["content"]] = texts[0]
     assert any(answers[1.15, m[-1]["content"]] != answers[1.0, m[-1]["content"]] for m in prompts)
     assert "1965" in answers[1.15, prompts[1][-1]["content"]]  # a year survives the penalty
+
+
+def test_the_bench_times_bare_llama_cpp_alone_and_answers_decoded_together(exported):
+    """`make bench` prints llama-cpp-python's own prompt and decode rates on the engine's GGUF and
+    prompt tokens, and its rate for one token of each of several answers per step, in one shared
+    KV store and in a store each: the figures the engine's are compared with."""
+    from answering.llamacpp import LlamaCppEngine
+    from guide.bench import bare_llamacpp
+
+    engine = LlamaCppEngine(str(exported), max_batch=1, prefixes=1)
+    prompts = [engine.encode(asked(q)) for q in ("Who found it?", "How old is it?", "Why did it sink?")]
+    figures = bare_llamacpp(str(engine.gguf), prompts, 1)
+    assert set(figures) == {"bare_llamacpp_prompt_tokens_per_s", "bare_llamacpp_decode_tokens_per_s",
+                            "bare_llamacpp_together_decode_tokens_per_s",
+                            "bare_llamacpp_together_split_decode_tokens_per_s"}
+    assert all(rate > 0 for rate in figures.values())
