@@ -79,6 +79,27 @@ async def ask(ws, question: str, out=sys.stdout, retry_seconds: float = 1.0) -> 
         await asyncio.sleep(retry_seconds)
 
 
+async def rate_answer(ws, answer_id: str, rate: int, out=sys.stdout, retry_seconds: float = 1.0) -> dict | None:
+    """Rates an answer `rate` on every criterion; the server's feedback.ack (the rating is on
+    disk), or None where it refused the rating. Refused as too many at once, it is sent again."""
+    message = json.dumps({"type": "feedback", "feedback_id": uuid.uuid4().hex[:12], "answer_id": answer_id,
+                          "scores": dict.fromkeys(CRITERIA, rate)})
+    while True:
+        await ws.send(message)
+        while (reply := json.loads(await ws.recv()))["type"] not in ("feedback.ack", "error"):
+            pass
+        if reply["type"] == "feedback.ack":
+            print(f"[rating stored: {reply['feedback_id']}]", file=out)
+            return reply
+        if reply["fatal"]:
+            raise RuntimeError(f"the server ended the session: {reply['message']}")
+        if reply["code"] != "rate_limited":
+            print(f"[rating not stored: {reply['code']}: {reply['message']}]", file=out)
+            return None
+        print(f"[rating refused as too many at once; sending it again in {retry_seconds:g} s]", file=out)
+        await asyncio.sleep(retry_seconds)
+
+
 async def converse(url: str, questions: list[str], exhibit: str | None, tour: str,
                    rate: int | None, token: str | None, out=sys.stdout,
                    follow_seconds: float = 0) -> list[dict]:
@@ -98,13 +119,7 @@ async def converse(url: str, questions: list[str], exhibit: str | None, tour: st
                 continue
             done.append(answer)
             if rate:
-                scores = dict.fromkeys(CRITERIA, rate)
-                await ws.send(json.dumps({"type": "feedback", "feedback_id": uuid.uuid4().hex[:12],
-                                          "answer_id": done[-1]["answer_id"], "scores": scores}))
-                while (ack := json.loads(await ws.recv()))["type"] not in ("feedback.ack", "error"):
-                    pass
-                print(f"[rating stored: {ack['feedback_id']}]" if ack["type"] == "feedback.ack"
-                      else f"[rating not stored: {ack['code']}: {ack['message']}]", file=out)
+                await rate_answer(ws, answer["answer_id"], rate, out)
         if follow_seconds:
             await follow(ws, follow_seconds, out)
     return done
