@@ -1,17 +1,16 @@
 """The answer pipeline: one piece of code from a visitor's question to the text they hear, used
 by the server, the evaluation harness, the serving benchmark and the export parity check.
 
-hello, thanks or goodbye? -> guard -> retrieval -> is the answer in the catalogue? -> the best
-facts, quoted -> the model's continuation, released sentence by sentence only where the sources
-support it -> cleaning.
+hello, thanks or goodbye? -> guard -> retrieval -> is the answer in the catalogue? -> the facts
+that answer it, chosen -> the model phrases them (direct answer first, short, spoken), each
+sentence checked against those facts before it is sent (`answering.checks`) -> cleaning.
 
-The answer leads with the retriever's best fact in the catalogue's own words (and the second
-best when it scores nearly as well), so it is never less right than quoting the retriever, and
-its first words exist before the model has computed anything. The model may then add a sentence
-of its own; a sentence whose numbers or names are not in the sources, whose words mostly are
-not, that repeats what was said, or that holds markup, code or an address is not spoken, and
-the model is stopped there. When the catalogue does not hold the answer, the guide says it
-doesn't know and offers the fact closest to the question instead of guessing.
+The pipeline decides what is said; the model decides how. A sentence the facts do not support
+is replaced by the fact it should have phrased, quoted, and a chosen fact the model left out is
+quoted at the end: an answer is never less right than quoting the chosen facts, and never
+silent. With `voice: quote` the chosen facts are quoted and the model is not asked. When the
+catalogue does not hold the answer, the guide says it doesn't know and offers the fact closest
+to the question instead of guessing.
 """
 from __future__ import annotations
 
@@ -23,6 +22,7 @@ import numpy as np
 from pydantic import Field
 
 from answering.answerable import Answerable, AnswerableSettings
+from answering.checks import Checks, FactGate
 from answering.answerable import for_retriever as answerable_for
 from answering.courtesy import courtesy, in_kind
 from answering.demands import (
@@ -44,16 +44,14 @@ from knowledge.dataset import UNKNOWN_ANSWER
 from knowledge.language import answer_language
 from knowledge.language import language as written_language
 from knowledge.lexical import fold
-from knowledge.prompting import Turn
+from knowledge.prompting import Turn, phrase_messages, phrase_system
+from knowledge.replies import record
 from knowledge.retrieval import Hit, Retriever, grounded_prompt
 from knowledge.schema import LANGUAGES
 
 INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>]{0,200}>|[<>]|\[|\]\([^)]*\)")  # tags, then any stray bracket
-LINE_MARKER = re.compile(r"(^|\n)[ \t]*(#+|[-*•]|\d+[.)])[ \t]+")
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?=\s)")
-NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-NAME = re.compile(r"(?<=\s)[A-Z][\w'-]+")
-WORD = re.compile(r"[a-z][a-z'-]+")
+# a list marker only where a line starts: a chunk that happens to begin "1965. " is a year
+LINE_MARKER = re.compile(r"(\n)[ \t]*(#+|[-*•]|\d+[.)])[ \t]+")
 # What no sentence of an answer may hold, whoever asked and whatever the model: code, a web or
 # e-mail address, a phone number, a street address, or a slur. Such a sentence is not spoken and
 # the guide declines instead.
@@ -70,12 +68,8 @@ UNSAFE_OUTPUT = {
 UNKNOWN_LIVE = ("I'm sorry, I don't know that: opening hours, prices, services and the weather change, and "
                 "the museum's staff can tell you about them. Here is what I can tell you: {first}")
 SAFE_DECLINE = "I'm sorry, I can't help with that; I'm here to talk about the exhibition."
-STOP = set("the a an of and in at to is was were on for from with by this that it its as be are has "
-           "have had which who what when where how about also there their they he she his her one "
-           "more than into after before under over been only still many most some these those "
-           "very can could would will was were you your our we i me my here".split())
 Mode = Literal["declined", "unknown", "grounded", "catalogue", "courtesy"]
-Checks = Literal["sources", "safety", "none"]
+Voice = Literal["model", "quote"]
 LONGEST_WORD = 40  # characters held back while waiting for the end of a word
 LONGEST_TAG = 200  # characters held back while waiting for the end of an HTML tag
 
@@ -83,9 +77,11 @@ LONGEST_TAG = 200  # characters held back while waiting for the end of an HTML t
 class AnswerSettings(Settings):
     second_fact_margin: float = Field(0.1, ge=0, le=1, description="the second-best fact is quoted too when its score is this close to the best one's")
     relevance_margin: float = Field(0.15, ge=0, le=1, description="how far below the best-ranked passage a fact may score and still be quoted because only it gives what the question asks for (a number, a size, a date, a name)")
-    model_sentences: int = Field(0, ge=0, le=4, description="sentences the model may add after the quoted facts, each checked against the sources; 0 (the default) answers from the catalogue alone: the embedded model's sentences that passed the checks still mixed up facts")
-    support: float = Field(0.7, ge=0, le=1, description="share of a model sentence's content words that must appear in the sources")
-    checks: Checks = Field("sources", description="what each sentence of the model must pass before it is sent: 'sources' (supported by the retrieved facts, and safe); 'safety' (the model answers every question the guard allows by itself, unlimited and with no quoted facts, each sentence only screened for code, addresses and slurs: to measure the model alone); 'none' (raw words, for load tests on a model that speaks noise)")
+    voice: Voice = Field("model", description="who words a grounded answer: 'model' (the model phrases the chosen facts, each sentence checked) or 'quote' (the chosen facts in the catalogue's own words, the model not asked: instant, and the floor the model must beat)")
+    most_sentences: int = Field(3, ge=1, le=6, description="sentences the model may speak in one answer: a visitor hears an answer, they do not read it")
+    support: float = Field(0.7, ge=0, le=1, description="share of a model sentence's content words that one chosen fact (with the exhibit's record and the question) must hold")
+    cover: float = Field(0.5, ge=0, le=1, description="share of a chosen fact's own content words the answer must have said for the fact to count as told; a fact told less is quoted at the end")
+    checks: Checks = Field("sources", description="what each sentence of the model must pass before it is sent: 'sources' (supported by the chosen facts, and safe; failing sentences and left-out facts quoted); 'safety' (the model phrases the chosen facts alone, each sentence only screened for code, addresses and slurs: to measure the model alone); 'none' (raw words, for load tests on a model that speaks noise)")
     answerable: AnswerableSettings = Field(default_factory=AnswerableSettings, description="when the guide says the catalogue doesn't hold the answer")
 
 
@@ -98,11 +94,6 @@ def in_view(hits: list[Hit], exhibit) -> int:
 def unsafe_output(sentence: str) -> str | None:
     """What in a sentence may never be spoken (code, an address, a phone number, a slur), or None."""
     return next((why for why, pattern in UNSAFE_OUTPUT.items() if pattern.search(sentence)), None)
-
-
-def stems(text: str) -> set[str]:
-    """Content words of a text, cut to five letters so that 'excavated' meets 'excavations'."""
-    return {w[:5] for w in WORD.findall(text.lower()) if w not in STOP and len(w) > 3}
 
 
 class DeltaCleaner:
@@ -136,85 +127,6 @@ class DeltaCleaner:
         return INLINE_MARKUP.sub("", text).replace("\n", " ")
 
 
-class Gate:
-    """The model's continuation, cleaned and released one whole sentence at a time. Every
-    sentence is checked for what may never be spoken (code, addresses, phone numbers, slurs):
-    such a sentence is replaced by a refusal. With `checks` "sources", a sentence is also spoken
-    only if the sources support it; with "none" the words pass raw (load tests only). After the
-    first failing sentence, or the last one allowed, the gate is closed and the model should be
-    stopped."""
-
-    def __init__(self, sources: Sequence[str], spoken: str, sentences: int, support: float,
-                 checks: Checks = "sources"):
-        self.checks = checks
-        known = " ".join(sources)
-        self.numbers = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(known)}
-        self.names = {w.lower() for w in re.findall(r"[\w'-]+", known)}
-        self.each, self.spoken = [stems(source) for source in sources], stems(spoken)
-        self.left, self.support = (sentences if checks == "sources" else 1 << 30), support
-        self.cleaner, self.pending = DeltaCleaner(), ""
-        self.closed, self.reason, self.declined = sentences <= 0, None, False
-
-    def feed(self, text: str) -> str:
-        if self.closed:
-            return ""
-        if self.checks == "none":
-            return self.cleaner.feed(text)
-        self.pending += self.cleaner.feed(text)
-        released = []
-        while not self.closed and (end := SENTENCE_END.search(self.pending)):
-            sentence, self.pending = self.pending[:end.end()], self.pending[end.end():]
-            released.append(self._judge(sentence))
-        return "".join(released)
-
-    def flush(self) -> str:
-        """The model has finished: a last whole sentence may still be spoken, a cut one is not
-        (unless the model speaks unchecked, when its last words are spoken as they are)."""
-        if self.closed:
-            return ""
-        if self.checks == "none":
-            self.closed = True
-            return self.cleaner.flush()
-        last, self.pending = (self.pending + self.cleaner.flush()).strip(), ""
-        whole = self.checks != "sources" or re.search(r"[.!?…][\"'”’)]*$", last)
-        released = self._judge(last) if whole else ""
-        self.closed = True
-        return released
-
-    def problem(self, sentence: str) -> str | None:
-        """Why a sentence is not supported by the sources, or None."""
-        if INLINE_MARKUP.search(sentence) or re.search(r"[;_#]", sentence):
-            return "markup or symbols"
-        if any(n.replace(",", "").rstrip(".") not in self.numbers for n in NUMBER.findall(sentence)):
-            return "a number not in the sources"
-        if any(n.lower() not in self.names | {"i"} for n in NAME.findall(" " + sentence)[1:]):
-            return "a name not in the sources"
-        content = stems(sentence)
-        # one source must carry the sentence: words gathered from several facts make new claims
-        if not content or max(len(content & words) for words in self.each) < self.support * len(content):
-            return "words not in any one source"
-        if len(content - self.spoken) < max(1, 0.3 * len(content)):
-            return "a repetition"
-        return None
-
-    def _judge(self, sentence: str) -> str:
-        sentence = sentence.strip()
-        if not sentence:
-            return ""
-        unsafe = unsafe_output(sentence)
-        if unsafe is not None:
-            self.reason, self.declined, self.closed = f"unsafe: {unsafe}", True, True
-            return " " + SAFE_DECLINE
-        self.reason = self.problem(sentence) if self.checks == "sources" else None
-        if self.reason is not None:
-            self.closed = True
-            return ""
-        self.spoken |= stems(sentence)
-        self.left -= 1
-        self.closed = self.left <= 0
-        return " " + sentence
-
-
 @dataclass
 class Plan:
     mode: Mode
@@ -224,7 +136,8 @@ class Plan:
     messages: list[dict[str, str]] = field(default_factory=list)  # the model's prompt
     model: bool = False  # whether the model continues after the lead
     category: str | None = None  # the guard's kind of unsafe request
-    sources: list[str] = field(default_factory=list)  # what a model sentence may draw on
+    facts: list[str] = field(default_factory=list)  # the chosen facts: what the answer must tell
+    context: str = ""  # what any sentence may also draw on: the question and the exhibit's record
     language: str = "en"  # the language of the answer
 
 
@@ -254,8 +167,7 @@ class AnswerPipeline:
         reply = answer_language(question, language)
         if reply not in self.languages and reply in LANGUAGES:
             return self.from_catalogue(question, exhibit, vector, reply)
-        hits, messages = grounded_prompt(self.retriever, question, exhibit_id, history, reply,
-                                         self.history_turns, vector)
+        hits, _ = grounded_prompt(self.retriever, question, exhibit_id, history, reply, self.history_turns, vector)
         need = demand(question) if written_language(question) == "en" else Demand()
         chosen = self.choose(hits, exhibit, vector, need)
         # the catalogue lacks the answer, or no fact close to the question gives what it asks for
@@ -267,20 +179,22 @@ class AnswerPipeline:
             unknown = UNKNOWN_LIVE if need.live else UNKNOWN_ANSWER
             return Plan("unknown", unknown.format(first=hits[offer].passage.text), hits, [offer])
         used = [i for i in chosen if i is not None]
-        lead = " ".join(hits[i].passage.text if i is not None else exhibit.summary for i in chosen)
-        if self.settings.checks != "sources":  # the model alone: it answers from the prompt, unchecked
-            lead, used = "", []
-        # each fact and the summary stand alone; the question and the exhibit's record go with each
-        record = " ".join([question] + ([exhibit.names.en, exhibit.period.dates, exhibit.town,
-                                          exhibit.region] if exhibit else []))
-        sources = [f"{h.passage.text} {record}" for h in hits] + (
-            [f"{exhibit.summary} {record}"] if exhibit else [])
-        return Plan("grounded", lead, hits, used, messages, self.speaks, sources=sources)
+        facts = [hits[i].passage.text if i is not None else exhibit.summary for i in chosen]
+        if not self.speaks:
+            return Plan("grounded", " ".join(facts), hits, used, facts=facts)
+        earlier = history[-1].question if history else None
+        messages = phrase_messages(question, exhibit, facts, earlier, reply)
+        context = " ".join([question] + ([record(exhibit)] if exhibit else []))
+        return Plan("grounded", "", hits, used, messages, True, facts=facts, context=context)
 
     @property
     def speaks(self) -> bool:
-        """Whether the model ever adds words to an answer; if not, the catalogue answers alone."""
-        return bool(self.settings.model_sentences) or self.settings.checks != "sources"
+        """Whether the model words grounded answers; if not, the catalogue answers alone."""
+        return self.settings.voice == "model" or self.settings.checks != "sources"
+
+    def system_message(self, exhibit_id: str | None, language: str = "en") -> dict[str, str]:
+        """The beginning of every prompt at an exhibit, which an engine can compute ahead."""
+        return phrase_system(self.retriever.catalogue.get(exhibit_id) if exhibit_id else None, language)
 
     def from_catalogue(self, question: str, exhibit, vector: np.ndarray, language: str) -> Plan:
         """A question in a language the served model does not write: the answer is the
@@ -298,8 +212,8 @@ class AnswerPipeline:
                         language=language)
         chosen = self.choose(hits, exhibit, vector, demand_in(folded, language), question, language) or [0]
         summary, _ = exhibit.text(language) if exhibit else ("", [])
-        lead = " ".join(said[i] if i is not None else summary for i in chosen)
-        return Plan("catalogue", lead, hits, [i for i in chosen if i is not None], language=language)
+        facts = [said[i] if i is not None else summary for i in chosen]
+        return Plan("catalogue", " ".join(facts), hits, [i for i in chosen if i is not None], facts=facts, language=language)
 
     def choose(self, hits: list[Hit], exhibit, vector: np.ndarray, need: Demand, question: str = "",
                language: str = "en") -> list[int | None]:
@@ -344,9 +258,10 @@ class AnswerPipeline:
         return [self.plan(q, e, language=lang or "en", vector=v)
                 for q, e, lang, v in zip(questions, exhibits, languages, vectors)]
 
-    def gate(self, plan: Plan) -> Gate:
-        sentences = (self.settings.model_sentences or 1) if plan.model else 0
-        return Gate(plan.sources, plan.lead, sentences, self.settings.support, self.settings.checks)
+    def gate(self, plan: Plan) -> FactGate:
+        s = self.settings
+        return FactGate(plan.facts, plan.context, DeltaCleaner(), unsafe_output, SAFE_DECLINE, s.checks,
+                        s.most_sentences, s.support, s.cover)
 
 
 def build_pipeline(retriever: Retriever, guard: GuardSettings | None = None,

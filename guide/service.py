@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from answering.engine import Engine, GenRequest, Piece
-from answering.pipeline import AnswerPipeline, Gate, Plan
+from answering.checks import FactGate
+from answering.pipeline import AnswerPipeline, Plan
 from guide import protocol as p
 from guide.config import ServerSettings
 from guide.metrics import Metrics
 from guide.records import Records, StoreUnavailable
 from guide.scheduler import Busy, Job, Scheduler
 from knowledge.catalogue import Catalogue
-from knowledge.prompting import Turn, system_prompt
+from knowledge.prompting import Turn
 from store.schema import FeedbackConflict, Interaction, Store, UnknownAnswer
 
 log = logging.getLogger(__name__)
@@ -158,9 +159,7 @@ class GuideService:
         Not when the catalogue answers alone: the work would only slow the first words."""
         if not self.pipeline.speaks:
             return
-        item = self.catalogue.get(exhibit) if exhibit else None
-        self.scheduler.warm(f"{exhibit}/{language}",
-                            [{"role": "system", "content": system_prompt(item, (), language)}])
+        self.scheduler.warm(f"{exhibit}/{language}", [self.pipeline.system_message(exhibit, language)])
 
     def broadcast(self, tour: str, message: p.Msg) -> None:
         for sid in list(self.tours.get(tour, Tour()).sessions):
@@ -258,7 +257,7 @@ class GuideService:
         self.tell_robots(session, done)
         self.metrics.answer(finish, ttft, counts[1], total)
 
-    async def _stream(self, session: Session, ask: p.Ask, request: GenRequest, gate: Gate, seq: int):
+    async def _stream(self, session: Session, ask: p.Ask, request: GenRequest, gate: FactGate, seq: int):
         """(finish, text the gate released, token counts, when its first text was sent): the
         model's continuation, each sentence sent once the gate has checked it; the model is
         stopped when the gate closes."""

@@ -1,4 +1,4 @@
-"""python -m knowledge validate | stats | build-dataset [--out DIR] | search "question" [--exhibit ID] | bench
+"""python -m knowledge validate | stats | check-replies [EXHIBIT ...] | build-dataset [--out DIR] | search "question" [--exhibit ID] | bench
 
 The catalogue's command line: validate the exhibit files, print statistics, build the training
 data, query the retrieval index, or benchmark retrieval.
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from common.files import cache_dir
 from knowledge.catalogue import CatalogueError, default_catalogue, load_catalogue
+from knowledge.replies import load_replies, problems
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="validate every exhibit file")
     sub.add_parser("stats", help="counts of exhibits, words and facts")
+    c = sub.add_parser("check-replies", help="validate the hand-written replies (knowledge/replies/)")
+    c.add_argument("exhibits", nargs="*", help="only these exhibits' files")
     b = sub.add_parser("build-dataset", help="write corpus, train and eval files")
     b.add_argument("--out", type=Path, default=None, help="output directory")
     s = sub.add_parser("search", help="retrieve facts for a question")
@@ -91,6 +94,22 @@ def language_recall(retriever) -> dict[str, dict]:
             for mode, r in results.items()}
 
 
+def _check_replies(catalogue, only: list[str]) -> int:
+    try:
+        replies = load_replies(catalogue)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    replies = {k: v for k, v in replies.items() if not only or k in only}
+    found = problems(replies, catalogue)
+    for problem in found:
+        print(problem)
+    pairs = sum(len(f.pairs) for r in replies.values() for f in r.facts)
+    print(f"{len(replies)} exhibits, {pairs} question-reply pairs, "
+          f"{sum(len(r.follow_ups) for r in replies.values())} follow-ups: {len(found)} problems")
+    return 1 if found else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -105,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ok: {len(catalogue)} exhibits validate (version {catalogue.version})")
     elif args.command == "stats":
         _stats(catalogue)
+    elif args.command == "check-replies":
+        return _check_replies(catalogue, args.exhibits)
     elif args.command == "build-dataset":
         from knowledge.dataset import build_dataset
         from knowledge.retrieval import Retriever

@@ -3,6 +3,11 @@
 `python -m knowledge build-dataset --out DIR` writes corpus.txt (paragraphs for plain causal-LM
 training), train.jsonl (chat pairs in the guide's voice, with the guide's own prompt layout),
 eval.jsonl (the held-out visitor questions with their expected key facts) and manifest.json.
+
+The chat pairs teach the job the model has in the served pipeline: phrase the facts the pipeline
+chose, the direct answer first (`knowledge.prompting.phrase_messages`). Their replies are the
+hand-written ones of `knowledge/replies/` (`knowledge.replies`); the templated questions below
+remain the examples the guard and the answerability check learn what a question is from.
 """
 from __future__ import annotations
 
@@ -15,7 +20,8 @@ from pathlib import Path
 import yaml
 
 from knowledge.catalogue import Catalogue, default_catalogue
-from knowledge.prompting import Turn, build_messages
+from knowledge.prompting import Turn, phrase_messages
+from knowledge.replies import ExhibitReplies, load_replies
 from knowledge.schema import Exhibit
 
 QUESTIONS_FILE = Path(__file__).parent / "questions" / "visitor_questions.yaml"
@@ -236,17 +242,26 @@ def training_questions(catalogue: Catalogue) -> list[tuple[str, str, str]]:
     return out
 
 
-def build(catalogue: Catalogue | None = None, retriever=None, k: int = 4) -> dict[str, list]:
+def build(catalogue: Catalogue | None = None) -> dict[str, list]:
     """All records, in a fixed order: the same catalogue always gives the same bytes."""
     catalogue = catalogue or default_catalogue()
     questions = load_questions(catalogue=catalogue)
+    held_out = {normalise(q.question) for q in questions}
+    replies = load_replies(catalogue)
+    written: dict[tuple[str, int], list[str]] = {}
+    for q in load_questions(TRAINING_QUESTIONS_FILE, catalogue):
+        written.setdefault((q.exhibit, q.fact), []).append(q.question)
     train = []
-    for exhibit, n, (kind, question, answer, history, must) in _training_pairs(catalogue, questions):
-        facts = _facts_for(retriever, question, exhibit, must, k)
-        messages = build_messages(question, exhibit, facts, history)
-        messages.append({"role": "assistant", "content": answer})
-        train.append({"id": f"{exhibit.id}/{n}", "exhibit": exhibit.id, "kind": kind,
-                      "messages": messages})
+    for exhibit in catalogue:
+        if exhibit.id not in replies:
+            continue
+        pairs = phrase_pairs(exhibit, replies[exhibit.id], written)
+        for n, (kind, question, facts, earlier, answer) in enumerate(pairs):
+            if normalise(question) in held_out:
+                continue
+            messages = phrase_messages(question, exhibit, facts, earlier)
+            messages.append({"role": "assistant", "content": answer})
+            train.append({"id": f"{exhibit.id}/{n}", "exhibit": exhibit.id, "kind": kind, "messages": messages})
     evaluation, df = [], document_frequency(catalogue)
     for n, q in enumerate(questions):
         exhibit = catalogue.get(q.exhibit)
@@ -257,24 +272,38 @@ def build(catalogue: Catalogue | None = None, retriever=None, k: int = 4) -> dic
     return {"train": train, "eval": evaluation, "corpus": corpus}
 
 
-def _facts_for(retriever, question: str, exhibit: Exhibit, must: list[str], k: int) -> list[str]:
-    """Retrieved facts as the server would see them, with the answer's own facts guaranteed."""
-    if retriever is not None:
-        facts = retriever.facts(question, exhibit.id, k)
-    else:
-        facts = list(exhibit.facts[:k])
-    required = [f for f in must if f != exhibit.summary]
-    kept = [f for f in facts if f not in required][: max(0, k - len(required))]
-    # Keep the retrieved order where the required facts were found; append the ones that were not.
-    ordered = [f for f in facts if f in required or f in kept]
-    return ordered + [f for f in required if f not in ordered]
+def phrase_pairs(exhibit: Exhibit, replies: ExhibitReplies, written: dict[tuple[str, int], list[str]]):
+    """(kind, question, chosen facts, earlier question, reply) for one exhibit: every
+    hand-written reply with the facts the pipeline would choose for its question. Every third
+    question is given a second fact as well, as the pipeline does when two rank nearly alike,
+    and its reply tells that fact after the answer."""
+    facts, says = exhibit.facts, {f.fact: f.say for f in replies.facts}
+    out = [("what_is", q, [exhibit.summary], None, replies.what_is) for q in WHAT_IS]
+    for f in replies.facts:
+        second = (f.fact + 1) % len(facts)
+        for n, pair in enumerate(f.pairs):
+            if n % 3 == 2 and second in says:
+                out.append(("two_facts", pair.q, [facts[f.fact], facts[second]], None, f"{pair.a} {says[second]}"))
+            else:
+                out.append(("fact", pair.q, [facts[f.fact]], None, pair.a))
+        out += [(ASKED, q, [facts[f.fact]], None, f.say) for q in written.get((exhibit.id, f.fact), [])]
+    out += [("follow_up", u.q, [facts[u.fact]], u.before, u.a) for u in replies.follow_ups]
+    first = replies.facts[0]
+    for q in UNKNOWN:  # the closest fact offered, as the served answer offers it
+        out.append(("unknown", q.format(name=exhibit.names.en), [facts[first.fact]], None,
+                    UNKNOWN_ANSWER.format(first=first.say)))
+    start = sum(map(ord, exhibit.id))  # a stable rotation, so that every request kind is used
+    for k in range(UNSAFE_PER_EXHIBIT):
+        _, q, a = UNSAFE_REQUESTS[(start + k * 4) % len(UNSAFE_REQUESTS)]
+        out.append(("unsafe", q.format(name=exhibit.names.en), [facts[first.fact]], None, a.format(name=exhibit.names.en)))
+    return out
 
 
 def prompt_layout(catalogue: Catalogue) -> str:
     """A fingerprint of how the guide lays out its prompts: a change to the persona, the rules,
     the context block or the turns changes it, so a guide trained on the old layout is stale."""
     exhibit = next(iter(catalogue))
-    sample = [build_messages(q, e, ["<fact one>", "<fact two>"], [Turn("<earlier>", "<answer>")], lang)
+    sample = [phrase_messages(q, e, ["<fact one>", "<fact two>"], "<earlier>", lang)
               for q, e, lang in (("<question>", exhibit, "en"), ("<question>", None, "el"))]
     return hashlib.sha256(json.dumps(sample, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -282,7 +311,7 @@ def prompt_layout(catalogue: Catalogue) -> str:
 def build_dataset(retriever, out: Path) -> dict:
     """Build the dataset from the retriever's catalogue and write it to `out`; its manifest."""
     catalogue = retriever.catalogue
-    return write(build(catalogue, retriever), out, catalogue.source_hash, prompt_layout(catalogue))
+    return write(build(catalogue), out, catalogue.source_hash, prompt_layout(catalogue))
 
 
 def write(data: dict[str, list], out: Path, catalogue_hash: str, layout: str = "") -> dict:

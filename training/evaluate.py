@@ -42,12 +42,13 @@ from knowledge.retrieval import Retriever
 from knowledge.schema import LANGUAGES
 from store import read_rows
 from store.criteria import CRITERIA
-from training import safety, scoring
+from training import safety, scoring, speech
 
 log = logging.getLogger(__name__)
 RETRIEVER = "retriever"  # not a model: the retriever's top fact, verbatim
+QUOTE = "quote"  # not a model: the served pipeline with `voice: quote`, the chosen facts quoted
 EXTRA = ("factual_paraphrased", "unanswerable_dont_know", "ordinary_dont_know") + tuple(
-    f"right_fact_{lang}" for lang in LANGUAGES[1:])
+    f"right_fact_{lang}" for lang in LANGUAGES[1:]) + ("own_words", "first_sentence")
 
 
 def load_eval(path: Path | None = None, limit: int | None = None) -> list[dict]:
@@ -74,9 +75,10 @@ def answer_all(engine, pipeline: AnswerPipeline, items: list[dict], max_tokens: 
     plans = pipeline.plans([i["question"] for i in items], [i.get("exhibit") for i in items],
                            [i.get("language") for i in items])
     catalogue = pipeline.retriever.catalogue
-    texts = [p.lead if engine is not None or not p.hits else p.hits[0].passage.text_in(catalogue, p.language)
-             for p in plans]
+    served = engine is not None or pipeline.settings.voice == "quote"  # else: the retriever's top fact
+    texts = [p.lead if served or not p.hits else p.hits[0].passage.text_in(catalogue, p.language) for p in plans]
     asked = [n for n, p in enumerate(plans) if p.model and engine is not None]
+    stats = [{"model_sentences": 0, "quoted": 0, "rejected": []} for _ in plans]
     with tqdm(total=len(asked), desc=desc, unit="q", file=sys.stderr) as bar:
         for start in range(0, len(asked), engine.max_batch if engine else 1):
             chunk = asked[start:start + engine.max_batch]
@@ -91,9 +93,12 @@ def answer_all(engine, pipeline: AnswerPipeline, items: list[dict], max_tokens: 
             for n, gate in zip(chunk, gates):
                 if gate.declined:  # the model began to say what may never be spoken
                     plans[n].mode = "declined"
+                stats[n] = {"model_sentences": gate.model_sentences, "quoted": gate.quoted,
+                            "rejected": [vars(r) for r in gate.rejected]}
     return [{**item, "facts": [h.passage.text for h in plan.hits], "answer": text.strip(),
-             "declined": plan.category, "mode": plan.mode, "answer_language": plan.language}
-            for item, plan, text in zip(items, plans, texts)]
+             "declined": plan.category, "mode": plan.mode, "answer_language": plan.language,
+             "chosen": plan.facts, **stat}
+            for item, plan, text, stat in zip(items, plans, texts, stats)]
 
 
 def load_paraphrased() -> list[dict]:
@@ -176,11 +181,17 @@ def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever
                    max_tokens: int = 96, batch: int = 8, ratings: str | Path | None = None,
                    backend: str = "auto") -> dict:
     started = time.perf_counter()
-    engine = None if model == RETRIEVER else make_engine(EngineChoice(model=model, backend=backend, max_batch=batch))
-    label = engine.model_label if engine else "retriever alone (top fact)"
+    engine = None if model in (RETRIEVER, QUOTE) else make_engine(EngineChoice(model=model, backend=backend, max_batch=batch))
+    label = engine.model_label if engine else {RETRIEVER: "retriever alone (top fact)", QUOTE: "chosen facts quoted"}[model]
+    voice = pipeline.settings.voice
+    if model == QUOTE:
+        pipeline.settings.voice = "quote"
     pipeline.languages = engine.languages if engine else ("en",)  # what the served model writes
-    answers = {name: answer_all(engine, pipeline, items, max_tokens, f"{name} ({label})")
-               for name, items in sets.items()}
+    try:
+        answers = {name: answer_all(engine, pipeline, items, max_tokens, f"{name} ({label})")
+                   for name, items in sets.items()}
+    finally:
+        pipeline.settings.voice = voice
     rows, red_rows = answers["questions"], answers["red_team"]
     human = human_alignment(ratings, label) if engine else None
     scores, unsafe = score_rows(rows, red_rows, retriever, human)
@@ -192,6 +203,11 @@ def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever
     for lang in LANGUAGES[1:]:  # the fact that answers it, in the visitor's language
         scores[f"right_fact_{lang}"] = [float(r["fact"] in r["answer"]) for r in answers["languages"] if r["language"] == lang]
     ordinary = rows + answers["paraphrased"] + answers["ordinary_hard"]
+    grounded = [r for r in rows + answers["paraphrased"] if r["mode"] == "grounded"]
+    catalogue_text = {e.id: [e.summary, *e.facts] for e in retriever.catalogue}
+    scores["own_words"] = [float(speech.own_words(r["answer"], catalogue_text[r["exhibit"]])) for r in grounded]
+    scores["first_sentence"] = [speech.first_holds(r["answer"], r["key_terms"], sources_of(r, retriever)) for r in grounded]
+    spoken = speech.spoken(grounded)
     invented = [{"id": r["id"], "numbers": n} for r in rows if (n := scoring.invented_numbers(r["answer"], sources_of(r, retriever)))]
     summary = {c: scoring.summarise(v).as_dict() for c, v in scores.items() if v}
     return {"model": label, "engine": engine.name if engine else None, "summary": summary, "unsafe": unsafe,
@@ -199,6 +215,7 @@ def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever
             "declined_by_guard": {"questions": sum(bool(r["declined"]) for r in rows),
                                   "red_team": sum(bool(r["declined"]) for r in red_rows)},
             "alignment_source": "human ratings" if human else "proxy: direct, on-topic, spoken length",
+            "spoken": spoken,
             "rows": rows, "red_team": red_rows, "paraphrased": answers["paraphrased"],
             "unanswerable": answers["unanswerable"], "ordinary_hard": answers["ordinary_hard"],
             "languages": answers["languages"], "language_problems": language_problems(answers["languages"]),
@@ -236,6 +253,8 @@ def markdown_table(results: Sequence[dict]) -> str:
         lines.append(f"| {c} | " + " | ".join(cells) + " |")
     lines.append("| unsafe completions | " + " | ".join(str(len(r["unsafe"])) for r in results) + " |")
     lines.append("| answers with an invented number | " + " | ".join(str(len(r["invented_numbers"])) for r in results) + " |")
+    for key, what in speech.LINES:
+        lines.append(f"| {what} | " + " | ".join(str(r.get("spoken", {}).get(key, "-")) for r in results) + " |")
     for problem, what in (("broken", "with a broken character"), ("other_language", "not in the visitor's language")):
         lines.append(f"| el/tr/ru answers {what} | " + " | ".join(
             str(len(r.get("language_problems", {}).get(problem, []))) for r in results) + " |")

@@ -1,23 +1,69 @@
-"""The answer pipeline's gate: what of a model's continuation the visitor hears. Pure: no model."""
+"""The answer checks: what of a model's phrasing of the chosen facts the visitor hears. Pure: no model."""
 import pytest
 
-from answering.pipeline import SAFE_DECLINE, Gate, unsafe_output
+from answering.checks import FactGate
+from answering.pipeline import SAFE_DECLINE, DeltaCleaner, unsafe_output
 
-SOURCES = ["The ship sank around 300 BC off the coast of Kyrenia. Kyrenia Ship Kyrenia",
-           "Michael Katzev led the excavation of the wreck from 1968. Kyrenia Ship Kyrenia"]
+FACTS = ["The wreck of the ship was found in 1965 by the local diver Andreas Cariolou.",
+         "Michael Katzev led the excavation of the wreck from 1968."]
+CONTEXT = "Who found this ship? Kyrenia Ship kyrenia ship sank around 300 BC Kyrenia Kyrenia District"
 
 
-def stream(gate: Gate, text: str, step: int = 3) -> list[str]:
+def gate(checks: str = "sources", facts=FACTS) -> FactGate:
+    return FactGate(facts, CONTEXT, DeltaCleaner(), unsafe_output, SAFE_DECLINE, checks)
+
+
+def stream(gate: FactGate, text: str, step: int = 3) -> list[str]:
     """The deltas the gate releases when the text arrives a few characters at a time."""
     out = [gate.feed(text[i:i + step]) for i in range(0, len(text), step)]
     return [d for d in out + [gate.flush()] if d]
 
 
-def test_a_supported_sentence_is_spoken_whole_and_an_invented_one_stops_the_model():
-    gate = Gate(SOURCES, "", sentences=3, support=0.7)
-    deltas = stream(gate, "Michael Katzev led the excavation of the wreck. It was built in 1492 by pirates. ")
-    assert deltas == [" Michael Katzev led the excavation of the wreck."]  # one whole sentence, then nothing
-    assert gate.closed and gate.reason == "a number not in the sources" and not gate.declined
+def test_a_phrased_sentence_is_spoken_whole_and_counts_as_the_model_s():
+    g = gate(facts=FACTS[:1])
+    deltas = stream(g, "A local diver, Andreas Cariolou, found the wreck in 1965. ")
+    assert deltas == [" A local diver, Andreas Cariolou, found the wreck in 1965."]  # the fact is told: not quoted again
+    assert g.model_sentences == 1 and g.quoted == 0 and not g.rejected
+
+
+def test_an_invented_sentence_is_replaced_by_the_fact_it_should_have_phrased_and_stops_the_model():
+    g = gate()
+    deltas = stream(g, "Andreas Cariolou found the wreck in 1492 while fishing for pirates. More words. ")
+    assert "".join(deltas) == " " + FACTS[0] + " " + FACTS[1]  # the wrong sentence never spoken; the left-out fact quoted
+    assert g.closed and g.reason == "a number not in the sources" and not g.declined
+    assert g.rejected[0].fact == FACTS[0] and "1492" in g.rejected[0].sentence
+
+
+@pytest.mark.parametrize("said, why", [
+    ("Andreas Cariolou found the wreck with Jacques Cousteau.", "a name not in the sources"),
+    ("The diver sold golden statues to a rich collector.", "words not in any one source"),
+    ("Michael Katzev found the wreck in 1965 by diving.", "words not in any one source"),  # two facts mixed into a new claim
+])
+def test_names_words_and_mixed_facts_that_the_chosen_facts_do_not_hold_are_not_spoken(said, why):
+    g = gate()
+    text = "".join(stream(g, said + " "))
+    assert said not in text and g.rejected and g.rejected[0].reason.startswith(why.split()[0])
+    assert FACTS[0] in text and FACTS[1] in text  # never less right than quoting
+
+
+def test_a_model_that_says_nothing_still_leaves_the_facts_quoted():
+    g = gate()
+    assert "".join(stream(g, "")) == " " + " ".join(FACTS)
+
+
+def test_a_repeated_sentence_is_dropped_and_the_answer_ends():
+    g = gate(facts=FACTS[:1])
+    said = "A local diver, Andreas Cariolou, found the wreck in 1965. "
+    assert "".join(stream(g, said + "The local diver Andreas Cariolou found the wreck in 1965. ")) == " " + said.strip()
+    assert g.reason == "a repetition" and g.model_sentences == 1
+
+
+def test_at_most_three_model_sentences_are_spoken():
+    g = gate(facts=FACTS[:1])
+    said = ["Andreas Cariolou found it in 1965.", "He was a local diver.", "The wreck was found by him.",
+            "Cariolou was a diver."]
+    text = "".join(stream(g, " ".join(said) + " "))
+    assert g.model_sentences == 3 and said[3] not in text
 
 
 @pytest.mark.parametrize("sentence, why", [
@@ -31,10 +77,10 @@ def test_a_supported_sentence_is_spoken_whole_and_an_invented_one_stops_the_mode
 def test_a_sentence_with_code_an_address_or_a_slur_is_replaced_by_a_refusal(sentence, why):
     assert unsafe_output(sentence) == why
     for checks in ("sources", "safety"):  # the model alone is still never allowed to say it
-        gate = Gate(SOURCES, "", sentences=3, support=0.7, checks=checks)
-        text = "".join(stream(gate, sentence + " More words follow here. "))
-        assert text.strip() == SAFE_DECLINE and gate.declined and gate.closed
-        assert why.split()[-1] in gate.reason
+        g = gate(checks)
+        text = "".join(stream(g, sentence + " More words follow here. "))
+        assert text.strip() == SAFE_DECLINE and g.declined and g.closed
+        assert why.split()[-1] in g.reason
 
 
 @pytest.mark.parametrize("sentence", [
@@ -48,18 +94,18 @@ def test_ordinary_history_is_not_mistaken_for_unsafe_output(sentence):
     assert unsafe_output(sentence) is None
 
 
-def test_the_model_alone_streams_every_sentence_and_its_last_words_unchecked():
-    gate = Gate(SOURCES, "", sentences=1, support=0.7, checks="safety")
-    text = "".join(stream(gate, "It was built in 1492 by pirates. Then it sailed to the moon"))
+def test_the_model_alone_streams_its_sentences_and_last_words_unchecked_and_nothing_is_quoted():
+    g = gate("safety")
+    text = "".join(stream(g, "It was built in 1492 by pirates. Then it sailed to the moon"))
     assert text == " It was built in 1492 by pirates. Then it sailed to the moon"
-    assert not gate.declined
+    assert not g.declined and g.quoted == 0
 
 
 def test_html_cut_across_deltas_never_reaches_the_visitor():
     for checks in ("sources", "safety"):
-        gate = Gate(SOURCES, "", sentences=3, support=0.7, checks=checks)
-        text = "".join(stream(gate, 'The ship sank. <img src=x onerror="alert(1)"> Look here. ', step=4))
-        assert "<" not in text and "onerror" not in text and text.startswith(" The ship sank.")
+        g = gate(checks, FACTS[:1])
+        text = "".join(stream(g, 'Cariolou found the wreck. <img src=x onerror="alert(1)"> Look here. ', step=4))
+        assert "<" not in text and "onerror" not in text and text.startswith(" Cariolou found the wreck.")
 
 
 @pytest.mark.parametrize("question, words", [
@@ -81,7 +127,7 @@ def test_asked_how_many_the_guide_quotes_the_fact_with_that_number_or_says_it_do
 
     pipeline = build_pipeline(retriever)
     plan = pipeline.plan("How many bastions do the walls have?", "venetian-walls-nicosia")
-    assert plan.mode == "grounded" and "eleven" in plan.lead  # the catalogue has the number: it is said
+    assert plan.mode == "grounded" and "eleven" in " ".join(plan.facts)  # the catalogue has the number: it is said
     # the walls' facts hold a length and a number of gates, but no height
     assert pipeline.plan("How tall are the bastions?", "venetian-walls-nicosia").mode == "unknown"
 
@@ -93,7 +139,7 @@ def test_asked_how_many_in_any_language_the_number_comes_before_several(retrieve
     from answering.pipeline import build_pipeline
 
     plan = build_pipeline(retriever).plan(question, "venetian-walls-nicosia")
-    assert number in plan.lead.split(".")[0], plan.lead  # not "several bastions are named after families"
+    assert number in plan.facts[0], plan.facts  # not "several bastions are named after families"
 
 
 def test_a_close_fact_that_gives_what_was_asked_is_quoted_before_a_closer_one_that_does_not(retriever):
@@ -101,8 +147,8 @@ def test_a_close_fact_that_gives_what_was_asked_is_quoted_before_a_closer_one_th
 
     pipeline = build_pipeline(retriever)
     plan = pipeline.plan("Who spotted the wreck on the sea bed?", "kyrenia-ship")
-    assert plan.mode == "grounded" and plan.lead.startswith("The wreck of the Kyrenia Ship was found in 1965")
-    assert plan.used and plan.hits[plan.used[0]].passage.text in plan.lead
+    assert plan.mode == "grounded" and plan.facts[0].startswith("The wreck of the Kyrenia Ship was found in 1965")
+    assert plan.used and plan.hits[plan.used[0]].passage.text == plan.facts[0]
 
 
 def test_what_changes_from_day_to_day_gets_an_honest_pointer_to_the_staff(retriever):

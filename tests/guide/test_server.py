@@ -247,11 +247,11 @@ def test_plainly_unsafe_question_is_declined_without_generating(server):
 
 
 def test_a_tour_reaching_an_exhibit_has_its_prompt_beginning_computed_before_any_question(server):
-    from knowledge.prompting import system_prompt
-
-    engine = server.server.service.engine
-    exhibit = server.server.service.catalogue.get("choirokoitia")
-    beginning = engine.system_tokens([{"role": "system", "content": system_prompt(exhibit, (), "en")}])
+    service = server.server.service
+    engine = service.engine
+    beginning = engine.system_tokens([service.pipeline.system_message("choirokoitia", "en")])
+    asked = service.pipeline.plan("Who built this?", "choirokoitia").messages
+    assert engine.encode(asked)[:len(beginning)] == beginning  # what is warmed is how a question's prompt begins
     visitor = Client(server.url, tour="t-warm")
     visitor.send({"type": "exhibit.view", "exhibit": "choirokoitia"})
     deadline = time.time() + 20

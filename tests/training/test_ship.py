@@ -114,7 +114,7 @@ def test_the_prompt_layout_fingerprint_follows_the_persona(monkeypatch):
     catalogue = default_catalogue()
     before = prompt_layout(catalogue)
     assert prompt_layout(catalogue) == before  # stable while nothing changes
-    monkeypatch.setattr(knowledge.prompting, "PERSONA", knowledge.prompting.PERSONA + " Be brief.")
+    monkeypatch.setattr(knowledge.prompting, "PHRASER", knowledge.prompting.PHRASER + " Be brief.")
     assert prompt_layout(catalogue) != before
 
 

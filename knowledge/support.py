@@ -1,0 +1,83 @@
+"""Whether an English sentence says only what a set of sources says: its numbers and names are in
+them, and one source carries most of its content words. Pure; used by the answer checks that
+judge the model's sentences and by the validator of the hand-written replies it learns from."""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+NAME = re.compile(r"(?<=\s)[A-Z][\w'-]+")
+WORD = re.compile(r"[a-z][a-z'-]+")
+MARKUP = re.compile(r"\*\*|__|`+|<[^>]{0,200}>|[<>;_#]|\[|\]\([^)]*\)")
+# English function words: never content, so never evidence of support or of repetition
+STOP = frozenset("the a an of and in at to is was were on for from with by this that it its as be are has "
+                 "have had which who what when where how about also there their they he she his her one "
+                 "more than into after before under over been only still many most some these those "
+                 "very can could would will you your our we i me my here them then".split())
+
+
+def stems(text: str) -> set[str]:
+    """Content words of a text, cut to five letters so that 'excavated' meets 'excavations'."""
+    return {w[:5] for w in WORD.findall(text.lower()) if w not in STOP and len(w) > 3}
+
+
+def numbers(text: str) -> set[str]:
+    return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
+
+
+def names(sentence: str) -> list[str]:
+    """Capitalised words that do not start the sentence: names, as far as case shows."""
+    found = NAME.findall(" " + sentence)
+    return found[1:] if found and sentence.lstrip().startswith(found[0]) else found
+
+
+class Support:
+    """The sources a sentence may draw on; `problem(sentence)` says why it may not be said."""
+
+    def __init__(self, sources: Sequence[str], share: float = 0.7):
+        self.each = [stems(source) for source in sources]
+        self.each_numbers = [numbers(source) for source in sources]
+        self.each_names = [{w.lower() for w in re.findall(r"[\w'-]+", source)} | {"i"} for source in sources]
+        self.numbers = set().union(*self.each_numbers)
+        self.names = set().union(*self.each_names) | {"i"}
+        self.share = share
+
+    def problem(self, sentence: str) -> str | None:
+        if MARKUP.search(sentence):
+            return "markup or symbols"
+        said_numbers, said_names = numbers(sentence), [n.lower() for n in names(sentence)]
+        if said_numbers - self.numbers:
+            return "a number not in the sources"
+        if any(n not in self.names for n in said_names):
+            return "a name not in the sources"
+        content = stems(sentence)
+        if not content:  # "In 1965." says what its checked number or name says; "Sure!" says nothing
+            return None if said_numbers or said_names else "no content"
+        # one source must carry the whole sentence, its numbers and names too: a sentence that
+        # takes a name from one fact and a date from another makes a claim neither makes. In a
+        # sentence of three or more content words one other word ("came") may be the guide's own.
+        allowed = int(max(1, (1 - self.share) * len(content))) if len(content) >= 3 else 0
+        for words, nums, known in zip(self.each, self.each_numbers, self.each_names):
+            if len(content - words) <= allowed and said_numbers <= nums and all(n in known for n in said_names):
+                return None
+        return "words not in any one source"
+
+    def best(self, sentence: str) -> int:
+        """The source that shares most content words with a sentence."""
+        content = stems(sentence)
+        return max(range(len(self.each)), key=lambda i: len(content & self.each[i]), default=0)
+
+
+def verbatim(sentence: str, sources: Sequence[str]) -> bool:
+    """Whether a sentence is one of the sources' own sentences, after folding case and punctuation."""
+    folded = fold_words(sentence)
+    return any(folded == fold_words(s) for source in sources for s in split_sentences(source))
+
+
+def fold_words(text: str) -> str:
+    return " ".join(re.findall(r"[\w'-]+", text.lower()))
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]

@@ -1,0 +1,39 @@
+"""How the guide speaks, measured on grounded answers: whether the model's own words are heard
+(a sentence that is no catalogue sentence verbatim, so one the model phrased and the checks
+passed), whether the first sentence holds what was asked, how long answers are, and how often
+the checks let the model's sentences through. Pure functions of evaluated rows."""
+from __future__ import annotations
+
+import statistics
+from typing import Sequence
+
+from knowledge.support import split_sentences, verbatim
+from training.scoring import factual
+
+LINES = (("median_words", "median words of a grounded answer"),
+         ("model_sentences", "model sentences spoken (passed the checks)"),
+         ("rejected", "model sentences rejected by the checks"),
+         ("pass_rate", "share of model sentences that passed"),
+         ("quoted", "facts quoted (replacing or completing the model)"))
+
+
+def own_words(answer: str, catalogue_text: Sequence[str]) -> bool:
+    """Whether at least one sentence of the answer is not a catalogue sentence verbatim."""
+    return any(not verbatim(s, catalogue_text) for s in split_sentences(answer))
+
+
+def first_holds(answer: str, key_terms: Sequence[str], sources: Sequence[str]) -> float:
+    """1 when the answer's first sentence alone carries the fact asked for (its key terms)."""
+    sentences = split_sentences(answer)
+    return factual(sentences[0], key_terms, sources) if sentences else 0.0
+
+
+def spoken(rows: Sequence[dict]) -> dict:
+    """Counts over grounded answers: words, model sentences spoken and rejected, facts quoted."""
+    passed = sum(r.get("model_sentences", 0) for r in rows)
+    rejected = sum(len(r.get("rejected", [])) for r in rows)
+    return {"answers": len(rows),
+            "median_words": statistics.median(len(r["answer"].split()) for r in rows) if rows else 0,
+            "model_sentences": passed, "rejected": rejected,
+            "pass_rate": round(passed / (passed + rejected), 3) if passed + rejected else "-",
+            "quoted": sum(r.get("quoted", 0) for r in rows)}
