@@ -127,7 +127,9 @@ def demand(question: str) -> Demand:
     asks_name = ASKS_WHO.search(text) or ASKS_NAME.search(text) or re.search(r"\bcalled\b", text, re.I)
     roles = tuple(m.group(1).lower() for m in ROLES.finditer(text)) if asks_name else ()
     words = WORD.findall(text)
-    names = tuple(w for w in words[1:] if w[0].isupper() and w not in NOT_NAMES and not w.isupper())
+    # "I'm", "I've": the pronoun, capitalised in any position, is nobody's name
+    names = tuple(w for w in words[1:] if w[0].isupper() and w not in NOT_NAMES and not w.isupper()
+                  and not re.fullmatch(r"I['’]\w+", w))
     base = {"terms": tuple(dict.fromkeys(t.lower() for t in found)), "names": names, "roles": roles,
             "asked": frozenset(w.lower() for w in words)}
     how = ASKS_HOW.search(text)

@@ -64,15 +64,31 @@ OFFERS: dict[str, tuple[str, str]] = {
 # the guide's other fixed phrases, as answering/pipeline.py says them in English: "I don't know", the
 # same for what changes from day to day, and the refusal that replaces an unsayable sentence
 FIXED: dict[str, dict[str, str]] = {
-    "el": {"unknown": "Λυπάμαι, δεν το γνωρίζω αυτό και προτιμώ να μη μαντέψω. Να τι μπορώ να σας πω: {first}",
+    "en": {"all_told": "That is all I can tell you about {name}. You might like {other} next: {summary}",
+           "older": "{a} dates back to about {a_dates}, and {b} to about {b_dates}, so {older} is the older of the two.",
+           "same_age": "{a} dates back to about {a_dates}, and {b} to about {b_dates}: they are of about the same age."},
+    "el": {"all_told": "Αυτά είναι όλα όσα μπορώ να σας πω για αυτό το έκθεμα: {name}. Ίσως σας ενδιαφέρει "
+                       "στη συνέχεια το έκθεμα {other}: {summary}",
+           "older": "Το έκθεμα {a} ανάγεται περίπου στο {a_dates} και το έκθεμα {b} στο {b_dates}· παλαιότερο "
+                    "από τα δύο είναι το έκθεμα {older}.",
+           "same_age": "Το έκθεμα {a} ανάγεται περίπου στο {a_dates} και το έκθεμα {b} στο {b_dates}· είναι "
+                       "περίπου της ίδιας εποχής.",
+           "unknown": "Λυπάμαι, δεν το γνωρίζω αυτό και προτιμώ να μη μαντέψω. Να τι μπορώ να σας πω: {first}",
            "unknown_live": "Λυπάμαι, δεν το γνωρίζω: οι ώρες λειτουργίας, οι τιμές, οι υπηρεσίες και ο καιρός "
                            "αλλάζουν, και το προσωπικό του μουσείου μπορεί να σας ενημερώσει. Να τι μπορώ να σας πω: {first}",
            "safe_decline": "Λυπάμαι, δεν μπορώ να βοηθήσω σε αυτό· είμαι εδώ για να μιλήσουμε για την έκθεση."},
-    "tr": {"unknown": "Üzgünüm, bunu bilmiyorum ve tahmin yürütmek istemem. Size şunu anlatabilirim: {first}",
+    "tr": {"all_told": "{name} hakkında anlatabileceklerim bu kadar. Sırada şu ilginizi çekebilir: {other}. {summary}",
+           "older": "{a} yaklaşık {a_dates} yılına, {b} ise {b_dates} yılına uzanır; ikisinden daha eski olanı: {older}.",
+           "same_age": "{a} yaklaşık {a_dates} yılına, {b} ise {b_dates} yılına uzanır; ikisi aşağı yukarı aynı çağdandır.",
+           "unknown": "Üzgünüm, bunu bilmiyorum ve tahmin yürütmek istemem. Size şunu anlatabilirim: {first}",
            "unknown_live": "Üzgünüm, bunu bilmiyorum: açılış saatleri, fiyatlar, hizmetler ve hava durumu "
                            "değişir; müze görevlileri size bilgi verebilir. Size şunu anlatabilirim: {first}",
            "safe_decline": "Üzgünüm, bu konuda yardımcı olamam; burada sergi hakkında konuşmak için varım."},
-    "ru": {"unknown": "Извините, я этого не знаю и не хочу гадать. Вот что я могу рассказать: {first}",
+    "ru": {"all_told": "Это всё, что я могу рассказать об экспонате «{name}». Возможно, дальше вам будет "
+                       "интересен экспонат «{other}»: {summary}",
+           "older": "Экспонат «{a}» восходит примерно к {a_dates}, а «{b}» — к {b_dates}, так что древнее из двух — «{older}».",
+           "same_age": "Экспонат «{a}» восходит примерно к {a_dates}, а «{b}» — к {b_dates}: они примерно одного времени.",
+           "unknown": "Извините, я этого не знаю и не хочу гадать. Вот что я могу рассказать: {first}",
            "unknown_live": "Извините, я этого не знаю: часы работы, цены, услуги и погода меняются, а "
                            "сотрудники музея могут вам подсказать. Вот что я могу рассказать: {first}",
            "safe_decline": "Извините, с этим я помочь не могу: я здесь, чтобы рассказывать о выставке."},

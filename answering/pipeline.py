@@ -14,16 +14,16 @@ to the question instead of guessing.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Literal, Sequence
 
 import numpy as np
 from pydantic import Field
 
 from answering.answerable import Answerable, AnswerableSettings
-from answering.checks import Checks, FactGate
 from answering.answerable import for_retriever as answerable_for
+from answering.checks import Checks, FactGate
+from answering.cleaning import SAFE_DECLINE, DeltaCleaner, unsafe_output  # noqa: F401  (the server's names)
+from answering.conversation import Conversation, comparison
 from answering.courtesy import courtesy, in_kind
 from answering.demands import (
     Demand,
@@ -38,40 +38,26 @@ from answering.demands import (
 )
 from answering.guard import Guard, GuardSettings
 from answering.guard import for_retriever as guard_for
+from answering.dialogue import Dialogue
 from answering.phrases import fixed, refusal
+from answering.plan import Mode, Plan  # noqa: F401  (the server's names)
 from common.settings import Settings
-from knowledge.dataset import UNKNOWN_ANSWER
+from answering.requests import GoOn, load_more
+from knowledge.dataset import LANGUAGE_QUESTIONS_FILE, TRAINING_QUESTIONS_FILE, UNKNOWN_ANSWER, load_questions, load_rows
 from knowledge.language import answer_language
 from knowledge.language import language as written_language
 from knowledge.lexical import fold
 from knowledge.prompting import Turn, phrase_messages, phrase_system
-from knowledge.replies import record
-from knowledge.retrieval import Hit, Retriever, grounded_prompt
+from knowledge.replies import load_replies, record
+from knowledge.retrieval import Hit, Retriever
 from knowledge.schema import LANGUAGES
 
-INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>]{0,200}>|[<>]|\[|\]\([^)]*\)")  # tags, then any stray bracket
-# a list marker only where a line starts: a chunk that happens to begin "1965. " is a year
-LINE_MARKER = re.compile(r"(\n)[ \t]*(#+|[-*•]|\d+[.)])[ \t]+")
-# What no sentence of an answer may hold, whoever asked and whatever the model: code, a web or
-# e-mail address, a phone number, a street address, or a slur. Such a sentence is not spoken and
-# the guide declines instead.
-UNSAFE_OUTPUT = {
-    "code": re.compile(r"[{}<>=`|\\]|\b(def|import|sudo|chmod|rm -rf|print)\b ?[\w(]|#!|\w\(\)|\w\.\w+\("),
-    "an address": re.compile(r"https?:|www\.|\b[\w.-]+@[\w-]+\.\w+|\b\w+\.(com|org|net|cy|gr|io)\b", re.I),
-    "a phone number": re.compile(r"\+\d|\b\d{2,4}[ -]\d{3}[ -]?\d{2,4}\b|\b\d{8,}\b"),
-    "a street address": re.compile(r"\b\d{1,4},? [A-Z][\w'-]+ (Street|St|Avenue|Ave|Road|Rd|Lane|Boulevard|Odos|Leoforos)\b"
-                                   r"|\b(Street|Avenue|Road|Lane|Boulevard) (No\.? ?)?\d{1,4}\b"),
-    "a slur": re.compile(r"\b(gavur|giaour|infidels|subhuman|vermin|savages|inferior (race|people|peoples))\b", re.I),
-}
 # served, never trained: for what changes from day to day (opening hours, prices, the weather) or
 # is a matter of taste
 UNKNOWN_LIVE = ("I'm sorry, I don't know that: opening hours, prices, services and the weather change, and "
                 "the museum's staff can tell you about them. Here is what I can tell you: {first}")
-SAFE_DECLINE = "I'm sorry, I can't help with that; I'm here to talk about the exhibition."
-Mode = Literal["declined", "unknown", "grounded", "catalogue", "courtesy"]
 Voice = Literal["model", "quote"]
-LONGEST_WORD = 40  # characters held back while waiting for the end of a word
-LONGEST_TAG = 200  # characters held back while waiting for the end of an HTML tag
+FOLLOW_UP_WORDS = 6  # a question this short at the exhibit of the last turn is read with that turn's question
 
 
 class AnswerSettings(Settings):
@@ -91,70 +77,24 @@ def in_view(hits: list[Hit], exhibit) -> int:
     return next((i for i, h in enumerate(hits) if exhibit is not None and h.exhibit_id == exhibit.id), 0)
 
 
-def unsafe_output(sentence: str) -> str | None:
-    """What in a sentence may never be spoken (code, an address, a phone number, a slur), or None."""
-    return next((why for why, pattern in UNSAFE_OUTPUT.items() if pattern.search(sentence)), None)
-
-
-class DeltaCleaner:
-    """Releases generated text a word at a time, with markdown and HTML removed."""
-
-    def __init__(self) -> None:
-        self.pending = ""
-        self.line_start = True
-
-    def feed(self, text: str) -> str:
-        self.pending += text
-        cut = max(self.pending.rfind(" "), self.pending.rfind("\n"))
-        if cut < 0 and len(self.pending) > LONGEST_WORD:
-            cut = len(self.pending) - 1  # text with no space for this long is no word: never hold it back
-        opened = self.pending.rfind("<", 0, cut + 1)
-        if opened > self.pending.rfind(">", 0, cut + 1) and len(self.pending) - opened <= LONGEST_TAG:
-            cut = opened - 1  # a tag is still arriving, its attributes cut at spaces: hold it whole
-        if cut < 0:
-            return ""
-        ready, self.pending = self.pending[: cut + 1], self.pending[cut + 1:]
-        return self._clean(ready)
-
-    def flush(self) -> str:
-        ready, self.pending = self.pending, ""
-        return self._clean(ready)
-
-    def _clean(self, text: str) -> str:
-        text = LINE_MARKER.sub(r"\1", ("\n" if self.line_start else "") + text)
-        text = text[1:] if self.line_start and text.startswith("\n") else text
-        self.line_start = text.endswith("\n")
-        return INLINE_MARKUP.sub("", text).replace("\n", " ")
-
-
-@dataclass
-class Plan:
-    mode: Mode
-    lead: str  # spoken at once: a refusal, or facts in the catalogue's own words
-    hits: list[Hit] = field(default_factory=list)  # the facts retrieved for the question, best first
-    used: list[int] = field(default_factory=list)  # which of them the lead quotes
-    messages: list[dict[str, str]] = field(default_factory=list)  # the model's prompt
-    model: bool = False  # whether the model continues after the lead
-    category: str | None = None  # the guard's kind of unsafe request
-    facts: list[str] = field(default_factory=list)  # the chosen facts: what the answer must tell
-    context: str = ""  # what any sentence may also draw on: the question and the exhibit's record
-    language: str = "en"  # the language of the answer
-
-
 class AnswerPipeline:
     def __init__(self, retriever: Retriever, guard: Guard | None, answerable: Answerable,
-                 settings: AnswerSettings | None = None, history_turns: int = 3,
+                 conversation: Conversation, settings: AnswerSettings | None = None,
                  languages: Sequence[str] = ("en",)):
         self.retriever, self.guard, self.answerable = retriever, guard, answerable
+        self.conversation = conversation
         self.languages = tuple(languages)  # the languages the served model writes
         self.settings = settings or AnswerSettings()
-        self.history_turns = history_turns
         self.known = vocabulary([p.text for p in retriever.passages])
         # the island's towns and districts: where things are, never who did them
         self.places = lower_words(" ".join(f"{e.town} {e.region}" for e in retriever.catalogue))
+        self.passage = {(p.exhibit_id, p.index): p for p in retriever.passages if p.kind == "fact"}
 
     def plan(self, question: str, exhibit_id: str | None, history: Sequence[Turn] = (),
-             language: str | None = "en", vector: np.ndarray | None = None) -> Plan:
+             language: str | None = "en", vector: np.ndarray | None = None,
+             dialogue: Dialogue | None = None) -> Plan:
+        """What to answer `question` with, at `exhibit_id`, in a conversation whose state is
+        `dialogue` (none: a lone question)."""
         exhibit = self.retriever.catalogue.get(exhibit_id) if exhibit_id else None
         if (kind := courtesy(question)) is not None:  # hello, thanks, goodbye: answered in kind, unencoded
             lang = answer_language(question, language)
@@ -164,28 +104,100 @@ class AnswerPipeline:
             verdict = self.guard.check(question, exhibit.names.en if exhibit else None, vector)
             if verdict.answer is not None:
                 return Plan("declined", self.decline(verdict, question, language, exhibit), category=verdict.category)
-        reply = answer_language(question, language)
+        reply, folded = answer_language(question, language), fold(question)
+        dialogue = dialogue if dialogue is not None else Dialogue()
+        if exhibit is not None and self.conversation.go_on.asks_more(folded):
+            return self.more(question, exhibit, dialogue, reply)
+        other = self.conversation.compared(folded, exhibit, reply)
+        # a short question at the exhibit of the last turn leans on it: "And when was that?"
+        last = dialogue.follows(exhibit_id) if len(folded.split()) <= FOLLOW_UP_WORDS else None
+        earlier = last.question if last else None
         if reply not in self.languages and reply in LANGUAGES:
-            return self.from_catalogue(question, exhibit, vector, reply)
-        hits, _ = grounded_prompt(self.retriever, question, exhibit_id, history, reply, self.history_turns, vector)
+            return self.from_catalogue(question, exhibit, vector, reply, earlier, other)
+        hits, read = self.fact_hits(question, exhibit_id, vector, earlier)
         need = demand(question) if written_language(question) == "en" else Demand()
-        chosen = self.choose(hits, exhibit, vector, need)
+        chosen = self.choose(hits, exhibit, read, need, allowed=self.allowed(folded, exhibit))
         # the catalogue lacks the answer, or no fact close to the question gives what it asks for
         # (a number of things, a size, a date, a name; or what changes from day to day): the guide
         # says it doesn't know and offers the closest fact
-        if self.settings.checks == "sources" and (not chosen or unknown_names(need, self.known)
-                                                  or self.answerable.unsure(vector, exhibit_id)):
+        if other is None and self.settings.checks == "sources" and (
+                not chosen or unknown_names(need, self.known) or (self.answerable.unsure(read, exhibit_id)
+                                                                  and not self.gives(need, hits, chosen, exhibit))):
             offer = in_view(hits, exhibit) if need.live else 0
             unknown = UNKNOWN_LIVE if need.live else UNKNOWN_ANSWER
             return Plan("unknown", unknown.format(first=hits[offer].passage.text), hits, [offer])
         used = [i for i in chosen if i is not None]
         facts = [hits[i].passage.text if i is not None else exhibit.summary for i in chosen]
+        if other is not None:  # dates compared by code; a fact of either exhibit where one was chosen
+            used = [i for i in used[:1] if hits[i].exhibit_id in (exhibit.id, other.id)]
+            facts = [comparison(exhibit, other, reply)] + [hits[i].passage.text for i in used]
+        return self.phrased(question, exhibit, hits, used, facts, earlier, reply)
+
+    def phrased(self, question: str, exhibit, hits: list[Hit], used: list[int], facts: list[str],
+                earlier: str | None, language: str) -> Plan:
+        """A grounded answer: the chosen facts quoted, or (as served) phrased by the model."""
         if not self.speaks:
-            return Plan("grounded", " ".join(facts), hits, used, facts=facts)
-        earlier = history[-1].question if history else None
-        messages = phrase_messages(question, exhibit, facts, earlier, reply)
+            return Plan("grounded", " ".join(facts), hits, used, facts=facts, language=language)
+        messages = phrase_messages(question, exhibit, facts, earlier, language)
         context = " ".join([question] + ([record(exhibit)] if exhibit else []))
-        return Plan("grounded", "", hits, used, messages, True, facts=facts, context=context)
+        return Plan("grounded", "", hits, used, messages, True, facts=facts, context=context, language=language)
+
+    def fact_hits(self, question: str, exhibit_id: str | None, vector: np.ndarray, earlier: str | None,
+                  language: str = "en") -> tuple[list[Hit], np.ndarray]:
+        """The facts for a question, best first, and the reading they were ranked by. A
+        follow-up is also read joined with the question it follows, and each fact keeps the
+        better of its two scores: "And when was that?" finds the date of what was asked before."""
+        vector = self.retriever.question_vector(question, language, vector) if language != "en" else vector
+        hits = self.retriever.fact_hits(question, exhibit_id, vector=vector, language=language)
+        if earlier is None:
+            return hits, vector
+        joined = f"{earlier} {question}"
+        read = self.retriever.question_vector(joined, language, self.retriever.encode([joined])[0])
+        best = {(h.exhibit_id, h.passage.index): h for h in hits}
+        for h in self.retriever.fact_hits(joined, exhibit_id, vector=read, language=language):
+            key = (h.exhibit_id, h.passage.index)
+            if key not in best or h.score > best[key].score:
+                best[key] = h
+        return sorted(best.values(), key=lambda h: -h.score)[:len(hits)], read
+
+    @staticmethod
+    def gives(need: Demand, hits: list[Hit], chosen: list[int | None], exhibit) -> bool:
+        """Whether the chosen fact is about the exhibit in view and gives the very kind of answer
+        asked for (a number of things, a size, a date, a name): then the answerability
+        classifier's doubt is overruled, for the catalogue plainly holds the answer."""
+        first = chosen[0] if chosen else None
+        return (need.kind in ("count", "measure", "when", "who") and first is not None and exhibit is not None
+                and hits[first].exhibit_id == exhibit.id)
+
+    def allowed(self, folded: str, exhibit) -> set[str] | None:
+        """Whose facts may answer: the exhibit in view and any the question names (all, with
+        none in view): a visitor at Kourion asking "who excavated it?" means Kourion."""
+        return None if exhibit is None else {exhibit.id, *self.conversation.named(folded)}
+
+    def more(self, question: str, exhibit, dialogue: Dialogue, language: str) -> Plan:
+        """"Tell me more": the next fact of the exhibit in view this visitor has not heard, or,
+        when all are told, so, and a related exhibit to visit."""
+        index = self.conversation.next_fact(dialogue, exhibit)
+        if index is None:
+            return Plan("grounded", self.conversation.all_told(exhibit, language), language=language)
+        hits = [Hit(self.passage[(exhibit.id, index)], 1.0)]
+        earlier = dialogue.last.question if dialogue.last else None
+        if language in self.languages:
+            return self.phrased(question, exhibit, hits, [0], [hits[0].passage.text], earlier, language)
+        said = hits[0].passage.text_in(self.retriever.catalogue, language)
+        return Plan("catalogue", said, hits, [0], facts=[said], language=language)
+
+    def heard(self, dialogue: Dialogue, plan: Plan, question: str, exhibit_id: str | None) -> None:
+        """After an answer: what this visitor was told, and the turn a follow-up may lean on."""
+        if plan.mode not in ("grounded", "catalogue"):
+            return
+        for i in plan.used:
+            dialogue.tell(plan.hits[i].exhibit_id, [plan.hits[i].passage.index])
+        dialogue.remember(exhibit_id, question, plan.facts, fold(question))
+
+    def suggestions(self, dialogue: Dialogue, exhibit_id: str | None, language: str) -> list[str]:
+        exhibit = self.retriever.catalogue.get(exhibit_id) if exhibit_id in self.retriever.catalogue else None
+        return self.conversation.suggestions(dialogue, exhibit, language)
 
     @property
     def speaks(self) -> bool:
@@ -196,33 +208,38 @@ class AnswerPipeline:
         """The beginning of every prompt at an exhibit, which an engine can compute ahead."""
         return phrase_system(self.retriever.catalogue.get(exhibit_id) if exhibit_id else None, language)
 
-    def from_catalogue(self, question: str, exhibit, vector: np.ndarray, language: str) -> Plan:
+    def from_catalogue(self, question: str, exhibit, vector: np.ndarray, language: str,
+                       earlier: str | None = None, other=None) -> Plan:
         """A question in a language the served model does not write: the answer is the
         catalogue's own sentences in that language, chosen as an English answer's are (the kind
         of answer asked for is checked against the English of the same facts), and the model
         says nothing. Where no fact gives what is asked, the closest one is still quoted: the
         question words of other languages are read too coarsely to say "I don't know" on them."""
-        vector = self.retriever.question_vector(question, language, vector)
-        hits = self.retriever.fact_hits(question, exhibit.id if exhibit else None, vector=vector, language=language)
+        hits, read = self.fact_hits(question, exhibit.id if exhibit else None, vector, earlier, language)
         said = [h.passage.text_in(self.retriever.catalogue, language) for h in hits]
         folded = fold(question)
         if live_in(folded, language):
             offer = in_view(hits, exhibit)
             return Plan("unknown", fixed("unknown_live", language, UNKNOWN_LIVE).format(first=said[offer]), hits, [offer],
                         language=language)
-        chosen = self.choose(hits, exhibit, vector, demand_in(folded, language), question, language) or [0]
+        chosen = self.choose(hits, exhibit, read, demand_in(folded, language), question, language,
+                             self.allowed(folded, exhibit)) or [0]
         summary, _ = exhibit.text(language) if exhibit else ("", [])
+        used = [i for i in chosen if i is not None]
         facts = [said[i] if i is not None else summary for i in chosen]
-        return Plan("catalogue", " ".join(facts), hits, [i for i in chosen if i is not None], facts=facts, language=language)
+        if other is not None:
+            used = [i for i in used[:1] if hits[i].exhibit_id in (exhibit.id, other.id)]
+            facts = [comparison(exhibit, other, language)] + [said[i] for i in used]
+        return Plan("catalogue", " ".join(facts), hits, used, facts=facts, language=language)
 
     def choose(self, hits: list[Hit], exhibit, vector: np.ndarray, need: Demand, question: str = "",
-               language: str = "en") -> list[int | None]:
+               language: str = "en", allowed: set[str] | None = None) -> list[int | None]:
         """Which passages the answer quotes, best first: positions in `hits`, None for the
         exhibit's summary (it answers "what is this?"). The best-ranked passage that gives what
         the question asks for, if it ranks close to the best of all, and the next such fact when
         it ranks nearly as well; none when no passage close enough does. Demands are checked on
-        the English passages."""
-        ranked = [(h.score, i) for i, h in enumerate(hits)]
+        the English passages; only facts of `allowed` exhibits are chosen (all, when None)."""
+        ranked = [(h.score, i) for i, h in enumerate(hits) if allowed is None or h.exhibit_id in allowed]
         if exhibit is not None:
             ranked.append((self.retriever.summary_score(exhibit.id, vector, question, language), None))
         ranked.sort(key=lambda c: -c[0])
@@ -265,11 +282,22 @@ class AnswerPipeline:
 
 
 def build_pipeline(retriever: Retriever, guard: GuardSettings | None = None,
-                   answers: AnswerSettings | None = None, history_turns: int = 3,
-                   languages: Sequence[str] = ("en",)) -> AnswerPipeline:
+                   answers: AnswerSettings | None = None, languages: Sequence[str] = ("en",)) -> AnswerPipeline:
     """The pipeline on the retriever's encoder, its classifiers fitted or read from the cache;
     `languages` are those the served model writes (the others are answered from the catalogue)."""
     answers = answers or AnswerSettings()
     guard = guard or GuardSettings()
     return AnswerPipeline(retriever, guard_for(retriever, guard) if guard.enabled else None,
-                          answerable_for(retriever, answers.answerable), answers, history_turns, languages)
+                          answerable_for(retriever, answers.answerable), conversation_for(retriever.catalogue),
+                          answers, languages)
+
+
+def conversation_for(catalogue) -> Conversation:
+    """What the guide knows of conversations: requests to go on told from the visitors' written
+    questions, and the hand-written replies' questions to suggest."""
+    replies = load_replies(catalogue)
+    questions = {(e, f.fact): [p.q for p in f.pairs] for e, r in replies.items() for f in r.facts}
+    asked = [q.question for q in load_questions(TRAINING_QUESTIONS_FILE, catalogue)]
+    asked += [r["q"] for r in load_rows(LANGUAGE_QUESTIONS_FILE, "tune")] + [q for qs in questions.values() for q in qs]
+    texts = [t for e in catalogue for lang in LANGUAGES for t in [e.text(lang)[0], *e.text(lang)[1]]]
+    return Conversation(catalogue, GoOn(load_more(), asked, texts), questions)

@@ -23,6 +23,6 @@ def build_service(settings: ServerSettings, engine=None) -> GuideService:
     for language in LANGUAGES[1:]:
         retriever.bridge(language)
     engine = engine or make_engine(settings)
-    pipeline = build_pipeline(retriever, settings.guard, settings.answers, settings.history_turns, engine.languages)
+    pipeline = build_pipeline(retriever, settings.guard, settings.answers, engine.languages)
     return GuideService(settings, catalogue, retriever, engine, open_store(settings.db), pipeline,
                         Scheduler(engine, settings.max_queue, settings.handoff_seconds))

@@ -1,12 +1,14 @@
 """python -m guide.bench [--model REF] [--backend auto|transformers|llamacpp] [--versus transformers] [--questions N] [--clients 16]
 
 Serving benchmark on this machine, in two runs of a real server. As served (the answer pipeline's
-defaults): time to first token (p50, p95) for one client, p95 for 4 and for 16 concurrent
+defaults: the model phrases the chosen facts, each sentence checked before it is sent): time to
+first words (p50, p95) for one client, p95 for 4 and for 16 concurrent
 clients, and memory per idle connection. With the model answering alone (`answers.checks: none`):
 streamed tokens/s through the server against the same engine's bare generation on the same
 prompts, and the rate of the words after the first against llama-cpp-python's own decoding; 4
 and 16 concurrent clients (all answered? aggregate tokens/s). Bare, without a server:
-the engine's prompt computation tokens/s on prompts at exhibits no earlier prompt had, and, for
+the engine's prompt computation tokens/s on prompts at exhibits no earlier prompt had, the
+prompt tokens it computes for each answer after the first at an exhibit (cache hits excluded), and, for
 llama.cpp, llama-cpp-python alone on the same GGUF and prompt tokens (prompt and decode tokens/s,
 and decode tokens/s with one token for each of --questions answers per step: what answering
 visitors together can gain over one on this machine, before any prompt is computed); with
@@ -126,13 +128,17 @@ def bare(model: str, backend: str, n: int) -> dict:
         for plan in varied:
             list(engine.generate([GenRequest(plan.messages, 1)]))
         out["prompt_tokens_per_s"] = (engine.computed - before) / (time.perf_counter() - start)
-    tokens, seconds = 0, 0.0
+    tokens, seconds, new = 0, 0.0, []
     for plan in plans:
-        start = time.perf_counter()
+        start, before = time.perf_counter(), getattr(engine, "computed", 0)
         for piece in engine.generate([GenRequest(plan.messages, 160, prefix=plan.lead)]):
             tokens += piece.generated_tokens if piece.finish else 0
         seconds += time.perf_counter() - start
+        new.append(getattr(engine, "computed", 0) - before)
     out["tokens_per_s"] = tokens / seconds
+    if hasattr(engine, "computed"):  # after the first question at the exhibit, what each answer adds
+        out["new_prompt_tokens_p50"] = float(np.median(new[1:] or new))
+        out["new_prompt_tokens_max"] = float(max(new[1:] or new))
     if engine.name == "llamacpp":
         out.update(bare_llamacpp(str(engine.gguf), [engine.encode(p.messages) for p in varied], engine.n_threads))
     return out
@@ -237,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     result.update({f"model_alone_{k}" if k.startswith("ttft") else k: v for k, v in alone.items()})
     engine = bare(args.model, args.backend, args.questions)
     result["backend"], result["bare_engine_tokens_per_s"] = engine["engine"], engine["tokens_per_s"]
-    for key in ("prompt_tokens_per_s", "bare_llamacpp_prompt_tokens_per_s", "bare_llamacpp_decode_tokens_per_s",
+    for key in ("prompt_tokens_per_s", "new_prompt_tokens_p50", "new_prompt_tokens_max", "bare_llamacpp_prompt_tokens_per_s", "bare_llamacpp_decode_tokens_per_s",
                 "bare_llamacpp_together_decode_tokens_per_s", "bare_llamacpp_together_split_decode_tokens_per_s"):
         if key in engine:
             result[key if key.startswith("bare") else f"engine_{key}"] = engine[key]

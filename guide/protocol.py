@@ -32,6 +32,7 @@ class Hello(Msg):
     expert_token: str | None = Field(None, max_length=256, description="the expert raters' secret: needed for feedback with role 'expert'")
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Za-z]{2})?$")
     tour: Id = "default"
+    introductions: bool = Field(True, description="when the robot brings the tour to an exhibit, hear a short introduction to it (streamed as an answer of kind 'introduction')")
 
 
 class ExhibitView(Msg):
@@ -131,9 +132,10 @@ class RobotPoseOut(Msg):
 
 class AnswerStart(Msg):
     type: Literal["answer.start"] = "answer.start"
-    request_id: str
+    request_id: str  # the ask's; for an introduction, one the server chose ("intro-…")
     answer_id: str
     exhibit: str | None
+    kind: Literal["answer", "introduction"] = "answer"  # an introduction answers no ask: the tour arrived
 
 
 class AnswerDelta(Msg):
@@ -163,8 +165,10 @@ class AnswerDone(Msg):
     # answered with the catalogue's own sentences in that language; or a greeting, thanks or
     # goodbye answered in kind
     mode: Literal["declined", "unknown", "grounded", "catalogue", "courtesy"] = "grounded"
-    used: list[int] = []  # which sources the answer quotes, by position
+    used: list[int] = []  # which sources the answer tells, by position
     language: str = "en"  # the language the answer is in
+    kind: Literal["answer", "introduction"] = "answer"
+    suggestions: list[str] = []  # short questions this visitor has not asked that the guide can answer here
 
 
 class FeedbackAck(Msg):

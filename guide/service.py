@@ -16,6 +16,7 @@ from typing import Callable
 
 from answering.engine import Engine, GenRequest, Piece
 from answering.checks import FactGate
+from answering.dialogue import Dialogue
 from answering.pipeline import AnswerPipeline, Plan
 from guide import protocol as p
 from guide.config import ServerSettings
@@ -27,6 +28,11 @@ from knowledge.prompting import Turn
 from store.schema import FeedbackConflict, Interaction, Store, UnknownAnswer
 
 log = logging.getLogger(__name__)
+# what an introduction answers, in the visitor's language: the guide speaks as if asked it
+INTRODUCE = {"en": "What am I looking at?", "el": "Τι βλέπω εδώ;", "tr": "Burada ne görüyorum?",
+             "ru": "Что я здесь вижу?"}
+
+
 @dataclass
 class Session:
     id: str
@@ -37,6 +43,7 @@ class Session:
     active_at: float = field(default_factory=time.monotonic)  # its last message other than a ping
     expert: bool = False  # showed the expert token: its ratings may have role "expert"
     exhibit: str | None = None  # what this visitor chose to look at; None: the tour's exhibit
+    dialogue: Dialogue = field(default_factory=Dialogue)  # what this visitor was told, and the last turn
 
     @property
     def tour(self) -> str:
@@ -140,11 +147,26 @@ class GuideService:
         if tour.exhibit == exhibit:
             return
         tour.exhibit = exhibit
+        speaker = True  # the first introduction also goes to the tour's robots, for their speaker
         for sid in list(tour.sessions):
             follower = self.sessions.get(sid)
             if follower is not None and follower.exhibit is None:
                 follower.send(self.in_view(exhibit, source, follower.hello.language))
+                if exhibit is not None and follower.hello.client != "robot" and follower.hello.introductions:
+                    self.introduce(follower, exhibit, speaker)
+                    speaker = False
         self.warm(exhibit, session.hello.language)
+
+    def introduce(self, session: Session, exhibit: str, speaker: bool) -> None:
+        """The robot has brought the tour to an exhibit: a short spoken introduction to it,
+        streamed and logged like an answer to "What am I looking at?"."""
+        language = session.hello.language.split("-")[0]
+        ask = p.Ask(request_id=f"intro-{uuid.uuid4().hex[:8]}", text=INTRODUCE.get(language, INTRODUCE["en"]))
+        request = GenRequest([], self.settings.max_answer_tokens)
+        session.inflight[ask.request_id] = request
+        task = asyncio.ensure_future(self._answer(session, ask, request, exhibit, speaker))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     def in_view(self, exhibit: str | None, source: str, language: str = "en") -> p.ExhibitInView:
         """The exhibit, named and summed up in the visitor's language where the catalogue has it."""
@@ -200,15 +222,19 @@ class GuideService:
                              request_id=cancel.request_id)
         request.cancel.set()
 
-    async def _answer(self, session: Session, ask: p.Ask, request: GenRequest) -> None:
+    async def _answer(self, session: Session, ask: p.Ask, request: GenRequest, introduce: str | None = None,
+                      speaker: bool = True) -> None:
+        """One answer streamed to `session`: to its ask, or (`introduce`: an exhibit id) the
+        introduction to an exhibit the tour reached, which the tour's robots also hear when
+        `speaker`."""
         start = time.perf_counter()
-        answer_id = uuid.uuid4().hex[:16]
-        exhibit_id = session.exhibit or self.tours.get(session.tour, Tour()).exhibit
+        answer_id, kind = uuid.uuid4().hex[:16], "introduction" if introduce else "answer"
+        exhibit_id = introduce or session.exhibit or self.tours.get(session.tour, Tour()).exhibit
         plan, finish, text, counts, ttft = Plan("grounded", ""), "error", "", (0, 0), None
-        session.send(p.AnswerStart(request_id=ask.request_id, answer_id=answer_id, exhibit=exhibit_id))
+        session.send(p.AnswerStart(request_id=ask.request_id, answer_id=answer_id, exhibit=exhibit_id, kind=kind))
         try:
             plan = await asyncio.to_thread(self.pipeline.plan, ask.text, exhibit_id, list(session.history),
-                                           session.hello.language)
+                                           session.hello.language, dialogue=session.dialogue)
             if plan.category is not None:
                 self.metrics.declined[plan.category] += 1
             finish, text = "stop", plan.lead
@@ -243,9 +269,12 @@ class GuideService:
                             text=text, prompt_tokens=counts[0], generated_tokens=counts[1],
                             ttft_ms=ttft * 1000 if ttft is not None else None,
                             total_ms=total * 1000, sources=sources, mode=plan.mode, used=plan.used,
-                            language=plan.language)
+                            language=plan.language, kind=kind, suggestions=suggestions)
+        suggestions = []
         if finish in ("stop", "length"):
             session.history.append(Turn(ask.text, text))
+            self.pipeline.heard(session.dialogue, plan, ask.text, exhibit_id)
+            suggestions = self.pipeline.suggestions(session.dialogue, exhibit_id, plan.language)
         row = Interaction(answer_id, session.id, session.tour, exhibit_id, ask.text, text, finish,
                           [s.model_dump() for s in sources], self.engine.model_label,
                           self.engine.manifest_hash, self.catalogue.content_hash,
@@ -254,7 +283,8 @@ class GuideService:
         # stored before the visitor hears it is done, so a rating sent at once finds its answer
         await asyncio.to_thread(self.records.log, row)
         session.send(done)
-        self.tell_robots(session, done)
+        if speaker:
+            self.tell_robots(session, done)
         self.metrics.answer(finish, ttft, counts[1], total)
 
     async def _stream(self, session: Session, ask: p.Ask, request: GenRequest, gate: FactGate, seq: int):

@@ -1,0 +1,117 @@
+"""What the guide does with a conversation rather than a lone question: it goes on about the
+exhibit in view with what this visitor has not heard, in the order the catalogue tells it; it
+recognises another exhibit named in any of the four languages and compares two exhibits' dates
+by code, never by the model's arithmetic; and it suggests what to ask next. Pure, over the
+catalogue, the hand-written replies and the dialogue state."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from answering.dialogue import Dialogue
+from answering.phrases import FIXED
+from answering.requests import GoOn, stems
+from knowledge.catalogue import Catalogue
+from knowledge.lexical import fold
+from knowledge.schema import LANGUAGES, Exhibit
+
+COMPARE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "requests" / "compare.yaml"
+NAME_STEM = 6  # letters of a name's word that its inflected forms keep
+SAME_AGE = 50  # years between two starts below which neither is called the older
+SUGGEST = {"en": "Which is older, this or {other}?", "el": "Ποιο είναι παλαιότερο, αυτό ή {other};",
+           "tr": "Hangisi daha eski, bu mu yoksa {other} mi?", "ru": "Что древнее: это или {other}?"}
+
+
+def year_words(year: int, language: str) -> str:
+    """A year as the visitor's language writes it: '300 BC', '300 π.Χ.', 'MÖ 300', '300 г. до н. э.'."""
+    bc, ad = {"en": ("{} BC", "AD {}"), "el": ("{} π.Χ.", "{} μ.Χ."), "tr": ("MÖ {}", "MS {}"),
+              "ru": ("{} г. до н. э.", "{} г. н. э.")}.get(language, ("{} BC", "AD {}"))
+    return (bc if year < 0 else ad).format(abs(year))
+
+
+def comparison(a: Exhibit, b: Exhibit, language: str) -> str:
+    """Which of two exhibits is older, from their catalogue start years."""
+    dates = (year_words(a.period.start_year, language), year_words(b.period.start_year, language))
+    same = abs(a.period.start_year - b.period.start_year) < SAME_AGE
+    older = a if a.period.start_year <= b.period.start_year else b
+    phrases = FIXED.get(language, FIXED["en"])
+    return phrases["same_age" if same else "older"].format(
+        a=a.name(language), b=b.name(language), a_dates=dates[0], b_dates=dates[1], older=older.name(language))
+
+
+class Conversation:
+    def __init__(self, catalogue: Catalogue, go_on: GoOn, questions: dict[tuple[str, int], list[str]],
+                 compare_file: Path = COMPARE_FILE):
+        """`questions`: (exhibit, fact) -> questions that fact answers, in English (the replies')."""
+        self.catalogue, self.go_on, self.questions = catalogue, go_on, questions
+        self.cues = {lang: [fold(c) for c in cues] for lang, cues in
+                     yaml.safe_load(compare_file.read_text(encoding="utf-8")).items()}
+        self.names = self._name_stems()
+
+    def _name_stems(self) -> dict[str, list[tuple[set[str], bool]]]:
+        """Per exhibit, per language name: the beginnings of its words (six letters, which
+        inflected forms share: 'Σαλαμίνα', 'Σαλαμίνας'), and whether any is its own (no other
+        exhibit's name in that language has it)."""
+        out: dict[str, list[tuple[set[str], bool]]] = {e.id: [] for e in self.catalogue}
+        for language in LANGUAGES:
+            words = {e.id: {w[:NAME_STEM] for w in fold(e.name(language)).split() if len(w) >= 4}
+                     for e in self.catalogue}
+            shared = Counter(w for ws in words.values() for w in ws)
+            for exhibit_id, ws in words.items():
+                own = {w for w in ws if shared[w] == 1}
+                out[exhibit_id].append((own or ws, bool(own)))
+        return out
+
+    def named(self, folded: str) -> list[str]:
+        """Exhibits a question names, most clearly named first: by a word of their name no other
+        exhibit has, or by the whole of a name made of shared words ('Kyrenia Castle')."""
+        asked = folded.split()
+        found = []
+        for exhibit_id, names in self.names.items():
+            for stems_, own in names:
+                hit = {s for s in stems_ if any(w.startswith(s) for w in asked)}
+                if hit and (own or hit == stems_):
+                    found.append((-len(hit), exhibit_id))
+                    break
+        return [e for _, e in sorted(found)]
+
+    def compared(self, folded: str, exhibit: Exhibit | None, language: str) -> Exhibit | None:
+        """The other exhibit a question compares the one in view with, if it asks for that."""
+        if exhibit is None or not any(c in folded for c in self.cues.get(language, self.cues["en"])):
+            return None
+        others = [e for e in self.named(folded) if e != exhibit.id]
+        return self.catalogue.get(others[0]) if others else None
+
+    def next_fact(self, dialogue: Dialogue, exhibit: Exhibit) -> int | None:
+        untold = dialogue.untold(exhibit.id, len(exhibit.facts))
+        return untold[0] if untold else None
+
+    def all_told(self, exhibit: Exhibit, language: str) -> str:
+        """Said when every fact has been told: so, and a related exhibit to visit next."""
+        other = self.catalogue.get(exhibit.related[0]) if exhibit.related else exhibit
+        summary = other.text(language)[0].split(". ")[0].rstrip(".") + "."
+        return FIXED.get(language, FIXED["en"])["all_told"].format(
+            name=exhibit.name(language), other=other.name(language), summary=summary)
+
+    def suggestions(self, dialogue: Dialogue, exhibit: Exhibit | None, language: str, k: int = 3) -> list[str]:
+        """Up to `k` short questions this visitor has not asked that the guide can answer here:
+        the next untold fact's question (in English, where written), going on, and a comparison
+        with a related exhibit."""
+        if exhibit is None:
+            return []
+        out = []
+        untold = dialogue.untold(exhibit.id, len(exhibit.facts))
+        if language == "en":
+            for i in untold:
+                asked = [q for q in self.questions.get((exhibit.id, i), []) if fold(q) not in dialogue.asked]
+                if asked:
+                    out.append(asked[0])
+                    break
+        if untold:
+            out += [r for r in self.go_on.examples(language) if fold(r) not in dialogue.asked][:1]
+        if exhibit.related:
+            other = self.catalogue.get(exhibit.related[0])
+            out.append(SUGGEST.get(language, SUGGEST["en"]).format(other=other.name(language)))
+        return [q for q in out if fold(q) not in dialogue.asked][:k]

@@ -1,0 +1,98 @@
+"""A conversation, not a lookup: follow-ups read with the turn before, requests to go on in four
+languages, comparisons by the catalogue's dates, the exhibit in view kept, and suggestions."""
+import pytest
+
+from answering.dialogue import Dialogue
+from answering.pipeline import AnswerSettings, build_pipeline
+from knowledge.lexical import fold
+
+QUOTE = AnswerSettings(voice="quote")  # the chosen facts as they are: what was chosen is what is checked
+
+
+@pytest.fixture(scope="module")
+def pipeline(retriever):
+    return build_pipeline(retriever, answers=QUOTE)
+
+
+def talk(pipeline, exhibit, questions, language="en"):
+    """Plans for a visitor's questions in one session, each heard before the next is asked."""
+    dialogue, plans = Dialogue(), []
+    for q in questions:
+        plans.append(pipeline.plan(q, exhibit, language=language, dialogue=dialogue))
+        pipeline.heard(dialogue, plans[-1], q, exhibit)
+    return dialogue, plans
+
+
+@pytest.mark.parametrize("text", ["Tell me more!", "go on", "What else can you say?", "Anything else interesting?",
+                                  "Πες μου περισσότερα", "Τι άλλο ξέρεις;", "Başka ne biliyorsun?", "Devam",
+                                  "Расскажи ещё что-нибудь", "А что ещё?"])
+def test_requests_to_go_on_are_told_from_questions_in_four_languages(pipeline, text):
+    assert pipeline.conversation.go_on.asks_more(fold(text))
+
+
+@pytest.mark.parametrize("text", ["Tell me about the mosaics.", "What else was on board?", "Who found this ship?",
+                                  "Πες μου για τα ψηφιδωτά.", "Расскажи о мозаиках.", "Bu ne zaman yapıldı?",
+                                  "Is there more than one tower?"])
+def test_questions_that_name_a_topic_are_not_requests_to_go_on(pipeline, text):
+    assert not pipeline.conversation.go_on.asks_more(fold(text))
+
+
+def test_going_on_tells_each_untold_fact_once_in_the_catalogues_order_then_suggests_a_related_exhibit(pipeline, retriever):
+    ship = retriever.catalogue.get("kyrenia-ship")
+    dialogue, plans = talk(pipeline, "kyrenia-ship", ["Who found this ship?"] + ["Tell me more."] * len(ship.facts))
+    told = [p.facts[0] for p in plans[1:] if p.facts]
+    assert len(set(told)) == len(told) == len(ship.facts) - len(plans[0].facts)  # every other fact, none twice
+    assert all(f in ship.facts and f not in plans[0].facts for f in told)
+    assert [ship.facts.index(f) for f in told] == sorted(ship.facts.index(f) for f in told)
+    last = plans[-1].lead
+    assert "That is all" in last and retriever.catalogue.get(ship.related[0]).names.en in last
+
+
+def test_a_request_to_go_on_in_greek_is_told_in_greek(pipeline, retriever):
+    _, plans = talk(pipeline, "kourion", ["Πες μου κι άλλα.", "Συνέχισε."], "el")
+    greek = retriever.catalogue.get("kourion").text("el")[1]
+    assert [p.lead for p in plans] == greek[:2]
+
+
+def test_a_short_follow_up_is_read_with_the_question_before_it(pipeline):
+    _, plans = talk(pipeline, "kyrenia-ship", ["Who found this ship?", "And when was that?"])
+    assert "1965" in plans[1].facts[0]  # the finding's date, not the excavation's
+    alone = pipeline.plan("And when was that?", "kyrenia-ship")
+    assert plans[1].facts != alone.facts or "1965" in alone.facts[0]
+
+
+def test_comparisons_come_from_both_records_with_the_dates_compared_by_code(pipeline):
+    _, plans = talk(pipeline, "kyrenia-ship", ["Which is older, this or Salamis?"])
+    assert plans[0].mode == "grounded" and "Salamis is the older" in plans[0].facts[0]
+    _, plans = talk(pipeline, "kyrenia-castle", ["Hangisi daha eski, bu mu yoksa Girne Batığı mı?"], "tr")
+    assert "daha eski olanı: Girne Batığı" in plans[0].lead and "MÖ 300" in plans[0].lead
+    _, plans = talk(pipeline, "kourion", ["Ποιο είναι παλαιότερο, αυτό ή η Σαλαμίνα;"], "el")
+    assert "Σαλαμίνα" in plans[0].lead and "παλαιότερο από τα δύο είναι το έκθεμα Σαλαμίνα" in plans[0].lead
+
+
+def test_an_answer_is_about_the_exhibit_in_view_unless_the_question_names_another(pipeline, retriever):
+    plan = pipeline.plan("Ποιος το ανέσκαψε;", "kourion", language="el")
+    assert all(plan.hits[i].exhibit_id == "kourion" for i in plan.used)
+    named = pipeline.plan("Where is the hull of the Kyrenia Ship shown?", "kyrenia-castle")
+    assert any(named.hits[i].exhibit_id == "kyrenia-ship" for i in named.used)
+
+
+def test_what_the_catalogue_plainly_gives_is_said_rather_than_i_do_not_know(pipeline):
+    assert pipeline.plan("Who built the tower I'm looking at?", "kolossi-castle").mode == "grounded"
+    assert pipeline.plan("How many sailors were there?", "kyrenia-ship").mode == "grounded"
+    assert pipeline.plan("Who was the captain of the ship?", "kyrenia-ship").mode == "unknown"  # none is recorded
+
+
+@pytest.mark.parametrize("language", ["en", "el", "tr", "ru"])
+def test_suggestions_are_new_to_the_visitor_in_their_language_and_answered(pipeline, retriever, language):
+    dialogue, _ = talk(pipeline, "salamis", [pipeline.conversation.go_on.examples(language)[0]], language)
+    suggested = pipeline.suggestions(dialogue, "salamis", language)
+    assert 2 <= len(suggested) <= 3 and not {fold(s) for s in suggested} & set(dialogue.asked)
+    for question in suggested:
+        plan = pipeline.plan(question, "salamis", language=language, dialogue=dialogue)
+        assert plan.mode in ("grounded", "catalogue") and plan.language == language, (question, plan.mode)
+
+
+def test_the_state_stays_bounded(pipeline):
+    dialogue, _ = talk(pipeline, "kyrenia-ship", ["Tell me more."] * 12 + ["Who found this ship?"] * 50)
+    assert len(dialogue.asked) <= 40 and len(dialogue.told["kyrenia-ship"]) <= 8
