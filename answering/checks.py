@@ -17,6 +17,7 @@ from knowledge.support import Support, names, numbers, stems
 Checks = Literal["sources", "safety", "none"]
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?=\s)")
 WHOLE = re.compile(r"[.!?…][\"'”’)]*$")
+FILLER_WORDS = 3  # a failing sentence this short, with no number or name, is filler, not a claim
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,14 @@ class FactGate:
     'none' (raw words: load tests on a model that speaks noise). `unsafe(sentence)` names what
     in a sentence may never be spoken; such a sentence ends the answer with `decline`."""
 
-    def __init__(self, facts: Sequence[str], context: str, cleaner, unsafe, decline: str,
+    def __init__(self, facts: Sequence[str], record: str, question: str, cleaner, unsafe, decline: str,
                  checks: Checks = "sources", most: int = 3, share: float = 0.7, cover: float = 0.5):
         self.facts, self.checks, self.most, self.cover = list(facts), checks, most, cover
-        # each fact stands alone with the exhibit's record and the question: a sentence that
-        # draws on two facts at once makes a claim neither makes
-        self.support = Support([f"{fact} {context}" for fact in self.facts] or [context], share)
-        self.background = stems(context)
+        # each fact stands alone with the exhibit's record: a sentence that draws on two facts at
+        # once makes a claim neither makes. The question lends words, never numbers or names: "Was
+        # it built by Romans in 1800?" vouches for nothing.
+        self.support = Support([f"{fact} {record}" for fact in self.facts] or [record], share, words=question)
+        self.background = stems(f"{record} {question}")
         self.cleaner, self.unsafe, self.decline = cleaner, unsafe, decline
         self.pending, self.told = "", Told()
         self.closed, self.declined, self.reason = False, False, None
@@ -82,6 +84,11 @@ class FactGate:
             out += "".join(self._say(self._quote(i)) for i in range(len(self.facts)) if i not in self.told.covered)
         return out
 
+    def abandon(self) -> str:
+        """The visitor stopped the answer: nothing more is said, nothing is quoted."""
+        self.closed, self.pending = True, ""
+        return ""
+
     def _judge(self, sentence: str) -> str:
         if not sentence:
             return ""
@@ -96,6 +103,8 @@ class FactGate:
         reason = self.support.problem(sentence)
         if reason is None and self.told.stems and len(content - self.told.stems) < max(1, 0.3 * len(content)):
             reason = "a repetition"
+        if reason is not None and len(sentence.split()) <= FILLER_WORDS and not numbers(sentence) and not names(sentence):
+            return ""  # "Sure!", "Of course." say nothing, wrong or right: not spoken, and the model goes on
         if reason is not None:
             self.reason, self.closed = reason, True
             if reason == "a repetition":

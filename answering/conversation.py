@@ -79,7 +79,8 @@ class Conversation:
 
     def compared(self, folded: str, exhibit: Exhibit | None, language: str) -> Exhibit | None:
         """The other exhibit a question compares the one in view with, if it asks for that."""
-        if exhibit is None or not any(c in folded for c in self.cues.get(language, self.cues["en"])):
+        padded = f" {folded}"
+        if exhibit is None or not any(f" {c}" in padded for c in self.cues.get(language, self.cues["en"])):
             return None
         others = [e for e in self.named(folded) if e != exhibit.id]
         return self.catalogue.get(others[0]) if others else None

@@ -68,6 +68,7 @@ class AnswerSettings(Settings):
     support: float = Field(0.7, ge=0, le=1, description="share of a model sentence's content words that one chosen fact (with the exhibit's record and the question) must hold")
     cover: float = Field(0.5, ge=0, le=1, description="share of a chosen fact's own content words the answer must have said for the fact to count as told; a fact told less is quoted at the end")
     checks: Checks = Field("sources", description="what each sentence of the model must pass before it is sent: 'sources' (supported by the chosen facts, and safe; failing sentences and left-out facts quoted); 'safety' (the model phrases the chosen facts alone, each sentence only screened for code, addresses and slurs: to measure the model alone); 'none' (raw words, for load tests on a model that speaks noise)")
+    follow_up_discount: float = Field(0.05, ge=0, le=1, description="how much less a fact scores when found by a follow-up read with the question before it than by its own words: the visitor's own words come first, the last turn breaks their ambiguity")
     answerable: AnswerableSettings = Field(default_factory=AnswerableSettings, description="when the guide says the catalogue doesn't hold the answer")
 
 
@@ -100,29 +101,34 @@ class AnswerPipeline:
             lang = answer_language(question, language)
             return Plan("courtesy", in_kind(kind, lang, self.name_in(exhibit, lang)), language=lang)
         vector = self.retriever.encode([question])[0] if vector is None else vector
-        if self.guard is not None:
-            verdict = self.guard.check(question, exhibit.names.en if exhibit else None, vector)
-            if verdict.answer is not None:
-                return Plan("declined", self.decline(verdict, question, language, exhibit), category=verdict.category)
         reply, folded = answer_language(question, language), fold(question)
         dialogue = dialogue if dialogue is not None else Dialogue()
-        if exhibit is not None and self.conversation.go_on.asks_more(folded):
-            return self.more(question, exhibit, dialogue, reply)
-        other = self.conversation.compared(folded, exhibit, reply)
         # a short question at the exhibit of the last turn leans on it: "And when was that?"
         last = dialogue.follows(exhibit_id) if len(folded.split()) <= FOLLOW_UP_WORDS else None
         earlier = last.question if last else None
+        if self.guard is not None:
+            verdict = self.guard.check(question, exhibit.names.en if exhibit else None, vector)
+            if verdict.category == "off_topic" and earlier is not None:
+                # "By whom?" is off-topic alone and on-topic after "When was the tower built?"
+                verdict = self.guard.check(f"{earlier} {question}", exhibit.names.en if exhibit else None)
+            if verdict.answer is not None:
+                return Plan("declined", self.decline(verdict, question, language, exhibit), category=verdict.category,
+                            language=reply if reply in LANGUAGES else "en")
+        if exhibit is not None and self.conversation.go_on.asks_more(folded):
+            return self.more(question, exhibit, dialogue, reply)
+        other = self.conversation.compared(folded, exhibit, reply)
         if reply not in self.languages and reply in LANGUAGES:
             return self.from_catalogue(question, exhibit, vector, reply, earlier, other)
         hits, read = self.fact_hits(question, exhibit_id, vector, earlier)
         need = demand(question) if written_language(question) == "en" else Demand()
-        chosen = self.choose(hits, exhibit, read, need, allowed=self.allowed(folded, exhibit))
+        chosen = self.choose(hits, exhibit, vector, need, allowed=self.allowed(folded, exhibit))
         # the catalogue lacks the answer, or no fact close to the question gives what it asks for
         # (a number of things, a size, a date, a name; or what changes from day to day): the guide
         # says it doesn't know and offers the closest fact
         if other is None and self.settings.checks == "sources" and (
-                not chosen or unknown_names(need, self.known) or (self.answerable.unsure(read, exhibit_id)
-                                                                  and not self.gives(need, hits, chosen, exhibit))):
+                not chosen or unknown_names(need, self.known) or (
+                    self.answerable.unsure(vector, exhibit_id) and self.answerable.unsure(read, exhibit_id)
+                    and not self.gives(need, hits, chosen, exhibit))):
             offer = in_view(hits, exhibit) if need.live else 0
             unknown = UNKNOWN_LIVE if need.live else UNKNOWN_ANSWER
             return Plan("unknown", unknown.format(first=hits[offer].passage.text), hits, [offer])
@@ -139,8 +145,8 @@ class AnswerPipeline:
         if not self.speaks:
             return Plan("grounded", " ".join(facts), hits, used, facts=facts, language=language)
         messages = phrase_messages(question, exhibit, facts, earlier, language)
-        context = " ".join([question] + ([record(exhibit)] if exhibit else []))
-        return Plan("grounded", "", hits, used, messages, True, facts=facts, context=context, language=language)
+        return Plan("grounded", "", hits, used, messages, True, facts=facts, question=question,
+                    record=record(exhibit) if exhibit else "", language=language)
 
     def fact_hits(self, question: str, exhibit_id: str | None, vector: np.ndarray, earlier: str | None,
                   language: str = "en") -> tuple[list[Hit], np.ndarray]:
@@ -155,9 +161,9 @@ class AnswerPipeline:
         read = self.retriever.question_vector(joined, language, self.retriever.encode([joined])[0])
         best = {(h.exhibit_id, h.passage.index): h for h in hits}
         for h in self.retriever.fact_hits(joined, exhibit_id, vector=read, language=language):
-            key = (h.exhibit_id, h.passage.index)
-            if key not in best or h.score > best[key].score:
-                best[key] = h
+            key, score = (h.exhibit_id, h.passage.index), h.score - self.settings.follow_up_discount
+            if key not in best or score > best[key].score:
+                best[key] = Hit(h.passage, score)
         return sorted(best.values(), key=lambda h: -h.score)[:len(hits)], read
 
     @staticmethod
@@ -277,8 +283,8 @@ class AnswerPipeline:
 
     def gate(self, plan: Plan) -> FactGate:
         s = self.settings
-        return FactGate(plan.facts, plan.context, DeltaCleaner(), unsafe_output, SAFE_DECLINE, s.checks,
-                        s.most_sentences, s.support, s.cover)
+        return FactGate(plan.facts, plan.record, plan.question, DeltaCleaner(), unsafe_output, SAFE_DECLINE,
+                        s.checks, s.most_sentences, s.support, s.cover)
 
 
 def build_pipeline(retriever: Retriever, guard: GuardSettings | None = None,

@@ -19,5 +19,6 @@ class Plan:
     model: bool = False  # whether the model continues after the lead
     category: str | None = None  # the guard's kind of unsafe request
     facts: list[str] = field(default_factory=list)  # the chosen facts: what the answer must tell
-    context: str = ""  # what any sentence may also draw on: the question and the exhibit's record
+    question: str = ""  # lends a sentence its words, never its numbers or names
+    record: str = ""  # the exhibit's names, dates and place, which any sentence may also draw on
     language: str = "en"  # the language of the answer

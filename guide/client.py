@@ -49,6 +49,8 @@ async def follow(ws, seconds: float, out=sys.stdout) -> list[str]:
             seen.append(msg["exhibit"])
             where = f"{msg['name']}: {msg['summary']}" if msg["exhibit"] else "no exhibit"
             print(f"[in view ({msg['source']}): {where}]", file=out, flush=True)
+        elif msg["type"] == "answer.done" and msg.get("kind") == "introduction":
+            print(f"[the guide, arriving: {msg['text']}]", file=out, flush=True)
     return seen
 
 
@@ -69,8 +71,10 @@ async def ask(ws, question: str, out=sys.stdout, retry_seconds: float = 1.0) -> 
                 break
             elif msg["type"] == "answer.done" and msg["request_id"] == rid:
                 sources = sorted({s["exhibit"] for s in msg["sources"]})
-                print(f"\n[{msg['finish']}; {msg['generated_tokens']} tokens; first token "
+                print(f"\n[{msg['finish']}; {msg['generated_tokens']} tokens; first words after "
                       f"{msg['ttft_ms'] or 0:.0f} ms; sources: {', '.join(sources)}]", file=out)
+                if msg.get("suggestions"):
+                    print(f"[you could ask: {' | '.join(msg['suggestions'])}]", file=out)
                 return msg
         if msg["fatal"]:
             raise RuntimeError(f"the server ended the session: {msg['message']}")

@@ -6,6 +6,7 @@ so it can be driven by the websocket edge (server.py) or directly in tests.
 from __future__ import annotations
 
 import asyncio
+import copy
 import hmac
 import logging
 import time
@@ -29,6 +30,7 @@ from store.schema import FeedbackConflict, Interaction, Store, UnknownAnswer
 
 log = logging.getLogger(__name__)
 # what an introduction answers, in the visitor's language: the guide speaks as if asked it
+INTRO = "intro-"  # the request ids of introductions start so
 INTRODUCE = {"en": "What am I looking at?", "el": "Τι βλέπω εδώ;", "tr": "Burada ne görüyorum?",
              "ru": "Что я здесь вижу?"}
 
@@ -147,24 +149,31 @@ class GuideService:
         if tour.exhibit == exhibit:
             return
         tour.exhibit = exhibit
-        speaker = True  # the first introduction also goes to the tour's robots, for their speaker
         for sid in list(tour.sessions):
             follower = self.sessions.get(sid)
             if follower is not None and follower.exhibit is None:
                 follower.send(self.in_view(exhibit, source, follower.hello.language))
                 if exhibit is not None and follower.hello.client != "robot" and follower.hello.introductions:
-                    self.introduce(follower, exhibit, speaker)
-                    speaker = False
+                    self.introduce(follower, exhibit)
+        if exhibit is not None and session.hello.introductions:
+            self.introduce(session, exhibit)  # for the robot's own speaker, in its language
         self.warm(exhibit, session.hello.language)
 
-    def introduce(self, session: Session, exhibit: str, speaker: bool) -> None:
+    def introduce(self, session: Session, exhibit: str) -> None:
         """The robot has brought the tour to an exhibit: a short spoken introduction to it,
-        streamed and logged like an answer to "What am I looking at?"."""
+        streamed and logged like an answer to "What am I looking at?". An introduction still
+        under way for an exhibit the tour has left is cancelled; a visitor with as many answers
+        under way as allowed gets none (their own questions come first)."""
+        for request_id, request in session.inflight.items():
+            if request_id.startswith(INTRO):
+                request.cancel.set()
+        if len(session.inflight) >= self.settings.max_inflight:
+            return
         language = session.hello.language.split("-")[0]
-        ask = p.Ask(request_id=f"intro-{uuid.uuid4().hex[:8]}", text=INTRODUCE.get(language, INTRODUCE["en"]))
+        ask = p.Ask(request_id=f"{INTRO}{uuid.uuid4().hex[:8]}", text=INTRODUCE.get(language, INTRODUCE["en"]))
         request = GenRequest([], self.settings.max_answer_tokens)
         session.inflight[ask.request_id] = request
-        task = asyncio.ensure_future(self._answer(session, ask, request, exhibit, speaker))
+        task = asyncio.ensure_future(self._answer(session, ask, request, exhibit))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -222,19 +231,19 @@ class GuideService:
                              request_id=cancel.request_id)
         request.cancel.set()
 
-    async def _answer(self, session: Session, ask: p.Ask, request: GenRequest, introduce: str | None = None,
-                      speaker: bool = True) -> None:
+    async def _answer(self, session: Session, ask: p.Ask, request: GenRequest, introduce: str | None = None) -> None:
         """One answer streamed to `session`: to its ask, or (`introduce`: an exhibit id) the
-        introduction to an exhibit the tour reached, which the tour's robots also hear when
-        `speaker`."""
+        introduction to an exhibit the tour reached. The tour's robots hear a visitor's answers
+        and each other's introductions, not a visitor's introduction (they have their own)."""
         start = time.perf_counter()
         answer_id, kind = uuid.uuid4().hex[:16], "introduction" if introduce else "answer"
         exhibit_id = introduce or session.exhibit or self.tours.get(session.tour, Tour()).exhibit
         plan, finish, text, counts, ttft = Plan("grounded", ""), "error", "", (0, 0), None
         session.send(p.AnswerStart(request_id=ask.request_id, answer_id=answer_id, exhibit=exhibit_id, kind=kind))
         try:
+            # planned on a copy: another answer of this session may finish (and update it) meanwhile
             plan = await asyncio.to_thread(self.pipeline.plan, ask.text, exhibit_id, list(session.history),
-                                           session.hello.language, dialogue=session.dialogue)
+                                           session.hello.language, dialogue=copy.deepcopy(session.dialogue))
             if plan.category is not None:
                 self.metrics.declined[plan.category] += 1
             finish, text = "stop", plan.lead
@@ -252,8 +261,9 @@ class GuideService:
                 ttft = ttft if ttft is not None or first is None else first - start
         except Busy as exc:
             self.metrics.errors["busy"] += 1
-            session.send(p.Error(code="busy", message=f"The guide is busy ({exc}); please ask "
-                                 "again in a moment.", fatal=False, request_id=ask.request_id))
+            if not introduce:  # nobody asked for an introduction: a busy guide just skips it
+                session.send(p.Error(code="busy", message=f"The guide is busy ({exc}); please ask "
+                                     "again in a moment.", fatal=False, request_id=ask.request_id))
             finish = "error"
         except Exception:  # one failed answer must still end with answer.done
             log.exception("answer %s failed", answer_id)
@@ -265,16 +275,16 @@ class GuideService:
             session.inflight.pop(ask.request_id, None)
         total = time.perf_counter() - start
         sources = [p.Source(exhibit=h.exhibit_id, fact=h.passage.text) for h in plan.hits]
-        done = p.AnswerDone(request_id=ask.request_id, answer_id=answer_id, finish=finish,
-                            text=text, prompt_tokens=counts[0], generated_tokens=counts[1],
-                            ttft_ms=ttft * 1000 if ttft is not None else None,
-                            total_ms=total * 1000, sources=sources, mode=plan.mode, used=plan.used,
-                            language=plan.language, kind=kind, suggestions=suggestions)
         suggestions = []
         if finish in ("stop", "length"):
             session.history.append(Turn(ask.text, text))
             self.pipeline.heard(session.dialogue, plan, ask.text, exhibit_id)
             suggestions = self.pipeline.suggestions(session.dialogue, exhibit_id, plan.language)
+        done = p.AnswerDone(request_id=ask.request_id, answer_id=answer_id, finish=finish,
+                            text=text, prompt_tokens=counts[0], generated_tokens=counts[1],
+                            ttft_ms=ttft * 1000 if ttft is not None else None,
+                            total_ms=total * 1000, sources=sources, mode=plan.mode, used=plan.used,
+                            language=plan.language, kind=kind, suggestions=suggestions)
         row = Interaction(answer_id, session.id, session.tour, exhibit_id, ask.text, text, finish,
                           [s.model_dump() for s in sources], self.engine.model_label,
                           self.engine.manifest_hash, self.catalogue.content_hash,
@@ -283,7 +293,7 @@ class GuideService:
         # stored before the visitor hears it is done, so a rating sent at once finds its answer
         await asyncio.to_thread(self.records.log, row)
         session.send(done)
-        if speaker:
+        if not introduce or session.hello.client == "robot":
             self.tell_robots(session, done)
         self.metrics.answer(finish, ttft, counts[1], total)
 
@@ -301,7 +311,8 @@ class GuideService:
             stopped = gate.closed  # the gate has heard all it will speak: the answer is complete
             if stopped:
                 request.cancel.set()
-            chunk += gate.flush() if piece.finish else ""
+            if piece.finish:  # stopped by the visitor: nothing more is said, not even the facts left untold
+                chunk += gate.flush() if stopped or piece.finish != "cancelled" else gate.abandon()
             if chunk:
                 first = first or time.perf_counter()
                 session.send(p.AnswerDelta(request_id=ask.request_id, seq=seq, text=chunk))

@@ -46,7 +46,7 @@ class FollowUp(Strict):
 class ExhibitReplies(Strict):
     exhibit: str
     what_is: str = Field(min_length=3, description="the reply to 'what am I looking at?', from the summary")
-    facts: list[FactReplies]
+    facts: list[FactReplies] = Field(min_length=1)
     follow_ups: list[FollowUp] = Field(default_factory=list)
 
 
@@ -76,7 +76,7 @@ def reply_problems(reply: str, sources: list[str], question: str) -> list[str]:
     problems = []
     if len(reply.split()) > MOST_WORDS or len(sentences) > MOST_SENTENCES:
         problems.append(f"longer than {MOST_WORDS} words or {MOST_SENTENCES} sentences")
-    support = Support([" ".join(sources + [question])])  # as the served checks see one chosen fact
+    support = Support([" ".join(sources)], words=question)  # as the served checks see one chosen fact
     for sentence in sentences:
         if (why := support.problem(sentence)) is not None:
             problems.append(f"{why}: {sentence!r}")

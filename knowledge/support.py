@@ -35,8 +35,11 @@ def names(sentence: str) -> list[str]:
 class Support:
     """The sources a sentence may draw on; `problem(sentence)` says why it may not be said."""
 
-    def __init__(self, sources: Sequence[str], share: float = 0.7):
-        self.each = [stems(source) for source in sources]
+    def __init__(self, sources: Sequence[str], share: float = 0.7, words: str = ""):
+        """`words`: a text (the visitor's question) whose content words any sentence may use,
+        but whose numbers and names vouch for nothing."""
+        lent = stems(words)
+        self.each = [stems(source) | lent for source in sources]
         self.each_numbers = [numbers(source) for source in sources]
         self.each_names = [{w.lower() for w in re.findall(r"[\w'-]+", source)} | {"i"} for source in sources]
         self.numbers = set().union(*self.each_numbers)

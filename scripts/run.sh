@@ -15,7 +15,7 @@ trap cleanup EXIT INT TERM
 $PY -m guide serve --port "$PORT" --model "${GUIDE_MODEL:-default}" &
 pids+=($!)
 $PY -m guide.client --url "ws://127.0.0.1:$PORT" --exhibit kyrenia-ship \
-  "What am I looking at?" "Who found this ship?"
+  "What am I looking at?" "Who found this ship?" "And when was that?" "Tell me more."
 
 if $PY -c "import rclpy" 2>/dev/null; then
   $PY -m ros_bridge --ros-args -p guide_url:="ws://127.0.0.1:$PORT" &

@@ -73,6 +73,11 @@ function speakNewSentences(final) {
 
 // ---- answers ----
 function ask(text) {
+  if (state.request?.intro) {  // the visitor's own question comes before an introduction
+    connection.send({type: "cancel", request_id: state.request.id});
+    if ("speechSynthesis" in window) speechSynthesis.cancel();
+    state.request = null;
+  }
   if (!text.trim() || state.request) return;
   const id = newId();
   if (!connection.send({type: "ask", request_id: id, text: text.trim()})) {
@@ -80,13 +85,26 @@ function ask(text) {
     return;
   }
   state.request = {id, answerId: null, text: "", spoken: 0, question: text.trim()};
-  $("answer-question").textContent = "You asked: " + text.trim();
+  startAnswer("You asked: " + text.trim());
+}
+
+// the guide speaks unasked when the robot brings the tour to an exhibit: shown like an answer
+function introduce(msg) {
+  state.request = {id: msg.request_id, answerId: msg.answer_id, text: "", spoken: 0, question: null, intro: true};
+  startAnswer("Arriving at " + (state.exhibits.get(msg.exhibit)?.name || msg.exhibit));
+  document.body.dataset.introduced = msg.exhibit;
+}
+
+function startAnswer(heading) {
+  delete document.body.dataset.answer;
+  $("answer-question").textContent = heading;
+  $("suggestions").replaceChildren();
   $("answer-text").textContent = "…";
   $("answer-meta").textContent = "";
   $("rate-form").hidden = true;
   $("rate-status").textContent = "";
   $("stop").disabled = false;
-  $("ask").disabled = true;
+  $("ask").disabled = !!state.request?.question;  // an introduction can be interrupted by asking
   showError("");
 }
 
@@ -111,6 +129,7 @@ function finishAnswer(msg) {
     speakNewSentences(true);
   }
   const sources = [...new Set(msg.sources.map((s) => state.exhibits.get(s.exhibit)?.name || s.exhibit))];
+  showSuggestions(msg.suggestions || []);
   $("answer-meta").textContent = msg.finish === "error" ? "" :
     `${msg.generated_tokens} tokens, first words after ${Math.round(msg.ttft_ms || 0)} ms` +
     (sources.length ? ` · from: ${sources.join(", ")}` : "");
@@ -119,6 +138,18 @@ function finishAnswer(msg) {
     state.lastAnswer = msg.answer_id;
     $("rate-form").hidden = false;
   }
+}
+
+// what the visitor could ask next, as buttons that ask it
+function showSuggestions(questions) {
+  $("suggestions").replaceChildren(...questions.map((q) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "suggestion";
+    button.textContent = q;
+    button.addEventListener("click", () => ask(q));
+    return button;
+  }));
 }
 
 function onMessage(msg) {
@@ -131,7 +162,10 @@ function onMessage(msg) {
       break;
     case "exhibit.in_view": showInView(msg); break;
     case "robot.pose": if (gallery) gallery.moveRobot(msg.x, msg.y, msg.theta); break;
-    case "answer.start": if (r && msg.request_id === r.id) r.answerId = msg.answer_id; break;
+    case "answer.start":
+      if (r && msg.request_id === r.id) r.answerId = msg.answer_id;
+      else if (!r && msg.kind === "introduction") introduce(msg);
+      break;
     case "answer.delta":
       if (r && msg.request_id === r.id) {
         r.text += msg.text;

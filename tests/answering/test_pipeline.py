@@ -6,11 +6,11 @@ from answering.pipeline import SAFE_DECLINE, DeltaCleaner, unsafe_output
 
 FACTS = ["The wreck of the ship was found in 1965 by the local diver Andreas Cariolou.",
          "Michael Katzev led the excavation of the wreck from 1968."]
-CONTEXT = "Who found this ship? Kyrenia Ship kyrenia ship sank around 300 BC Kyrenia Kyrenia District"
+RECORD = "Kyrenia Ship kyrenia ship sank around 300 BC Late Classical Kyrenia Kyrenia District"
 
 
-def gate(checks: str = "sources", facts=FACTS) -> FactGate:
-    return FactGate(facts, CONTEXT, DeltaCleaner(), unsafe_output, SAFE_DECLINE, checks)
+def gate(checks: str = "sources", facts=FACTS, question: str = "Who found this ship?") -> FactGate:
+    return FactGate(facts, RECORD, question, DeltaCleaner(), unsafe_output, SAFE_DECLINE, checks)
 
 
 def stream(gate: FactGate, text: str, step: int = 3) -> list[str]:
@@ -44,6 +44,26 @@ def test_names_words_and_mixed_facts_that_the_chosen_facts_do_not_hold_are_not_s
     text = "".join(stream(g, said + " "))
     assert said not in text and g.rejected and g.rejected[0].reason.startswith(why.split()[0])
     assert FACTS[0] in text and FACTS[1] in text  # never less right than quoting
+
+
+def test_a_question_lends_its_words_but_never_vouches_for_its_own_numbers_or_names():
+    g = gate(facts=FACTS[:1], question="Was the ship built by Romans in 1800?")
+    text = "".join(stream(g, "Yes, the ship was built by Romans in 1800. "))
+    assert "1800" not in text and "Romans" not in text and g.rejected and text.strip() == FACTS[0]
+    g = gate(facts=FACTS[:1], question="Who spotted the wreck?")
+    assert "".join(stream(g, "Andreas Cariolou spotted the wreck in 1965. ")).strip().startswith("Andreas Cariolou spotted")
+
+
+def test_filler_is_not_spoken_and_does_not_end_the_answer():
+    g = gate(facts=FACTS[:1])
+    text = "".join(stream(g, "Sure! A local diver, Andreas Cariolou, found the wreck in 1965. "))
+    assert text == " A local diver, Andreas Cariolou, found the wreck in 1965." and not g.rejected
+
+
+def test_an_answer_the_visitor_stopped_says_nothing_more():
+    g = gate()
+    g.feed("A local diver, Andreas Cariolou, found the wreck")
+    assert g.abandon() == "" and g.closed and g.feed(" in 1965. ") == "" and g.quoted == 0
 
 
 def test_a_model_that_says_nothing_still_leaves_the_facts_quoted():

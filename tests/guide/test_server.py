@@ -478,3 +478,38 @@ def test_no_prompt_is_warmed_where_the_catalogue_answers_alone(tiny_llama, tmp_p
         assert done["generated_tokens"] == 0 and done["text"]
         assert engine.computed == 0 and not engine.prefixes.held  # nothing was computed for the model
         visitor.close()
+
+
+def test_the_robot_arriving_introduces_the_exhibit_to_its_followers_only(server):
+    follower = Client(server.url, client="vr", tour="t-intro")
+    quiet = Client(server.url, client="vr", tour="t-intro", introductions=False)
+    looker = Client(server.url, client="vr", tour="t-intro")
+    looker.send({"type": "exhibit.view", "exhibit": "kourion"})
+    looker.expect("exhibit.in_view")
+    robot = Client(server.url, client="robot", tour="t-intro")
+    robot.send({"type": "exhibit.in_view", "exhibit": "salamis", "source": "pose"})
+    start = follower.expect("answer.start", kind="introduction")
+    done = follower.expect("answer.done", request_id=start["request_id"])
+    assert start["exhibit"] == "salamis" and done["kind"] == "introduction" and done["text"]
+    spoken = robot.expect("answer.done", kind="introduction")  # the robot's speaker has its own
+    assert spoken["text"] and spoken["answer_id"] != done["answer_id"]
+    db = sqlite3.connect(server.settings.db)
+    assert db.execute("SELECT exhibit FROM interactions WHERE answer_id=?", (done["answer_id"],)).fetchone() == ("salamis",)
+    looker.send({"type": "exhibit.view", "exhibit": "kyrenia-ship"})  # a visitor's own look introduces nothing to others
+    looker.expect("exhibit.in_view")
+    for other in (quiet, looker):
+        with pytest.raises(TimeoutError):
+            other.expect("answer.start", timeout=1.5)
+    with pytest.raises(TimeoutError):
+        follower.expect("answer.start", timeout=1.5)
+    for c in (follower, quiet, looker, robot):
+        c.close()
+
+
+def test_every_answer_suggests_what_to_ask_next(server):
+    c = Client(server.url, client="vr", tour="t-suggest")
+    c.send({"type": "exhibit.view", "exhibit": "kyrenia-ship"})
+    c.expect("exhibit.in_view")
+    done = c.ask("s1", "Who found this ship?")
+    assert 2 <= len(done["suggestions"]) <= 3 and "Who found this ship?" not in done["suggestions"]
+    c.close()

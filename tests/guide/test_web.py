@@ -87,6 +87,8 @@ def test_gallery_follows_the_robot_answers_stops_and_rates(browser, tmp_path, re
             assert browser.execute_script("return document.getElementById('scene').dataset.robot")
             name = retriever.catalogue.get(route[-1]).names.en
             assert browser.find_element(By.ID, "in-view-name").text == name
+            # the guide introduced the stops it reached, unasked
+            wait(browser, "return document.body.dataset.introduced", 60, "an introduction")
 
             question = browser.find_element(By.ID, "question")  # keyboard only: type, Enter
             question.send_keys("What is this place?", Keys.ENTER)
@@ -103,6 +105,14 @@ def test_gallery_follows_the_robot_answers_stops_and_rates(browser, tmp_path, re
             feedback_id = wait(browser, "return document.body.dataset.rated", 30, "the rating's acknowledgement")
             assert "saved" in browser.find_element(By.ID, "rate-status").text
             shot(browser, "4-rated")
+
+            # the answer suggested what to ask next: a button that asks it
+            suggestion = browser.find_element(By.CSS_SELECTOR, "#suggestions button")
+            asked = suggestion.text
+            suggestion.click()
+            wait(browser, f"return document.getElementById('answer-question').textContent === {('You asked: ' + asked)!r}",
+                 10, "the suggested question asked")
+            wait(browser, "return ['stop', 'length'].includes(document.body.dataset.answer)", 60, "its answer")
 
             question.clear()
             question.send_keys("Tell me everything about its history, in detail.", Keys.ENTER)

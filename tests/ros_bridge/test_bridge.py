@@ -88,8 +88,17 @@ def test_simulated_tour_drives_the_guide_through_the_bridge(ros_env, tmp_path, r
     try:
         with RunningServer(settings) as server:
             visitor = Client(server.url, client="web", tour="lab")
+            elsewhere = Client(server.url, client="web", tour="lab")  # looks at an exhibit of their own
+            aside = next(e for e in places if e not in route)
+            elsewhere.send({"type": "exhibit.view", "exhibit": aside})
+            elsewhere.expect("exhibit.in_view")
             procs = robot_tour(ros_env, port, "lab", route)
             assert in_view_sequence(visitor, 3, timeout=60) == route
+            # each stop introduces its exhibit to the visitor following the tour, streamed as an answer
+            starts = [visitor.expect("answer.start", timeout=60, kind="introduction") for _ in route]
+            assert [s["exhibit"] for s in starts] == route
+            intros = [visitor.expect("answer.done", timeout=60, request_id=s["request_id"]) for s in starts]
+            assert all(d["kind"] == "introduction" and d["text"] and d["mode"] == "grounded" for d in intros)
 
             listener = Listener()  # joins late: the transient-local topic still tells it
             try:
@@ -97,10 +106,14 @@ def test_simulated_tour_drives_the_guide_through_the_bridge(ros_env, tmp_path, r
                 assert listener.in_view[-1] == route[-1]
                 done = visitor.ask("r1", "What is this?")
                 assert done["text"], done
-                assert wait_for(lambda: listener.answers, 30, "the answer on guide/answer") == [done["text"]]
+                wait_for(lambda: done["text"] in listener.answers, 30, "the answer on guide/answer")
             finally:
                 listener.close()
+            # the visitor looking elsewhere heard no introduction of the tour's stops
+            with pytest.raises(TimeoutError):
+                elsewhere.expect("answer.start", timeout=2)
             visitor.close()
+            elsewhere.close()
 
         # the guide restarts: the bridge reconnects and tells it where the robot is
         settings2 = settings.model_copy(update={"db": tmp_path / "b.sqlite3"})
