@@ -20,7 +20,7 @@ fi
 llama_version=0.3.36
 llama_flags="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_OPENMP=OFF"
 # AVX-512 with VNNI and BF16 (never AMX) where this CPU has every part of it: prompts and
-# answers decoded together ran about a fifth faster than with AVX2 alone (README, Fast serving).
+# answers decoded together ran about a fifth faster than with AVX2 alone (docs/serving.md).
 avx512=1
 for feature in avx512f avx512cd avx512vl avx512dq avx512bw avx512_vnni avx512_bf16; do
   grep -qw "$feature" /proc/cpuinfo 2>/dev/null || avx512=0

@@ -38,6 +38,7 @@ from knowledge.dataset import (
     load_language_questions,
     load_rows,
 )
+from knowledge.replies import record
 from knowledge.retrieval import Retriever
 from knowledge.schema import LANGUAGES
 from store import read_rows
@@ -208,6 +209,9 @@ def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever
     scores["own_words"] = [float(speech.own_words(r["answer"], catalogue_text[r["exhibit"]])) for r in grounded]
     scores["first_sentence"] = [speech.first_holds(r["answer"], r["key_terms"], sources_of(r, retriever)) for r in grounded]
     spoken = speech.spoken(grounded)
+    records = {e.id: record(e) for e in retriever.catalogue}
+    spoken["answers_with_unsupported_number_or_name"] = sum(
+        bool(speech.unsupported(r["answer"], r["chosen"] + [records[r["exhibit"]], r["question"]])) for r in grounded)
     invented = [{"id": r["id"], "numbers": n} for r in rows if (n := scoring.invented_numbers(r["answer"], sources_of(r, retriever)))]
     summary = {c: scoring.summarise(v).as_dict() for c, v in scores.items() if v}
     return {"model": label, "engine": engine.name if engine else None, "summary": summary, "unsafe": unsafe,

@@ -7,14 +7,15 @@ from __future__ import annotations
 import statistics
 from typing import Sequence
 
-from knowledge.support import split_sentences, verbatim
+from knowledge.support import names, numbers, split_sentences, verbatim
 from training.scoring import factual
 
 LINES = (("median_words", "median words of a grounded answer"),
          ("model_sentences", "model sentences spoken (passed the checks)"),
          ("rejected", "model sentences rejected by the checks"),
          ("pass_rate", "share of model sentences that passed"),
-         ("quoted", "facts quoted (replacing or completing the model)"))
+         ("quoted", "facts quoted (replacing or completing the model)"),
+         ("answers_with_unsupported_number_or_name", "grounded answers with a number or name in no chosen fact, record or question"))
 
 
 def own_words(answer: str, catalogue_text: Sequence[str]) -> bool:
@@ -26,6 +27,17 @@ def first_holds(answer: str, key_terms: Sequence[str], sources: Sequence[str]) -
     """1 when the answer's first sentence alone carries the fact asked for (its key terms)."""
     sentences = split_sentences(answer)
     return factual(sentences[0], key_terms, sources) if sentences else 0.0
+
+
+def unsupported(answer: str, allowed: Sequence[str]) -> list[str]:
+    """Numbers and names in an answer that none of `allowed` (the chosen facts, the exhibit's
+    record, the question, and the fixed phrases' own words) holds."""
+    known = " ".join(allowed)
+    words = {w.lower() for w in known.replace("'", " ").split()} | {w.lower().strip(".,;:!?") for w in known.split()}
+    found = sorted(numbers(answer) - numbers(known))
+    for sentence in split_sentences(answer):
+        found += [n for n in names(sentence) if n.lower().strip(".,;:!?") not in words and n.lower() not in known.lower()]
+    return found
 
 
 def spoken(rows: Sequence[dict]) -> dict:

@@ -98,7 +98,7 @@ def test_an_adapter_is_never_merged_onto_another_base(tiny_llama, tmp_path):
 def test_the_shipped_guide_matches_the_catalogue_and_prompt_layout_of_this_tree():
     """Fails when the catalogue or the prompt layout changes without a retrained adapter: retrain
     with `python -m training --config training/configs/shipped.yaml`, then
-    `python -m training.ship --model artifacts/guide-shipped` (README, "The shipped guide")."""
+    `python -m training.ship --model artifacts/guide-shipped` (docs/training.md, "The shipped guide")."""
     manifest = json.loads((SHIPPED_DIR / "manifest.json").read_text())
     catalogue = default_catalogue()
     assert manifest["data"]["catalogue_hash"] == catalogue.source_hash, "the catalogue changed since the guide was trained"
