@@ -207,7 +207,7 @@ def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever
     grounded = [r for r in rows + answers["paraphrased"] if r["mode"] == "grounded"]
     catalogue_text = {e.id: [e.summary, *e.facts] for e in retriever.catalogue}
     scores["own_words"] = [float(speech.own_words(r["answer"], catalogue_text[r["exhibit"]])) for r in grounded]
-    scores["first_sentence"] = [speech.first_holds(r["answer"], r["key_terms"], sources_of(r, retriever)) for r in grounded]
+    scores["first_sentence"] = [speech.first_holds(r["answer"], r["question"], r["fact"], r["key_terms"]) for r in grounded]
     spoken = speech.spoken(grounded)
     records = {e.id: record(e) for e in retriever.catalogue}
     spoken["answers_with_unsupported_number_or_name"] = sum(

@@ -4,11 +4,13 @@ passed), whether the first sentence holds what was asked, how long answers are, 
 the checks let the model's sentences through. Pure functions of evaluated rows."""
 from __future__ import annotations
 
+import re
 import statistics
 from typing import Sequence
 
+from answering.demands import NUMBER_WORDS, demand
+
 from knowledge.support import names, numbers, split_sentences, verbatim
-from training.scoring import factual
 
 LINES = (("median_words", "median words of a grounded answer"),
          ("model_sentences", "model sentences spoken (passed the checks)"),
@@ -23,10 +25,34 @@ def own_words(answer: str, catalogue_text: Sequence[str]) -> bool:
     return any(not verbatim(s, catalogue_text) for s in split_sentences(answer))
 
 
-def first_holds(answer: str, key_terms: Sequence[str], sources: Sequence[str]) -> float:
-    """1 when the answer's first sentence alone carries the fact asked for (its key terms)."""
+def asked_for(question: str, fact: str, key_terms: Sequence[str]) -> list[str]:
+    """What an answer to `question` from `fact` must say: for "when", "how many", "how long",
+    "how old" the fact's figures; for "who" its names that the question does not hold;
+    otherwise its key terms (its rarest words)."""
+    need = demand(question)
+    if need.kind in ("when", "count", "measure"):
+        figures = re.findall(r"\d[\d,.]*\d|\d|" + "|".join(NUMBER_WORDS), fact, re.I)
+        if figures:
+            return figures
+    if need.kind == "who":
+        named = [n for n in names(fact) if n.lower() not in question.lower()]
+        if named:
+            return named
+    return list(key_terms)
+
+
+def first_holds(answer: str, question: str, fact: str, key_terms: Sequence[str]) -> float:
+    """1 when the answer's first sentence alone says what was asked (`asked_for`)."""
     sentences = split_sentences(answer)
-    return factual(sentences[0], key_terms, sources) if sentences else 0.0
+    if not sentences:
+        return 0.0
+    first = sentences[0].lower()
+    return float(any(_has(first, term) for term in asked_for(question, fact, key_terms)))
+
+
+def _has(text: str, term: str) -> bool:
+    stem = term.lower() if len(term) <= 5 else term.lower()[:-2]
+    return re.search(r"(?<![\w])" + re.escape(stem), text) is not None
 
 
 def unsupported(answer: str, allowed: Sequence[str]) -> list[str]:

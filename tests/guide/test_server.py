@@ -395,7 +395,8 @@ def test_a_visitor_looks_for_themselves_and_only_the_robot_moves_the_tour(server
         looker.expect("exhibit.in_view", timeout=0.5)  # still at the exhibit they chose
     assert looker.ask("l1")["answer_id"] and follower.ask("f1")["answer_id"]
     db = sqlite3.connect(server.settings.db)
-    exhibits = dict(db.execute("SELECT question || session_id, exhibit FROM interactions WHERE tour = 't-own'"))
+    exhibits = dict(db.execute("SELECT question || session_id, exhibit FROM interactions "
+                               "WHERE tour = 't-own' AND question = 'Who built this?'"))  # not the introductions
     assert sorted(exhibits.values()) == ["kourion", "salamis"]
     looker.send({"type": "exhibit.view", "exhibit": None})  # back to following the robot
     back = looker.expect("exhibit.in_view")
@@ -466,9 +467,10 @@ def test_a_greek_visitor_sees_the_exhibit_and_hears_the_catalogue_in_greek(serve
 
 
 def test_no_prompt_is_warmed_where_the_catalogue_answers_alone(tiny_llama, tmp_path):
-    """The served default never asks the model: computing prompt beginnings for it would only
+    """With `voice: quote` the model is never asked: computing prompt beginnings for it would only
     take the cores from the first words."""
-    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "w.sqlite3")
+    settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "w.sqlite3",
+                              answers={"voice": "quote"})
     with RunningServer(settings) as s:
         engine = s.server.service.engine
         visitor = Client(s.url, tour="t-cold")
@@ -490,9 +492,10 @@ def test_the_robot_arriving_introduces_the_exhibit_to_its_followers_only(server)
     robot.send({"type": "exhibit.in_view", "exhibit": "salamis", "source": "pose"})
     start = follower.expect("answer.start", kind="introduction")
     done = follower.expect("answer.done", request_id=start["request_id"])
-    assert start["exhibit"] == "salamis" and done["kind"] == "introduction" and done["text"]
+    # the tiny random model's words may all be cleaned away: that it spoke is what counts here
+    assert start["exhibit"] == "salamis" and done["kind"] == "introduction" and done["generated_tokens"] > 0, done
     spoken = robot.expect("answer.done", kind="introduction")  # the robot's speaker has its own
-    assert spoken["text"] and spoken["answer_id"] != done["answer_id"]
+    assert spoken["generated_tokens"] > 0 and spoken["answer_id"] != done["answer_id"]
     db = sqlite3.connect(server.settings.db)
     assert db.execute("SELECT exhibit FROM interactions WHERE answer_id=?", (done["answer_id"],)).fetchone() == ("salamis",)
     looker.send({"type": "exhibit.view", "exhibit": "kyrenia-ship"})  # a visitor's own look introduces nothing to others
