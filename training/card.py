@@ -8,13 +8,14 @@ def model_card(manifest: dict) -> str:
         f"# Heritage guide fine-tuned from {manifest['base_model']['label']}",
         "",
         "A museum guide for an exhibition of Cypriot cultural heritage: it answers a visitor's "
-        "question about the exhibit in view in 2 to 4 spoken sentences, from the facts the guide "
-        "server retrieves from the catalogue, and says it does not know rather than guess.",
+        "question about the exhibit in view by phrasing the catalogue facts the guide server chose for it, "
+        "the direct answer first, in one to three short spoken sentences; the server checks each "
+        "sentence against those facts before the visitor hears it.",
         "",
         "## How it was made",
         f"- Base: {manifest['base_model']['label']} (`{manifest['base_model']['ref']}`); LoRA r={s['lora_r']}, alpha={s['lora_alpha']}, "
         f"dropout={s['lora_dropout']}, targets {s['lora_targets']}; base weights quantised: {s['quantize'] or 'no'}.",
-        f"- Data: the chat pairs made from the catalogue and the written training questions (data hash `{manifest['data'].get('data_hash', '?')[:16]}`), "
+        f"- Data: the hand-written replies of knowledge/replies/ (every fact asked in visitors' words) and the written training questions (data hash `{manifest['data'].get('data_hash', '?')[:16]}`), "
         f"{t['steps']} optimiser steps, {t['tokens_seen']} tokens, learning rate {s['learning_rate']} (cosine).",
         f"- Loss: train {round(t['train_loss'], 4)}, validation {round(t['eval_loss'], 4)}; {t['tokens_per_s']} tokens/s; "
         f"{manifest['train_seconds']} s; code {manifest['code_version']}.",
@@ -38,7 +39,7 @@ def model_card(manifest: dict) -> str:
             f"Reproduce it from a fresh clone with `python -m training --config {manifest['recipe']}`, "
             f"then `python -m training.ship --model {manifest.get('recipe_out') or s['out']}`."]
     if manifest.get("comparison"):
-        lines += ["", "## Side by side (one run of `python -m training.evaluate --checks safety`)", "",
+        lines += ["", "## Side by side", "",
                   manifest["comparison"].strip()]
     if manifest.get("evaluation"):
         lines += ["", "## Held-out evaluation (percent, 95% interval)", "", manifest["evaluation"]["table"]]
