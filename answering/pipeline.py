@@ -132,9 +132,6 @@ class AnswerPipeline:
             offer = in_view(hits, exhibit) if need.live else 0
             unknown = UNKNOWN_LIVE if need.live else UNKNOWN_ANSWER
             return Plan("unknown", unknown.format(first=hits[offer].passage.text), hits, [offer])
-        # the second fact goes with the answer only where this visitor has not heard it already
-        chosen = chosen[:1] + [i for i in chosen[1:] if i is None or hits[i].passage.index
-                               not in dialogue.heard(hits[i].exhibit_id)]
         used = [i for i in chosen if i is not None]
         facts = [hits[i].passage.text if i is not None else exhibit.summary for i in chosen]
         if other is not None:  # dates compared by code; a fact of either exhibit where one was chosen

@@ -96,8 +96,3 @@ def test_the_state_remembers_only_a_bounded_number_of_questions(pipeline):
     dialogue, _ = talk(pipeline, "kyrenia-ship", [f"Who found this ship, question {n}?" for n in range(60)])
     assert len(dialogue.asked) == 40 and "question 59" in dialogue.asked[-1]
 
-
-def test_a_second_fact_already_told_to_this_visitor_is_not_told_again(pipeline):
-    _, plans = talk(pipeline, "kyrenia-ship", ["Who found this ship?", "And when was that?"])
-    assert len(plans[0].facts) == 2  # the finder, and the excavation that ranks nearly as well
-    assert not set(plans[1].facts[1:]) & set(plans[0].facts)
