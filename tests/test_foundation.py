@@ -52,12 +52,13 @@ def test_embedder_resolves_locally_without_a_hub():
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]  # it encodes meaning, not just loads
 
 
-DATA = {ROOT / "knowledge" / "glossary.yaml"}  # written data like the exhibits and questions, not settings
+DATA = {ROOT / "knowledge" / "glossary.yaml"}  # written data like the exhibits, questions, replies and requests, not settings
 
 
 def shipped_yaml():
     return sorted(p for p in ROOT.glob("**/*.yaml") if ".venv" not in p.parts and
-                  "exhibits" not in p.parts and "questions" not in p.parts and p not in DATA and
+                  "exhibits" not in p.parts and "questions" not in p.parts and "replies" not in p.parts
+                  and "requests" not in p.parts and p not in DATA and
                   "node_modules" not in p.parts and ".cache" not in p.parts)
 
 

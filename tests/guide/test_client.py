@@ -14,7 +14,8 @@ def test_questions_refused_as_too_many_are_asked_again_and_all_answered(tiny_lla
     the message limit or the ask limit, and each is asked again a moment later; so is a rating
     the limits refuse, and none is waited for forever."""
     settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=tmp_path / "c.sqlite3",
-                              messages_per_second=4.0, burst=4, ask_cost=2.0)
+                              messages_per_second=4.0, burst=4, ask_cost=2.0,
+                              answers={"voice": "quote"})  # the tiny random model would only be quoted over
     questions = ["Who found the ship?", "When did it sink?", "What did it carry?", "Hello!"]
     out = io.StringIO()
     with RunningServer(settings) as server:
