@@ -193,6 +193,16 @@ class AnswerPipeline:
         said = hits[0].passage.text_in(self.retriever.catalogue, language)
         return Plan("catalogue", said, hits, [0], facts=[said], language=language)
 
+    def introduction(self, question: str, exhibit_id: str, language: str = "en") -> Plan:
+        """What the guide says when the robot brings the tour to an exhibit: its summary, which
+        the model phrases as it was trained to answer "what is this?" (in a language the model
+        does not write, the catalogue's own summary in it)."""
+        exhibit = self.retriever.catalogue.get(exhibit_id)
+        if language in self.languages:
+            return self.phrased(question, exhibit, [], [], [exhibit.summary], None, language)
+        summary = exhibit.text(language)[0] if language in LANGUAGES else exhibit.summary
+        return Plan("catalogue", summary, facts=[summary], language=language if language in LANGUAGES else "en")
+
     def heard(self, dialogue: Dialogue, plan: Plan, question: str, exhibit_id: str | None) -> None:
         """After an answer: what this visitor was told, and the turn a follow-up may lean on."""
         if plan.mode not in ("grounded", "catalogue"):

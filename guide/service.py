@@ -241,9 +241,11 @@ class GuideService:
         plan, finish, text, counts, ttft = Plan("grounded", ""), "error", "", (0, 0), None
         session.send(p.AnswerStart(request_id=ask.request_id, answer_id=answer_id, exhibit=exhibit_id, kind=kind))
         try:
-            # planned on a copy: another answer of this session may finish (and update it) meanwhile
-            plan = await asyncio.to_thread(self.pipeline.plan, ask.text, exhibit_id, list(session.history),
-                                           session.hello.language, dialogue=copy.deepcopy(session.dialogue))
+            if introduce:
+                plan = self.pipeline.introduction(ask.text, introduce, session.hello.language.split("-")[0])
+            else:  # planned on a copy: another answer of this session may finish (and update it) meanwhile
+                plan = await asyncio.to_thread(self.pipeline.plan, ask.text, exhibit_id, list(session.history),
+                                               session.hello.language, dialogue=copy.deepcopy(session.dialogue))
             if plan.category is not None:
                 self.metrics.declined[plan.category] += 1
             finish, text = "stop", plan.lead

@@ -96,3 +96,12 @@ def test_the_state_remembers_only_a_bounded_number_of_questions(pipeline):
     dialogue, _ = talk(pipeline, "kyrenia-ship", [f"Who found this ship, question {n}?" for n in range(60)])
     assert len(dialogue.asked) == 40 and "question 59" in dialogue.asked[-1]
 
+
+
+@pytest.mark.parametrize("language", ["en", "el"])
+def test_an_introduction_tells_the_exhibit_s_summary_in_the_visitor_s_language(retriever, language):
+    speaking = build_pipeline(retriever)  # as served: the model phrases English, the catalogue speaks Greek
+    plan = speaking.introduction("What am I looking at?", "tombs-of-the-kings", language)
+    summary = retriever.catalogue.get("tombs-of-the-kings").text(language)[0]
+    assert plan.facts == [summary] and plan.language == language
+    assert plan.model == (language == "en") and (plan.lead == summary) == (language == "el")
