@@ -77,12 +77,14 @@ class Conversation:
                     break
         return [e for _, e in sorted(found)]
 
-    def compared(self, folded: str, exhibit: Exhibit | None, language: str) -> Exhibit | None:
-        """The other exhibit a question compares the one in view with, if it asks for that."""
+    def compared(self, folded: str, exhibit: Exhibit | None, language: str,
+                 named: list[str] | None = None) -> Exhibit | None:
+        """The other exhibit a question compares the one in view with, if it asks for that;
+        `named`: the exhibits the question names, where already read."""
         padded = f" {folded}"
         if exhibit is None or not any(f" {c}" in padded for c in self.cues.get(language, self.cues["en"])):
             return None
-        others = [e for e in self.named(folded) if e != exhibit.id]
+        others = [e for e in (self.named(folded) if named is None else named) if e != exhibit.id]
         return self.catalogue.get(others[0]) if others else None
 
     def next_fact(self, dialogue: Dialogue, exhibit: Exhibit) -> int | None:

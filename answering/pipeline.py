@@ -47,7 +47,7 @@ from knowledge.dataset import LANGUAGE_QUESTIONS_FILE, TRAINING_QUESTIONS_FILE, 
 from knowledge.language import answer_language
 from knowledge.language import language as written_language
 from knowledge.lexical import fold
-from knowledge.prompting import Turn, phrase_messages, phrase_system
+from knowledge.prompting import phrase_messages, phrase_system
 from knowledge.replies import load_replies, record
 from knowledge.retrieval import Hit, Retriever
 from knowledge.schema import LANGUAGES
@@ -91,9 +91,8 @@ class AnswerPipeline:
         self.places = lower_words(" ".join(f"{e.town} {e.region}" for e in retriever.catalogue))
         self.passage = {(p.exhibit_id, p.index): p for p in retriever.passages if p.kind == "fact"}
 
-    def plan(self, question: str, exhibit_id: str | None, history: Sequence[Turn] = (),
-             language: str | None = "en", vector: np.ndarray | None = None,
-             dialogue: Dialogue | None = None) -> Plan:
+    def plan(self, question: str, exhibit_id: str | None, language: str | None = "en",
+             vector: np.ndarray | None = None, dialogue: Dialogue | None = None) -> Plan:
         """What to answer `question` with, at `exhibit_id`, in a conversation whose state is
         `dialogue` (none: a lone question)."""
         exhibit = self.retriever.catalogue.get(exhibit_id) if exhibit_id else None
@@ -116,12 +115,13 @@ class AnswerPipeline:
                             language=reply if reply in LANGUAGES else "en")
         if exhibit is not None and self.conversation.go_on.asks_more(folded):
             return self.more(question, exhibit, dialogue, reply)
-        other = self.conversation.compared(folded, exhibit, reply)
+        named = self.conversation.named(folded)
+        other = self.conversation.compared(folded, exhibit, reply, named)
         if reply not in self.languages and reply in LANGUAGES:
-            return self.from_catalogue(question, exhibit, vector, reply, earlier, other)
+            return self.from_catalogue(question, exhibit, vector, reply, earlier, other, named)
         hits, read = self.fact_hits(question, exhibit_id, vector, earlier)
         need = demand(question) if written_language(question) == "en" else Demand()
-        chosen = self.choose(hits, exhibit, vector, need, allowed=self.allowed(folded, exhibit))
+        chosen = self.choose(hits, exhibit, vector, need, allowed=self.allowed(named, exhibit))
         # the catalogue lacks the answer, or no fact close to the question gives what it asks for
         # (a number of things, a size, a date, a name; or what changes from day to day): the guide
         # says it doesn't know and offers the closest fact
@@ -175,10 +175,11 @@ class AnswerPipeline:
         return (need.kind in ("count", "measure", "when", "who") and first is not None and exhibit is not None
                 and hits[first].exhibit_id == exhibit.id)
 
-    def allowed(self, folded: str, exhibit) -> set[str] | None:
+    @staticmethod
+    def allowed(named: list[str], exhibit) -> set[str] | None:
         """Whose facts may answer: the exhibit in view and any the question names (all, with
         none in view): a visitor at Kourion asking "who excavated it?" means Kourion."""
-        return None if exhibit is None else {exhibit.id, *self.conversation.named(folded)}
+        return None if exhibit is None else {exhibit.id, *named}
 
     def more(self, question: str, exhibit, dialogue: Dialogue, language: str) -> Plan:
         """"Tell me more": the next fact of the exhibit in view this visitor has not heard, or,
@@ -225,7 +226,7 @@ class AnswerPipeline:
         return phrase_system(self.retriever.catalogue.get(exhibit_id) if exhibit_id else None, language)
 
     def from_catalogue(self, question: str, exhibit, vector: np.ndarray, language: str,
-                       earlier: str | None = None, other=None) -> Plan:
+                       earlier: str | None = None, other=None, named: list[str] = ()) -> Plan:
         """A question in a language the served model does not write: the answer is the
         catalogue's own sentences in that language, chosen as an English answer's are (the kind
         of answer asked for is checked against the English of the same facts), and the model
@@ -239,7 +240,7 @@ class AnswerPipeline:
             return Plan("unknown", fixed("unknown_live", language, UNKNOWN_LIVE).format(first=said[offer]), hits, [offer],
                         language=language)
         chosen = self.choose(hits, exhibit, read, demand_in(folded, language), question, language,
-                             self.allowed(folded, exhibit)) or [0]
+                             self.allowed(list(named), exhibit)) or [0]
         summary, _ = exhibit.text(language) if exhibit else ("", [])
         used = [i for i in chosen if i is not None]
         facts = [said[i] if i is not None else summary for i in chosen]

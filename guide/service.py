@@ -11,7 +11,6 @@ import hmac
 import logging
 import time
 import uuid
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -25,7 +24,6 @@ from guide.metrics import Metrics
 from guide.records import Records, StoreUnavailable
 from guide.scheduler import Busy, Job, Scheduler
 from knowledge.catalogue import Catalogue
-from knowledge.prompting import Turn
 from store.schema import FeedbackConflict, Interaction, Store, UnknownAnswer
 
 log = logging.getLogger(__name__)
@@ -40,7 +38,6 @@ class Session:
     id: str
     send: Callable[[p.Msg], None]  # queues one message to this client; never blocks
     hello: p.Hello | None = None
-    history: deque = field(default_factory=lambda: deque(maxlen=10))
     inflight: dict[str, GenRequest] = field(default_factory=dict)
     active_at: float = field(default_factory=time.monotonic)  # its last message other than a ping
     expert: bool = False  # showed the expert token: its ratings may have role "expert"
@@ -244,8 +241,8 @@ class GuideService:
             if introduce:
                 plan = self.pipeline.introduction(ask.text, introduce, session.hello.language.split("-")[0])
             else:  # planned on a copy: another answer of this session may finish (and update it) meanwhile
-                plan = await asyncio.to_thread(self.pipeline.plan, ask.text, exhibit_id, list(session.history),
-                                               session.hello.language, dialogue=copy.deepcopy(session.dialogue))
+                plan = await asyncio.to_thread(self.pipeline.plan, ask.text, exhibit_id, session.hello.language,
+                                               dialogue=copy.deepcopy(session.dialogue))
             if plan.category is not None:
                 self.metrics.declined[plan.category] += 1
             finish, text = "stop", plan.lead
@@ -279,7 +276,6 @@ class GuideService:
         sources = [p.Source(exhibit=h.exhibit_id, fact=h.passage.text) for h in plan.hits]
         suggestions = []
         if finish in ("stop", "length"):
-            session.history.append(Turn(ask.text, text))
             self.pipeline.heard(session.dialogue, plan, ask.text, exhibit_id)
             suggestions = self.pipeline.suggestions(session.dialogue, exhibit_id, plan.language)
         done = p.AnswerDone(request_id=ask.request_id, answer_id=answer_id, finish=finish,

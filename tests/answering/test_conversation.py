@@ -105,3 +105,16 @@ def test_an_introduction_tells_the_exhibit_s_summary_in_the_visitor_s_language(r
     summary = retriever.catalogue.get("tombs-of-the-kings").text(language)[0]
     assert plan.facts == [summary] and plan.language == language
     assert plan.model == (language == "en") and (plan.lead == summary) == (language == "el")
+
+
+def test_a_short_follow_up_the_guard_finds_off_topic_alone_is_read_with_the_turn_before(pipeline):
+    alone = pipeline.plan("By whom?", "kolossi-castle")
+    _, plans = talk(pipeline, "kolossi-castle", ["When was the tower built?", "By whom?"])
+    assert alone.mode == "declined" and alone.category == "off_topic"  # nothing to go on, alone
+    assert plans[1].mode == "grounded" and "Magnac" in " ".join(plans[1].facts)
+
+
+@pytest.mark.parametrize("question", ["Thank you, and is Salamis far from here?", "Is Salamis bigger than this?"])
+def test_naming_another_exhibit_without_asking_which_is_older_compares_no_dates(pipeline, question):
+    plan = pipeline.plan(question, "kyrenia-ship")
+    assert not any("older of the two" in f for f in plan.facts)
