@@ -4,7 +4,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run demo test test-fast bench bench-train train schema soak
+.PHONY: setup run demo test test-fast bench bench-train train schema soak rate improve
 
 setup:
 	@bash scripts/setup.sh
@@ -39,3 +39,9 @@ schema: setup
 
 soak: setup  ## a real server under well-behaved visitors and scheduled abuse for 5 minutes; prints one table
 	@$(PY) -m guide.soak
+
+rate: setup  ## a rating session: ANSWERS served answers rated over the websocket by the automatic scorer, into DB
+	@$(PY) -m tools.rate_session --serve --db $(or $(DB),var/guide.sqlite3) --answers $(or $(ANSWERS),300)
+
+improve: setup  ## one preference round on DB's ratings and rejections: DPO, A/B, promotion; ARGS=--dry-run to stop before it
+	@$(PY) -m training.improve --db $(or $(DB),var/guide.sqlite3) $(ARGS)

@@ -3,8 +3,8 @@ a time, each checked against those facts (numbers, names, content words: `knowle
 before the visitor hears it. A sentence that fails is replaced by the fact it should have
 phrased, quoted, and the model is stopped; when the model is done, a chosen fact it left out is
 quoted too. So an answer is never less right than quoting the chosen facts, and never silent.
-Every rejected sentence is kept with its reason and the fact that replaced it: what the model
-wanted to say against what it should have said.
+Every rejected sentence is kept with its reason, the fact that replaced it and what the answer
+had said before it: what the model wanted to say against what it should have said, in context.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class Rejection:
     sentence: str  # what the model said
     reason: str  # why it was not spoken
     fact: str  # the chosen fact that was quoted instead
+    before: str = ""  # what this answer had spoken before it: the context the model wrote it in
 
 
 @dataclass
@@ -111,7 +112,7 @@ class FactGate:
                 return ""
             best = self.support.best(sentence)
             fact = self.facts[best] if best < len(self.facts) and best not in self.told.covered else ""
-            self.rejected.append(Rejection(sentence, reason, fact))
+            self.rejected.append(Rejection(sentence, reason, fact, self.told.text.strip()))
             return self._say(self._quote(best)) if fact else ""
         self.model_sentences += 1
         self.closed = self.model_sentences >= self.most

@@ -6,6 +6,7 @@ defaults) and raises `SettingsError` naming the file and the field when somethin
 """
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -54,3 +55,13 @@ def load_settings(model: type[T], path: str | Path | None = None,
         return model.model_validate(data)
     except ValidationError as exc:
         raise SettingsError(describe_errors(exc, where)) from exc
+
+
+def add_flags(parser, model: type[BaseModel]) -> None:
+    """Every field of `model` as a flag (--lora-r, --quantize none, --resume/--no-resume)."""
+    for name, field in model.model_fields.items():
+        flag = "--" + name.replace("_", "-")
+        if field.annotation is bool:
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=field.description)
+        else:
+            parser.add_argument(flag, default=None, help=field.description)

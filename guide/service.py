@@ -70,6 +70,12 @@ def secret_matches(given: str | None, expected: str | None) -> bool:
     return given is not None and expected is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
+def rejections(gate: FactGate | None) -> tuple[dict, ...]:
+    """The sentences the checks kept from the visitor, as the store keeps them."""
+    return tuple({"before": r.before, "sentence": r.sentence, "reason": r.reason, "fact": r.fact}
+                 for r in (gate.rejected if gate is not None else ()))
+
+
 class GuideError(Exception):
     def __init__(self, code: str, message: str, fatal: bool = False, request_id: str | None = None):
         super().__init__(message)
@@ -236,6 +242,7 @@ class GuideService:
         answer_id, kind = uuid.uuid4().hex[:16], "introduction" if introduce else "answer"
         exhibit_id = introduce or session.exhibit or self.tours.get(session.tour, Tour()).exhibit
         plan, finish, text, counts, ttft = Plan("grounded", ""), "error", "", (0, 0), None
+        gate = None  # made only when the model runs: then its prompt and rejections are stored
         session.send(p.AnswerStart(request_id=ask.request_id, answer_id=answer_id, exhibit=exhibit_id, kind=kind))
         try:
             if introduce:
@@ -287,7 +294,7 @@ class GuideService:
                           [s.model_dump() for s in sources], self.engine.model_label,
                           self.engine.manifest_hash, self.catalogue.content_hash,
                           counts[0], counts[1], ttft * 1000 if ttft is not None else None, total * 1000,
-                          session.hello.language)
+                          session.hello.language, plan.messages if gate is not None else None, rejections(gate))
         # stored before the visitor hears it is done, so a rating sent at once finds its answer
         await asyncio.to_thread(self.records.log, row)
         session.send(done)

@@ -2,7 +2,8 @@
 share one store: the same tables, migrations and guarantees as the SQLite store, chosen by
 giving `--db` a postgresql:// URL.
 
-A rating is acknowledged only after its transaction commits (PostgreSQL's default synchronous
+An answer and its rejected sentences are committed in one transaction, both or neither. A
+rating is acknowledged only after its transaction commits (PostgreSQL's default synchronous
 commit makes that durable); a repeated feedback id, even from another process at the same
 moment, is acknowledged without a second row (`ON CONFLICT DO NOTHING`).
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 import threading
 import time
 
-from store.schema import Interaction, UnknownAnswer, interaction_insert, pending_migrations, rating_insert, rating_plan
+from store.schema import (Interaction, UnknownAnswer, interaction_insert, pending_migrations, rating_insert,
+                          rating_plan, rejection_inserts)
 
 MIGRATION_LOCK = 72_4801  # the advisory lock every guide process takes to migrate
 RETRY_FIRST, RETRY_LONGEST = 0.5, 30.0  # seconds between attempts to reach a lost database
@@ -97,8 +99,16 @@ class PostgresStore:
         return self._run(lambda db: db.execute("SELECT version FROM schema_version").fetchone()[0])
 
     def log_interaction(self, row: Interaction) -> None:
+        """Commit an answer with its rejected sentences: both, or neither."""
         sql, values = interaction_insert(row, "%({})s")
-        self._run(lambda db: db.execute(sql, values))
+        rejected_sql, rejected = rejection_inserts(row, "%s")
+
+        def insert(db) -> None:
+            with db.transaction(), db.cursor() as cur:
+                cur.execute(sql, values)
+                if rejected:
+                    cur.executemany(rejected_sql, rejected)
+        self._run(insert)
 
     def add_rating(self, feedback_id: str, answer_id: str, scores: dict[str, int],
                    comment: str | None, role: str, session_id: str | None = None) -> bool:

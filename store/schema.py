@@ -1,6 +1,7 @@
 """What every store keeps, whichever database holds it: the tables and their migrations, the
-rows of an answer and of a rating, the rules for a repeated rating, and the interface the guide
-writes through (`Store`). The backends are `store.sqlite` and `store.postgres`."""
+rows of an answer (with the prompt its model was given and the sentences its checks rejected)
+and of a rating, the rules for a repeated rating, and the interface the guide writes through
+(`Store`). The backends are `store.sqlite` and `store.postgres`."""
 from __future__ import annotations
 
 import json
@@ -55,7 +56,24 @@ MIGRATIONS = [
     ALTER TABLE interactions ADD COLUMN language TEXT;
     CREATE INDEX interactions_session ON interactions(session_id, created_at);
     """,
+    # what preference training learns from: the exact prompt the model was given (a JSON list of
+    # chat messages; NULL where no model ran) and each sentence the answer checks did not speak.
+    # The primary key, answer first, is the index that joins them to their answers.
+    """
+    ALTER TABLE interactions ADD COLUMN prompt TEXT;
+    CREATE TABLE rejections (
+        answer_id TEXT NOT NULL REFERENCES interactions(answer_id),
+        position INTEGER NOT NULL,
+        before TEXT NOT NULL,
+        sentence TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        fact TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (answer_id, position)
+    );
+    """,
 ]
+REJECTION_COLUMNS = ("answer_id", "position", "before", "sentence", "reason", "fact", "created_at")
 RATING_COLUMNS = ("feedback_id", "answer_id", *CRITERIA, "comment", "role", "session_id", "created_at")
 
 
@@ -122,13 +140,28 @@ class Interaction:
     ttft_ms: float | None
     total_ms: float
     language: str | None = None  # the session's, as its hello said
+    prompt: list[dict] | None = None  # the chat messages the model was given; None: no model ran
+    rejections: tuple = ()  # dicts of before, sentence, reason, fact: what the checks did not speak
 
 
 def interaction_insert(row: Interaction, mark: str) -> tuple[str, dict]:
-    """The INSERT for one answer and its values; `mark` formats a named placeholder."""
-    values = dict(row.__dict__, sources=json.dumps(row.sources), created_at=time.time())
+    """The INSERT for one answer and its values; `mark` formats a named placeholder. Its
+    rejections are rows of their own (`rejection_inserts`)."""
+    values = {k: v for k, v in row.__dict__.items() if k != "rejections"}
+    values.update(sources=json.dumps(row.sources), created_at=time.time(),
+                  prompt=None if row.prompt is None else json.dumps(row.prompt, ensure_ascii=False))
     marks = ", ".join(mark.format(k) for k in values)
     return f"INSERT INTO interactions ({', '.join(values)}) VALUES ({marks})", values
+
+
+def rejection_inserts(row: Interaction, mark: str) -> tuple[str, list[tuple]]:
+    """The INSERT for an answer's rejected sentences and one tuple of values per sentence, in
+    the order they were rejected; `mark` is the driver's placeholder."""
+    now = time.time()
+    values = [(row.answer_id, position, r["before"], r["sentence"], r["reason"], r["fact"], now)
+              for position, r in enumerate(row.rejections)]
+    return (f"INSERT INTO rejections ({', '.join(REJECTION_COLUMNS)}) "
+            f"VALUES ({', '.join([mark] * len(REJECTION_COLUMNS))})"), values
 
 
 class Store(Protocol):
@@ -137,7 +170,8 @@ class Store(Protocol):
     @property
     def schema_version(self) -> int: ...
 
-    def log_interaction(self, row: Interaction) -> None: ...
+    def log_interaction(self, row: Interaction) -> None:
+        """The answer's row and its rejected sentences' rows, in one transaction."""
 
     def add_rating(self, feedback_id: str, answer_id: str, scores: dict[str, int],
                    comment: str | None, role: str, session_id: str | None = None) -> bool:

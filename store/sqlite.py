@@ -1,6 +1,6 @@
 """The interaction and rating store in one SQLite file in WAL mode, schema versioned by
 migrations (`store.schema`; `store.postgres` keeps the same tables on PostgreSQL for several guide
-processes).
+processes). An answer and its rejected sentences are committed together or not at all.
 
 Ratings are written with synchronous=FULL and acknowledged only after the commit returns, so a
 `kill -9` never loses an acknowledged rating. One connection serves all calls, behind a lock;
@@ -12,7 +12,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from store.schema import Interaction, UnknownAnswer, interaction_insert, pending_migrations, rating_insert, rating_plan
+from store.schema import (Interaction, UnknownAnswer, interaction_insert, pending_migrations, rating_insert,
+                          rating_plan, rejection_inserts)
 
 
 def read_sqlite(path: str | Path, sql: str, params: tuple = ()) -> list[dict]:
@@ -46,9 +47,14 @@ class SQLiteStore:
         return self._db.execute("PRAGMA user_version").fetchone()[0]
 
     def log_interaction(self, row: Interaction) -> None:
+        """Commit an answer with its rejected sentences: both, or neither."""
         sql, values = interaction_insert(row, ":{}")
+        rejected_sql, rejected = rejection_inserts(row, "?")
         with self._lock:
-            self._db.execute(sql, values)
+            self._db.execute("BEGIN")
+            with self._db:  # commits both, or rolls both back
+                self._db.execute(sql, values)
+                self._db.executemany(rejected_sql, rejected)
 
     def add_rating(self, feedback_id: str, answer_id: str, scores: dict[str, int],
                    comment: str | None, role: str, session_id: str | None = None) -> bool:

@@ -16,6 +16,7 @@ ALLOWED = {
     "ros_bridge": {"knowledge", "common"},  # the robot needs the catalogue only
     "guide": {"answering", "store", "knowledge", "weights", "common"},
     "training": {"answering", "store", "knowledge", "weights", "common"},
+    "tools": {"guide", "training", "answering", "store", "knowledge", "weights", "common"},  # command-line tools
 }
 
 

@@ -45,4 +45,20 @@ def model_card(manifest: dict) -> str:
         lines += ["", "## Held-out evaluation (percent, 95% interval)", "", manifest["evaluation"]["table"]]
         if "safety_table" in manifest["evaluation"]:
             lines += ["", "## Safety per category and language", "", manifest["evaluation"]["safety_table"]]
+    lines += lineage(manifest.get("lineage") or [])
     return "\n".join(lines) + "\n"
+
+
+def lineage(rounds: list[dict]) -> list[str]:
+    """The preference rounds this guide went through, each with its parent, data and A/B."""
+    out = []
+    for r in rounds:
+        d = r["data"]
+        out += ["", f"## Preference round {r['round']} ({r['date'][:10]})", "",
+                f"- Parent: {r['parent']}, adapter sha256 `{r['parent_adapter_sha256'][:16]}`; {r['method']}.",
+                f"- Data: {d['train']} training pairs ({d['by_source']['rejection']} from the answer checks' "
+                f"rejections, {d['by_source']['rating']} from ratings), {d['validation']} validation pairs on "
+                f"other exhibits, {d['near_evaluation']} left out as close to an evaluation question; hash `{d['data_hash'][:16]}`.",
+                f"- Training: {r['training']['steps']} steps in {r['training']['seconds']} s, beta {r['settings']['beta']}, "
+                f"learning rate {r['settings']['learning_rate']}.", "", r.get("ab", "")]
+    return out

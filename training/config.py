@@ -57,3 +57,31 @@ class TrainSettings(Settings):
     @classmethod
     def _none(cls, value):
         return None if isinstance(value, str) and value.lower() in {"none", "null", ""} else value
+
+
+class ImproveSettings(Settings):
+    """A preference round (`python -m training.improve`): export, DPO, A/B, promotion."""
+    db: str = Field("var/guide.sqlite3", description="the guide store (SQLite file or postgresql:// URL) whose ratings and rejections teach the round")
+    parent: Path = Field(Path("models/guide"), description="the adapter being improved: the shipped guide, whose checksum the new manifest names")
+    base: str = Field("base", description="the base LM the parent adapter was trained on")
+    work: Path = Field(Path("var/improve"), description="where the round keeps its data, checkpoints, candidate and A/B table")
+    ship_to: Path = Field(Path("models/guide"), description="where a promoted candidate's adapter, manifest and card go")
+    quantize: Quantize = Field("nf4", description="the base's weights quantised as in the parent's training (QLoRA), or none")
+    beta: float = Field(0.1, gt=0, description="DPO's pull back towards the parent: higher keeps the candidate closer to it")
+    learning_rate: float = Field(5e-5, gt=0, description="peak rate: the adapter is already trained, the round only nudges it")
+    epochs: float = Field(2.0, gt=0, description="passes over the preference pairs")
+    max_steps: int = Field(-1, description="stop after this many optimiser steps; -1 follows epochs")
+    batch_size: int = Field(4, ge=1, description="pairs per forward pass")
+    grad_accum: int = Field(2, ge=1, description="forward passes per optimiser step")
+    max_length: int = Field(768, ge=64, description="prompt and answer tokens kept; the served prompts are shorter")
+    min_pairs: int = Field(8, ge=1, description="fewer training pairs than this: no round, and the decision says so")
+    seed: int = Field(42, description="one seed for order, dropout and the A/B's sampling")
+    save_steps: int = Field(10, ge=1, description="optimiser steps between checkpoints that --resume continues from")
+    logging_steps: int = Field(2, ge=1, description="optimiser steps between loss reports")
+    resume: bool = Field(False, description="continue the round's training from its last checkpoint")
+    eval_limit: int | None = Field(None, ge=1, description="held-out questions per set in the A/B; none: all")
+    eval_red_team: int | None = Field(None, ge=1, description="red-team prompts in the A/B; none: all")
+    eval_batch: int = Field(8, ge=1, description="answers decoded together in the A/B, as served")
+    eval_max_tokens: int = Field(96, ge=8, description="longest answer in the A/B, as served")
+
+    _none = field_validator("quantize", mode="before")(TrainSettings._none.__func__)

@@ -17,7 +17,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common.settings import SettingsError, load_settings  # noqa: E402
+from common.settings import SettingsError, add_flags, load_settings  # noqa: E402
 from training.config import TrainSettings  # noqa: E402
 from training.data import DatasetError  # noqa: E402
 from training.run import RunError, run  # noqa: E402
@@ -31,12 +31,7 @@ def parse_args(argv: list[str] | None) -> TrainSettings:
     """Every settings field is a flag (--lora-r, --quantize none, --overwrite/--no-overwrite)."""
     parser = argparse.ArgumentParser(prog="python training/train_guide.py", description=__doc__.split("\n\n")[1])
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="YAML overrides of the defaults ('' for none)")
-    for name, field in TrainSettings.model_fields.items():
-        flag = "--" + name.replace("_", "-")
-        if field.annotation is bool:
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=field.description)
-        else:
-            parser.add_argument(flag, default=None, help=field.description)
+    add_flags(parser, TrainSettings)
     args = vars(parser.parse_args(argv))
     config = args.pop("config")
     use = config is not None and str(config) not in ("", ".")  # --config "" means defaults only

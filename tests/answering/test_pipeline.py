@@ -34,6 +34,18 @@ def test_an_invented_sentence_is_replaced_by_the_fact_it_should_have_phrased_and
     assert g.rejected[0].fact == FACTS[0] and "1492" in g.rejected[0].sentence
 
 
+def test_a_rejected_sentence_keeps_what_the_answer_had_said_before_it():
+    g = gate()
+    spoken = "A local diver, Andreas Cariolou, found the wreck in 1965."
+    text = "".join(stream(g, spoken + " Michael Katzev led the excavation of the wreck from 1492. "))
+    [rejected] = g.rejected
+    assert "1492" in rejected.sentence and rejected.fact == FACTS[1]
+    assert rejected.before == spoken and text == f" {spoken} {FACTS[1]}"
+    first = gate()
+    stream(first, "Andreas Cariolou found the wreck in 1492. ")
+    assert first.rejected[0].before == ""  # rejected before anything was said
+
+
 @pytest.mark.parametrize("said, why", [
     ("Andreas Cariolou found the wreck with Jacques Cousteau.", "a name not in the sources"),
     ("The diver sold golden statues to a rich collector.", "words not in any one source"),

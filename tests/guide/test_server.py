@@ -53,6 +53,9 @@ def test_full_lifecycle_answer_logged_and_rating_on_disk(server):
     row = db.execute("SELECT exhibit, question, catalogue_hash FROM interactions WHERE answer_id=?",
                      (done["answer_id"],)).fetchone()
     assert row[0] == "kyrenia-ship" and row[1] == "Who found this ship?" and row[2]
+    [prompt] = db.execute("SELECT prompt FROM interactions WHERE answer_id=?", (done["answer_id"],)).fetchone()
+    prompt = json.loads(prompt)  # the messages the model phrased this answer from, kept for training
+    assert prompt[0]["role"] == "system" and "Who found this ship?" in prompt[-1]["content"]
     c.close()
 
 
@@ -242,6 +245,8 @@ def test_plainly_unsafe_question_is_declined_without_generating(server):
     assert done["finish"] == "stop" and done["generated_tokens"] == 0 and done["sources"] == []
     assert "sorry" in done["text"] and "Kolossi Castle" in done["text"]
     assert visitor.ask("g2", "Who built this castle?")["generated_tokens"] > 0  # the model answers the rest
+    db = sqlite3.connect(server.settings.db)  # no model ran for the declined question: no prompt kept
+    assert db.execute("SELECT prompt FROM interactions WHERE answer_id=?", (done["answer_id"],)).fetchone() == (None,)
     metrics = server.metrics()
     assert 'guide_declined_total{kind="violence"}' in metrics
 

@@ -17,6 +17,7 @@ from store import open_store
 from store.schema import MIGRATIONS, Interaction, UnknownAnswer
 from tests.conftest import free_port
 from tests.guide.harness import Client, RunningServer
+from tests.store.test_sqlite import PROMPT, REJECTED, answered, check_prompt_and_rejections_are_kept_with_their_answer
 
 pytest.importorskip("psycopg", reason="psycopg is the optional extra 'postgres'")
 INITDB = shutil.which("initdb") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))), None)
@@ -71,7 +72,7 @@ def test_postgres_store_keeps_the_sqlite_stores_contract(postgres):
 
 
 def test_guide_server_on_postgres_acknowledges_ratings_the_review_reads(postgres, tiny_llama, tmp_path):
-    from guide.review import review
+    from training.review import review
 
     settings = ServerSettings(port=free_port(), model=str(tiny_llama), db=postgres, max_answer_tokens=8)
     with RunningServer(settings) as s:
@@ -153,3 +154,38 @@ def test_the_reader_never_writes_postgres(postgres):
     with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
         read_rows(postgres, "DELETE FROM ratings")
     assert read_rows(postgres, "SELECT count(*) AS n FROM ratings")[0]["n"] == counted
+
+
+def test_prompt_and_rejections_are_kept_with_their_answer_on_postgres(postgres, monkeypatch):
+    import psycopg
+
+    from store import postgres as backend
+
+    store = open_store(postgres)
+    check_prompt_and_rejections_are_kept_with_their_answer(store, backend, psycopg.errors.UniqueViolation, monkeypatch)
+    store.close()
+
+
+def test_a_postgres_store_at_version_3_is_migrated_keeping_its_rows(postgres):
+    import psycopg
+
+    from store.postgres import postgres_ddl
+
+    with psycopg.connect(postgres, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE version3")
+    url = postgres.rsplit("/", 1)[0] + "/version3"
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        for script in MIGRATIONS[:3]:
+            db.execute(postgres_ddl(script))
+        db.execute("INSERT INTO schema_version VALUES (3)")
+        db.execute("INSERT INTO interactions (answer_id, session_id, tour, exhibit, question, answer, finish, "
+                   "sources, model, catalogue_hash, created_at, language) "
+                   "VALUES ('old', 's', 't', 'kourion', 'q', 'a', 'stop', '[]', 'm', 'c', 1.0, 'el')")
+    store = open_store(url)
+    assert store.schema_version == 4 == len(MIGRATIONS)
+    assert store.query("SELECT answer_id, language, prompt FROM interactions") == [
+        {"answer_id": "old", "language": "el", "prompt": None}]
+    store.log_interaction(answered("new", prompt=PROMPT, rejections=REJECTED))
+    assert store.query("SELECT count(*) AS n FROM rejections")[0]["n"] == 2
+    store.close()

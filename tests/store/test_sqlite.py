@@ -1,11 +1,23 @@
-"""The SQLite store's schema versions: they only go up, and a newer store is refused."""
+"""The SQLite store's schema versions: they only go up, and a newer store is refused. An answer
+is kept with its prompt and its rejected sentences, all or nothing."""
+import json
 import sqlite3
+from contextlib import closing
+from dataclasses import replace
 
 import pytest
 
+from store import sqlite as backend
 from store.criteria import CRITERIA
-from store.schema import MIGRATIONS, SchemaTooNew
+from store.schema import MIGRATIONS, Interaction, SchemaTooNew
 from store.sqlite import SQLiteStore as Store
+
+PROMPT = [{"role": "system", "content": "You are a guide. Ἀμμόχωστος, «quoted»."},
+          {"role": "user", "content": "Facts:\n- A diver found it in 1965.\n\nQuestion: Who found it?"}]
+REJECTED = ({"before": "", "sentence": "Pirates found it in 1700.", "reason": "a number not in the sources",
+             "fact": "A diver found it in 1965."},
+            {"before": "A diver found it in 1965.", "sentence": "He was Jacques Cousteau.",
+             "reason": "a name not in the sources", "fact": ""})
 
 
 def test_a_store_written_by_a_newer_guide_is_refused_and_left_as_it_was(tmp_path):
@@ -125,3 +137,61 @@ def test_the_reader_never_creates_migrates_or_writes_a_store(tmp_path):
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         read_rows(path, "DELETE FROM interactions")
     assert path.read_bytes() == before
+
+
+def answered(answer_id: str, **given) -> Interaction:
+    return Interaction(answer_id, "s1", "t1", "kyrenia-ship", "Who found it?", "A diver.", "stop",
+                       [{"exhibit": "kyrenia-ship", "fact": "f"}], "m", None, "c", 10, 3, 12.5, 80.0, **given)
+
+
+def check_prompt_and_rejections_are_kept_with_their_answer(store, backend, refused: type[Exception], monkeypatch):
+    """What every store keeps of a model's answer (run on SQLite here, on PostgreSQL in
+    test_postgres); `backend` is the store's module, `refused` what its driver raises for a
+    duplicate key."""
+    store.log_interaction(answered("p1", prompt=PROMPT, rejections=REJECTED))
+    store.log_interaction(answered("p0"))  # no model ran: no prompt, nothing rejected
+    prompts = {r["answer_id"]: r["prompt"] for r in store.query(
+        "SELECT answer_id, prompt FROM interactions WHERE answer_id IN (?, ?)", ("p0", "p1"))}
+    assert prompts["p0"] is None and json.loads(prompts["p1"]) == PROMPT
+    rows = store.query("SELECT answer_id, position, before, sentence, reason, fact FROM rejections "
+                       "WHERE answer_id LIKE ? ORDER BY position", ("p%",))
+    assert [dict(r) for r in rows] == [{"answer_id": "p1", "position": n, **r} for n, r in enumerate(REJECTED)]
+
+    real = backend.rejection_inserts
+
+    def twice(row, mark):  # both sentences at the first one's position: the database refuses the second
+        sql, values = real(row, mark)
+        return sql, [values[0], values[0]]
+    with monkeypatch.context() as patched:
+        patched.setattr(backend, "rejection_inserts", twice)
+        with pytest.raises(refused):
+            store.log_interaction(answered("p2", prompt=PROMPT, rejections=REJECTED))
+    assert not store.query("SELECT answer_id FROM interactions WHERE answer_id = ?", ("p2",))
+    assert not store.query("SELECT answer_id FROM rejections WHERE answer_id = ?", ("p2",))
+    store.log_interaction(answered("p2", prompt=PROMPT, rejections=REJECTED))  # nothing was left half written
+    assert len(store.query("SELECT position FROM rejections WHERE answer_id = ?", ("p2",))) == 2
+
+
+def test_prompt_and_rejections_are_kept_with_their_answer_on_sqlite(tmp_path, monkeypatch):
+    store = Store(tmp_path / "guide.sqlite3")
+    check_prompt_and_rejections_are_kept_with_their_answer(store, backend, sqlite3.IntegrityError, monkeypatch)
+    store.close()
+
+
+def test_a_store_at_version_3_is_migrated_keeping_its_rows(tmp_path):
+    path = tmp_path / "guide.sqlite3"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript("".join(MIGRATIONS[:3]) + "PRAGMA user_version=3;")
+        db.execute("INSERT INTO interactions (answer_id, session_id, tour, exhibit, question, answer, finish, "
+                   "sources, model, catalogue_hash, created_at, language) "
+                   "VALUES ('old', 's', 't', 'kourion', 'q', 'a', 'stop', '[]', 'm', 'c', 1.0, 'el')")
+        db.execute("INSERT INTO ratings VALUES ('f-old', 'old', 4, 4, 4, 4, 4, NULL, 'visitor', 2.0, 's')")
+        db.commit()
+    store = Store(path)
+    assert store.schema_version == 4 == len(MIGRATIONS)
+    [old] = store.query("SELECT answer_id, language, prompt FROM interactions")
+    assert tuple(old) == ("old", "el", None)
+    assert [r["feedback_id"] for r in store.query("SELECT feedback_id FROM ratings")] == ["f-old"]
+    store.log_interaction(answered("new", prompt=PROMPT, rejections=REJECTED[:1]))
+    assert store.query("SELECT count(*) FROM rejections")[0][0] == 1
+    store.close()

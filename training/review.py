@@ -1,10 +1,13 @@
-"""python -m guide.review [--db var/guide.sqlite3] [--out var/review] [--since 2026-01-01] [--until ...] [--tour T] [--role expert]
+"""python -m training.review [--db var/guide.sqlite3] [--out var/review] [--since 2026-01-01] [--until ...] [--tour T] [--role expert]
 
 The feedback review script: reads the guide's store (read-only) and writes, under --out,
-summary.md (per model version and criterion: mean, count, 95% CI; per exhibit; the worst-rated
-answers with their comments), ratings.csv and ratings.jsonl, preference_pairs.jsonl (TRL DPO:
-prompt, chosen, rejected) and kto.jsonl (TRL KTO: prompt, completion, label), scores.png and
-distributions.png, and report.html that embeds them.
+summary.md (per guide version and criterion: mean, count, 95% CI; per exhibit and rater role;
+the worst-rated answers with their comments), ratings.csv and ratings.jsonl, preference_pairs.jsonl
+(TRL DPO: prompt, chosen, rejected) and kto.jsonl (TRL KTO: prompt, completion, label), scores.png
+and distributions.png, and report.html that embeds them.
+
+The prompts exported are those the model was given, as the store kept them; answers logged
+before the store kept prompts get theirs rebuilt from their question, exhibit and facts.
 """
 from __future__ import annotations
 
@@ -18,17 +21,13 @@ import sqlite3
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from common.stats import summarise
-from guide.config import ServerSettings
-from guide.protocol import CRITERIA
-from knowledge.prompting import Turn, build_messages, plain
+from knowledge.prompting import plain
 from store import read_rows
-
-# the turns a server with default settings replays in its prompt
-HISTORY_TURNS = ServerSettings.model_fields["history_turns"].default
+from store.criteria import CRITERIA
+from training.feedback import prompt_messages, rating_pairs, weighted_answers
 
 
 @dataclass(frozen=True)
@@ -48,36 +47,16 @@ def load(db: str | Path, f: Filters = Filters()) -> list[dict]:
             where.append(sql)
             params.append(value)
     query = ("SELECT r.*, i.tour, i.exhibit, i.question, i.answer, i.sources, i.model, i.model_manifest, "
-             "i.language, i.session_id AS asked_in, i.created_at AS asked_at "
+             "i.language, i.prompt, i.session_id AS asked_in, i.created_at AS asked_at "
              "FROM ratings r JOIN interactions i USING (answer_id) WHERE " + " AND ".join(where) +
              " ORDER BY r.created_at")
     rows = read_rows(db, query, tuple(params))
-    earlier = turns_before(db, rows)
     for r in rows:
-        r["history"] = earlier[r["answer_id"]]
         r["sources"] = json.loads(r["sources"] or "[]")
+        r["prompt"] = json.loads(r["prompt"]) if r["prompt"] else None
         r["overall"] = sum(r[c] for c in CRITERIA) / len(CRITERIA)
         r["version"] = r["model"] + (f"@{r['model_manifest'][:8]}" if r["model_manifest"] else "")
     return rows
-
-
-def turns_before(db: str | Path, rows: list[dict], keep: int = HISTORY_TURNS) -> dict[str, list[dict]]:
-    """For each rated answer, the turns of its session that the guide replayed in its prompt:
-    the last `keep` answered ones before it."""
-    sessions = sorted({r["asked_in"] for r in rows})
-    if not sessions:
-        return {}
-    logged = read_rows(db, "SELECT session_id, question, answer, finish, created_at FROM interactions "
-                           f"WHERE session_id IN ({', '.join('?' * len(sessions))}) ORDER BY created_at",
-                       tuple(sessions))
-    by_session: dict[str, list[dict]] = defaultdict(list)
-    for turn in logged:
-        by_session[turn["session_id"]].append(turn)
-    def before(r: dict) -> list[dict]:
-        answered = [t for t in by_session[r["asked_in"]]
-                    if t["created_at"] < r["asked_at"] and t["finish"] in ("stop", "length")]
-        return [{"question": t["question"], "answer": t["answer"]} for t in answered[-keep:]]
-    return {r["answer_id"]: before(r) for r in rows}
 
 
 def by_criterion(rows: list[dict], key: str) -> dict[str, dict[str, dict]]:
@@ -99,58 +78,23 @@ def worst(rows: list[dict], n: int = 10) -> list[dict]:
              "comments": [r["comment"] for r in rs if r["comment"]]} for rs in ranked[:n]]
 
 
-@lru_cache(maxsize=1)
-def _catalogue():
-    from knowledge.catalogue import default_catalogue
-
-    return default_catalogue()  # read once, not once per exported row
-
-
-def prompt_messages(row: dict) -> list[dict]:
-    """The conversational prompt the guide saw: persona in the visitor's language, exhibit, the
-    logged facts, the earlier turns it replayed, the question."""
-    catalogue = _catalogue()
-    exhibit = catalogue.get(row["exhibit"]) if row["exhibit"] in catalogue else None
-    history = [Turn(plain(t["question"]), plain(t["answer"])) for t in row.get("history", [])]
-    return build_messages(plain(row["question"]), exhibit, [s["fact"] for s in row["sources"]], history,
-                          row.get("language") or "en", HISTORY_TURNS)
-
-
-def answers(rows: list[dict]) -> list[dict]:
-    """One entry per rated answer with its mean overall score."""
-    per: dict[str, dict] = {}
-    for r in rows:
-        entry = per.setdefault(r["answer_id"], {**r, "scores": []})
-        entry["scores"].append(r["overall"])
-    return [{**e, "score": sum(e["scores"]) / len(e["scores"])} for e in per.values()]
-
-
-def preference_pairs(rows: list[dict], margin: float = 1.0) -> list[dict]:
-    """Answers to the same question at the same exhibit, the better-rated one chosen."""
-    groups: dict[tuple, list[dict]] = defaultdict(list)
-    for a in answers(rows):
-        groups[(a["exhibit"], " ".join(a["question"].lower().split()))].append(a)
-    pairs = []
-    for group in groups.values():
-        group.sort(key=lambda a: -a["score"])
-        for i, better in enumerate(group):
-            for worse in group[i + 1:]:
-                if better["score"] - worse["score"] >= margin:
-                    pairs.append({"prompt": prompt_messages(better),
-                                  "chosen": [{"role": "assistant", "content": plain(better["answer"])}],
-                                  "rejected": [{"role": "assistant", "content": plain(worse["answer"])}]})
-    return pairs
+def preference_pairs(rows: list[dict]) -> list[dict]:
+    """Answers to the same question at the same exhibit, the better-rated one chosen (TRL DPO
+    rows: prompt, chosen, rejected)."""
+    return [{k: p[k] for k in ("prompt", "chosen", "rejected")} for p in rating_pairs(rows)]
 
 
 def kto_rows(rows: list[dict]) -> list[dict]:
     """Clearly good (mean >= 4) or clearly bad (mean <= 2) answers as KTO examples."""
     return [{"prompt": prompt_messages(a), "completion": [{"role": "assistant", "content": plain(a["answer"])}],
-             "label": a["score"] >= 4} for a in answers(rows) if a["score"] >= 4 or a["score"] <= 2]
+             "label": a["score"] >= 4} for a in weighted_answers(rows) if a["score"] >= 4 or a["score"] <= 2]
 
 
 def summary_markdown(rows: list[dict]) -> str:
     lines = [f"# Feedback review: {len(rows)} ratings of {len({r['answer_id'] for r in rows})} answers", ""]
-    for title, key in (("By model version", "version"), ("By exhibit", "exhibit"), ("By rater role", "role")):
+    # guide versions first (model label and manifest): whether a new guide is rated above the last
+    for title, key in (("By guide version", "version"), ("By exhibit", "exhibit"),
+                       ("By rater role", "role")):
         table = by_criterion(rows, key)
         lines += [f"## {title}", "", f"| {key} | " + " | ".join((*CRITERIA, "overall")) + " |",
                   "|" + "---|" * (len(CRITERIA) + 2)]
@@ -243,7 +187,7 @@ def _date(text: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m guide.review", description=__doc__.split("\n\n")[1])
+    parser = argparse.ArgumentParser(prog="python -m training.review", description=__doc__.split("\n\n")[1])
     parser.add_argument("--db", default="var/guide.sqlite3", help="the guide's SQLite store, or its postgresql:// URL")
     parser.add_argument("--out", type=Path, default=Path("var/review"), help="directory for the report and exports")
     parser.add_argument("--since", type=_date, help="ratings from this date (YYYY-MM-DD, UTC)")

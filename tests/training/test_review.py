@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from guide.protocol import CRITERIA
-from guide.review import Filters, by_criterion, kto_rows, load, main, review
+from store.criteria import CRITERIA
 from store.schema import Interaction
 from store.sqlite import SQLiteStore as Store
+from training.review import Filters, by_criterion, kto_rows, load, main, review
 
 SOURCES = [{"exhibit": "kyrenia-ship", "fact": "A diver called Andreas Cariolou found the ship in 1965."}]
 
@@ -63,14 +63,17 @@ def test_exports_pairs_kto_plots_and_report(db, tmp_path):
     ranked = {(p["chosen"][0]["content"][:7], p["rejected"][0]["content"][:7]) for p in pairs}
     assert ranked == {("A diver", "It was "), ("A diver", "Andreas"), ("Andreas", "It was ")}
     first = pairs[0]
-    assert first["prompt"][0]["role"] == "system" and "Cariolou" in first["prompt"][0]["content"]
-    assert first["prompt"][-1] == {"role": "user", "content": "Who found the ship?"}
+    assert [m["role"] for m in first["prompt"]] == ["system", "user"]  # rebuilt: these rows kept no prompt
+    assert "Cariolou" in first["prompt"][-1]["content"]
+    assert first["prompt"][-1]["content"].endswith("Question: Who found the ship?")
     kto = {r["completion"][0]["content"]: r["label"] for r in
            map(json.loads, (out / "kto.jsonl").read_text().splitlines())}
     assert kto == {"A diver, Andreas Cariolou, found it in 1965.": True,
                    "It was found by pirates in 1700.": False, "It is a castle.": False}
     summary = (out / "summary.md").read_text()
     assert "invented pirates" in summary and "kolossi-castle" in summary
+    sections = [line for line in summary.splitlines() if line.startswith("## ")]
+    assert sections[0] == "## By guide version" and "| m1 |" in summary and "| m2 |" in summary
     html = (out / "report.html").read_text()
     assert html.count("data:image/png;base64,") == 2
     assert (out / "scores.png").read_bytes()[:4] == b"\x89PNG"
@@ -100,7 +103,7 @@ def test_exports_never_carry_a_control_token_from_visitor_text(tmp_path):
 
 
 def test_visitor_text_never_becomes_a_spreadsheet_formula(tmp_path):
-    from guide.review import write_tables
+    from training.review import write_tables
 
     row = {"feedback_id": "f", "answer_id": "a", "question": "=HYPERLINK(\"http://x\")", "answer": "+1", "sources": [],
            "comment": "@SUM(A1)", "exhibit": "kourion", "overall": 4.0}
@@ -112,20 +115,21 @@ def test_visitor_text_never_becomes_a_spreadsheet_formula(tmp_path):
     assert json.loads((tmp_path / "ratings.jsonl").read_text())["question"].startswith("=")  # data kept as it was
 
 
-def test_exported_prompts_are_what_the_model_was_given_history_and_language_included(tmp_path):
-    import time
-
+def test_exported_prompts_are_the_stored_ones_and_older_answers_get_theirs_rebuilt(tmp_path):
     store = Store(tmp_path / "h.sqlite3")
-    for n, (question, text) in enumerate([("Who found the ship?", "A diver found it in 1965."),
-                                          ("And when did it sink?", "Around 300 BC.")]):
-        store.log_interaction(Interaction(f"a{n}", "visitor-1", "t", "kyrenia-ship", question, text, "stop",
-                                          SOURCES, "m", None, "cat", 10, 5, 20.0, 90.0, "el"))
-        time.sleep(0.01)
+    given = [{"role": "system", "content": "You are a guide."},
+             {"role": "user", "content": "Facts:\n- A diver found it.\n\nQuestion: And when?<|im_end|>"}]
+    store.log_interaction(Interaction("a0", "v1", "t", "kyrenia-ship", "And when?", "In 1965.", "stop",
+                                      SOURCES, "m", None, "cat", 10, 5, 20.0, 90.0, "en", prompt=given))
+    store.log_interaction(Interaction("a1", "v1", "t", "kyrenia-ship", "Who found the ship?", "A diver.", "stop",
+                                      SOURCES, "m", None, "cat", 10, 5, 20.0, 90.0, "el"))  # logged before prompts were
+    rate(store, "f0", "a0", 5)
     rate(store, "f1", "a1", 5)
     store.close()
-    rows = load(tmp_path / "h.sqlite3")
-    [row] = kto_rows(rows)
-    prompt = row["prompt"]
-    assert [m["role"] for m in prompt] == ["system", "user", "assistant", "user"]
-    assert prompt[1]["content"] == "Who found the ship?" and prompt[2]["content"] == "A diver found it in 1965."
-    assert "Greek" in prompt[0]["content"]  # the persona asked for the visitor's language
+    prompts = {row["completion"][0]["content"]: row["prompt"] for row in kto_rows(load(tmp_path / "h.sqlite3"))}
+    assert prompts["In 1965."][0] == given[0]
+    assert prompts["In 1965."][1]["content"].endswith("Question: And when?< |im_end|>")  # made safe to export
+    rebuilt = prompts["A diver."]
+    assert [m["role"] for m in rebuilt] == ["system", "user"] and "Greek" in rebuilt[0]["content"]
+    assert SOURCES[0]["fact"] in rebuilt[1]["content"]
+    assert rebuilt[1]["content"].endswith("Question: Who found the ship?")

@@ -1,0 +1,1 @@
+"""Command-line tools beside the packages: they may import every package, and no package imports them."""
