@@ -39,7 +39,8 @@ def model_card(manifest: dict) -> str:
             f"Reproduce it from a fresh clone with `python -m training --config {manifest['recipe']}`, "
             f"then `python -m training.ship --model {manifest.get('recipe_out') or s['out']}`."]
     if manifest.get("comparison"):
-        lines += ["", "## Side by side", "",
+        when = " (the guide before its preference rounds)" if manifest.get("lineage") else ""
+        lines += ["", f"## Side by side{when}", "",
                   manifest["comparison"].strip()]
     if manifest.get("evaluation"):
         lines += ["", "## Held-out evaluation (percent, 95% interval)", "", manifest["evaluation"]["table"]]
