@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from knowledge.phrasebook import PHRASEBOOK
+
 INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>]{0,200}>|[<>]|\[|\]\([^)]*\)")  # tags, then any stray bracket
 # a list marker only where a line starts: a chunk that happens to begin "1965. " is a year
 LINE_MARKER = re.compile(r"(\n)[ \t]*(#+|[-*•]|\d+[.)])[ \t]+")
@@ -19,7 +21,7 @@ UNSAFE_OUTPUT = {
                                    r"|\b(Street|Avenue|Road|Lane|Boulevard) (No\.? ?)?\d{1,4}\b"),
     "a slur": re.compile(r"\b(gavur|giaour|infidels|subhuman|vermin|savages|inferior (race|people|peoples))\b", re.I),
 }
-SAFE_DECLINE = "I'm sorry, I can't help with that; I'm here to talk about the exhibition."
+SAFE_DECLINE = PHRASEBOOK.fixed["safe_decline"].en
 LONGEST_WORD = 40  # characters held back while waiting for the end of a word
 LONGEST_TAG = 200  # characters held back while waiting for the end of an HTML tag
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from answering.dialogue import Dialogue
-from answering.phrases import FIXED
+from answering.phrases import fixed
 from answering.requests import GoOn, stems
 from knowledge.catalogue import Catalogue
 from knowledge.lexical import fold
@@ -20,15 +20,11 @@ from knowledge.schema import LANGUAGES, Exhibit
 COMPARE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "requests" / "compare.yaml"
 NAME_STEM = 6  # letters of a name's word that its inflected forms keep
 SAME_AGE = 50  # years between two starts below which neither is called the older
-SUGGEST = {"en": "Which is older, this or {other}?", "el": "Ποιο είναι παλαιότερο, αυτό ή {other};",
-           "tr": "Hangisi daha eski, bu mu yoksa {other} mi?", "ru": "Что древнее: это или {other}?"}
 
 
 def year_words(year: int, language: str) -> str:
     """A year as the visitor's language writes it: '300 BC', '300 π.Χ.', 'MÖ 300', '300 г. до н. э.'."""
-    bc, ad = {"en": ("{} BC", "AD {}"), "el": ("{} π.Χ.", "{} μ.Χ."), "tr": ("MÖ {}", "MS {}"),
-              "ru": ("{} г. до н. э.", "{} г. н. э.")}.get(language, ("{} BC", "AD {}"))
-    return (bc if year < 0 else ad).format(abs(year))
+    return fixed("year_bc" if year < 0 else "year_ad", language).format(abs(year))
 
 
 def comparison(a: Exhibit, b: Exhibit, language: str) -> str:
@@ -36,8 +32,7 @@ def comparison(a: Exhibit, b: Exhibit, language: str) -> str:
     dates = (year_words(a.period.start_year, language), year_words(b.period.start_year, language))
     same = abs(a.period.start_year - b.period.start_year) < SAME_AGE
     older = a if a.period.start_year <= b.period.start_year else b
-    phrases = FIXED.get(language, FIXED["en"])
-    return phrases["same_age" if same else "older"].format(
+    return fixed("same_age" if same else "older", language).format(
         a=a.name(language), b=b.name(language), a_dates=dates[0], b_dates=dates[1], older=older.name(language))
 
 
@@ -95,7 +90,7 @@ class Conversation:
         """Said when every fact has been told: so, and a related exhibit to visit next."""
         other = self.catalogue.get(exhibit.related[0]) if exhibit.related else exhibit
         summary = other.text(language)[0].split(". ")[0].rstrip(".") + "."
-        return FIXED.get(language, FIXED["en"])["all_told"].format(
+        return fixed("all_told", language).format(
             name=exhibit.name(language), other=other.name(language), summary=summary)
 
     def suggestions(self, dialogue: Dialogue, exhibit: Exhibit | None, language: str, k: int = 3) -> list[str]:
@@ -116,5 +111,5 @@ class Conversation:
             out += [r for r in self.go_on.examples(language) if fold(r) not in dialogue.asked][:1]
         if exhibit.related:
             other = self.catalogue.get(exhibit.related[0])
-            out.append(SUGGEST.get(language, SUGGEST["en"]).format(other=other.name(language)))
+            out.append(fixed("suggest_older", language).format(other=other.name(language)))
         return [q for q in out if fold(q) not in dialogue.asked][:k]

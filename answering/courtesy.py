@@ -1,5 +1,6 @@
 """Greetings, thanks and goodbyes: a message that is nothing but one of them is answered in kind,
-in the visitor's language, instead of with a fact or an "I don't know". Pure code over strings.
+in the visitor's language, instead of with a fact or an "I don't know". Pure code over the
+phrases of answering/data/courtesy.yaml; the answers are in knowledge/phrasebook.yaml.
 
 A message counts only when every word of it belongs to such a phrase or to a few words that go
 with them ("thank you very much, guide!"); "Hi, who built this castle?" is a question and goes
@@ -9,64 +10,28 @@ a greeting ("thanks, bye!" is a goodbye).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-# longest first within each kind, so that "thank you very much" is taken before "thank you"
-PHRASES: dict[str, dict[str, list[str]]] = {
-    "farewell": {
-        "en": ["have a nice day", "have a good day", "see you later", "see you soon", "see you", "see ya",
-               "take care", "good night", "goodnight", "goodbye", "good bye", "bye bye", "farewell", "bye"],
-        "el": ["καλή συνέχεια", "τα λέμε", "καληνύχτα", "γεια χαρά", "αντίο"],
-        "tr": ["hoşça kalın", "hoşça kal", "hoşçakal", "güle güle", "görüşmek üzere", "görüşürüz",
-               "iyi geceler", "bay bay"],
-        "ru": ["до свидания", "до встречи", "всего доброго", "всего хорошего", "спокойной ночи", "пока"],
-    },
-    "thanks": {
-        "en": ["thank you", "thanks", "thx", "cheers", "much appreciated"],
-        "el": ["σας ευχαριστώ", "ευχαριστώ", "ευχαριστούμε", "ευχαριστω"],
-        "tr": ["teşekkür ederim", "teşekkürler", "teşekkür", "sağ olun", "sağ ol", "sağol"],
-        "ru": ["спасибо", "благодарю"],
-    },
-    "greeting": {
-        "en": ["good morning", "good afternoon", "good evening", "hello", "hiya", "hey", "hi", "greetings",
-               "howdy"],
-        "el": ["γεια σας", "γεια σου", "καλημέρα", "καλησπέρα", "χαίρετε", "γεια"],
-        "tr": ["iyi akşamlar", "iyi günler", "günaydın", "merhaba", "selamlar", "selam"],
-        "ru": ["добрый день", "доброе утро", "добрый вечер", "здравствуйте", "здравствуй", "привет"],
-    },
-}
-# words that go with those phrases and ask nothing
-FILLER = set("""very much so lot a again all everyone there guide robot dear friend you for your help the
-info information ok okay and great nice lovely wonderful πολύ και φίλε οδηγέ çok ve rehber большое огромное
-и вам тебе гид""".split())
+from pydantic import Field
 
-REPLIES: dict[str, dict[str, tuple[str, str]]] = {
-    # (with the exhibit's name, with no exhibit in view)
-    "greeting": {
-        "en": ("Hello, and welcome! Ask me anything about {name}.", "Hello, and welcome! Ask me anything about the exhibition."),
-        "el": ("Γεια σας και καλώς ήρθατε! Ρωτήστε με ό,τι θέλετε για αυτό το έκθεμα: {name}.",
-               "Γεια σας και καλώς ήρθατε! Ρωτήστε με ό,τι θέλετε για την έκθεση."),
-        "tr": ("Merhaba, hoş geldiniz! {name} hakkında bana istediğinizi sorabilirsiniz.",
-               "Merhaba, hoş geldiniz! Sergi hakkında bana istediğinizi sorabilirsiniz."),
-        "ru": ("Здравствуйте и добро пожаловать! Спрашивайте меня об экспонате «{name}».",
-               "Здравствуйте и добро пожаловать! Спрашивайте меня о выставке."),
-    },
-    "thanks": {
-        "en": ("You're welcome! Is there anything else you would like to know about {name}?",
-               "You're welcome! Is there anything else you would like to know about the exhibition?"),
-        "el": ("Παρακαλώ! Θέλετε να μάθετε κάτι άλλο για αυτό το έκθεμα: {name};",
-               "Παρακαλώ! Θέλετε να μάθετε κάτι άλλο για την έκθεση;"),
-        "tr": ("Rica ederim! {name} hakkında başka bir şey öğrenmek ister misiniz?",
-               "Rica ederim! Sergi hakkında başka bir şey öğrenmek ister misiniz?"),
-        "ru": ("Пожалуйста! Хотите узнать ещё что-нибудь об экспонате «{name}»?",
-               "Пожалуйста! Хотите узнать ещё что-нибудь о выставке?"),
-    },
-    "farewell": {
-        "en": ("Goodbye, and thank you for your visit! Enjoy the rest of the exhibition.",) * 2,
-        "el": ("Αντίο σας, και ευχαριστούμε για την επίσκεψη! Καλή συνέχεια στην έκθεση.",) * 2,
-        "tr": ("Güle güle, ziyaretiniz için teşekkürler! Serginin geri kalanında iyi vakit geçirin.",) * 2,
-        "ru": ("До свидания, спасибо за визит! Приятного осмотра остальной выставки.",) * 2,
-    },
-}
+from common.tables import load_table
+from knowledge.phrasebook import PHRASEBOOK, Variants
+from knowledge.schema import Strict
+
+COURTESY_FILE = Path(__file__).parent / "data" / "courtesy.yaml"
+
+
+class Courtesy(Strict):
+    phrases: dict[str, dict[str, list[str]]] = Field(description="kind -> language -> its phrases, longest first; the kinds in the order they win")
+    filler: list[str] = Field(description="words that go with those phrases and ask nothing")
+
+
+TABLE: Courtesy = load_table(Courtesy, COURTESY_FILE)
+PHRASES = TABLE.phrases
+FILLER = set(TABLE.filler)
+# kind -> its answers in kind (with the exhibit's name, with no exhibit in view)
+REPLIES: dict[str, Variants] = PHRASEBOOK.courtesy
+
 PATTERNS = {kind: re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for lang in by_lang.values() for p in lang)
                              + r")(?!\w)") for kind, by_lang in PHRASES.items()}
 
@@ -86,5 +51,5 @@ def courtesy(message: str) -> str | None:
 
 def in_kind(kind: str, language: str, exhibit_name: str | None) -> str:
     """The guide's answer to a greeting, thanks or goodbye, in `language` (English where it has none)."""
-    with_name, without = REPLIES[kind].get(language, REPLIES[kind]["en"])
-    return with_name.format(name=exhibit_name) if exhibit_name else without
+    reply = REPLIES[kind]
+    return reply.said_in(language, exhibit_name) or reply.said_in("en", exhibit_name)

@@ -22,14 +22,38 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
-Kind = Literal["count", "measure", "price", "when", "who"]
+from pydantic import Field
 
-NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-                "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
-                "hundred hundreds thousand thousands million millions dozen dozens several few couple").split()
-VAGUE = {"several", "few", "couple"}  # a count, but not the number a "how many" asks for
+from common.tables import load_table
+from knowledge.schema import Strict
+
+Kind = Literal["count", "measure", "price", "when", "who"]
+WORDS_FILE = Path(__file__).parent / "data" / "demands.yaml"
+
+
+class Measure(Strict):
+    dimensions: list[Literal["length", "weight", "time", "money"]] = Field(min_length=1, description="the dimensions whose units answer it")
+    words: list[str] = Field(default_factory=list, description="words by which a passage says which dimension it measures")
+
+
+class Words(Strict):
+    number_words: list[str] = Field(min_length=1, description="numbers written as words")
+    vague: list[str] = Field(description="counts that are not the number a 'how many' asks for")
+    measures: dict[str, Measure] = Field(description="'how tall', 'what is the height' -> what answers it")
+    people: list[str] = Field(description="words for people: a count of any of them answers a count of people")
+    persons: list[str] = Field(description="what a 'which ...' question asks a person by")
+    peoples: list[str] = Field(description="peoples, whose names do not answer 'what was the name of'")
+    not_names: list[str] = Field(description="capitalised words that are no one's name")
+    verbs: list[str] = Field(description="the words after 'how many' that are not what is counted")
+    same: dict[str, str] = Field(description="words for the same thing that is counted")
+
+
+TABLE: Words = load_table(Words, WORDS_FILE)
+NUMBER_WORDS = TABLE.number_words
+VAGUE = set(TABLE.vague)  # a count, but not the number a "how many" asks for
 CARDINAL = re.compile(r"^(\d{1,3}(,\d{3})+|\d{1,2}|(" + "|".join(NUMBER_WORDS) + r")(-\w+)?)$", re.I)
 YEAR = re.compile(r"\b\d{3,4}s?\b|\b\d+(st|nd|rd|th)\b|\b(BC|AD)\b|\bcentur(y|ies)\b|\bmillennium\b")
 SEASON = re.compile(r"\b(winter|summer|spring|autumn|Easter|Pentecost|Christmas|January|February|March|April|"
@@ -40,38 +64,19 @@ UNITS = {
     "time": r"(years?|months?|weeks?|days?|hours?|minutes?|centur(y|ies)|generations?)",
     "money": r"(euros?|€|pounds?|£|dollars?|\$|cents?)",
 }
-DIMENSION = {"tall": ["length"], "high": ["length"], "deep": ["length"], "wide": ["length"], "thick": ["length"],
-             "big": ["length"], "large": ["length"], "far": ["length"], "long": ["length", "time"],
-             "heavy": ["weight"], "weigh": ["weight"], "weight": ["weight"], "height": ["length"],
-             "length": ["length"], "width": ["length"], "depth": ["length"], "size": ["length"]}
-PEOPLE = {"people", "persons", "inhabitants", "residents", "spectators", "visitors", "men", "women", "sailors",
-          "crew", "soldiers", "monks", "canons", "nuns", "priests", "pilgrims", "worshippers", "knights",
-          "prisoners", "families", "children", "settlers", "workers", "poets"}
-PERSONS = ("king|queen|emperor|empress|writer|author|poet|artist|painter|sculptor|architect|engineer|builder|"
-           "saint|bishop|archbishop|abbot|hermit|monk|captain|commander|general|admiral|ruler|governor|"
-           "archaeologist|scholar|philosopher|hero|god|goddess|person|man|woman|family|team|expedition|"
-           "diver|farmer|owner|university|order")
+DIMENSION = {asked: measure.dimensions for asked, measure in TABLE.measures.items()}
+PEOPLE = set(TABLE.people)
+PERSONS = "|".join(TABLE.persons)
 # for "how tall" and the like, the passage must say which dimension its quantity measures
-DIMENSION_WORDS = {"tall": r"tall|high|height", "high": r"high|height|tall|above", "deep": r"deep|depth|below",
-                   "wide": r"wide|width|across", "thick": r"thick", "height": r"tall|high|height",
-                   "length": r"long|length", "width": r"wide|width", "depth": r"deep|depth"}
+DIMENSION_WORDS = {asked: "|".join(measure.words) for asked, measure in TABLE.measures.items() if measure.words}
 # who did something, as the catalogue says it: "by a farmer", "by settlers from Argos"
 AGENT = re.compile(r"\bby (a |an |the )?(\w+ )?(settlers|farmers?|divers?|team|mission|expedition|university|"
                    r"department|school|king|kings|queen|emperor|bishop|hermit|monks|canons|knights|engineers?)\b", re.I)
 # what a "who" question may name itself and still ask for a name: "the ship's captain"
 ROLES = re.compile(r"\b(owner|captain|architect|artist|painter|sculptor|carver|builder|abbot|priest|mayor|director|"
                    r"curator|designer|hunter|farmer|wife|husband|son|daughter|mother|father|teacher|master)s?\b", re.I)
-PEOPLES = set("Persians Greeks Phoenicians Venetians Ottomans Romans Arabs British French Franks Egyptians "
-              "Assyrians Ptolemies Lusignans Byzantines Turks".split())
-NOT_NAMES = set("The A An In At On Of After Under Since According Legend Most Many Some Several It Its This "
-                "These Those Tradition During By From When While Ancient Pagan Roman Gothic Byzantine Late Early "
-                "Bronze Age Cyprus Cypriot Cypriots Greek Doric Christian Muslim Full Nine Ten Sets "
-                "Small Popular Systematic Excavations Worship Mosaics Tablets Picrolite I Is Are Was Were Do Does "
-                "Did Can Could Who Whose What Which When Where Why How Any So And But Tell Please Saint St Old New Nea "
-                "Castle Church Museum Monastery Abbey Tower Palace Cathedral Mosque Gate Gates Walls Wall Bay Lake "
-                "Island Sea River Mountains District House Tombs Window Temple Sanctuary Harbour Ottoman Venetian "
-                "Lusignan Phoenician Persian Hellenistic Orthodox Catholic Neolithic Chalcolithic Medieval Swedish "
-                "Arab Egyptian Frankish Latin".split())
+PEOPLES = set(TABLE.peoples)
+NOT_NAMES = set(TABLE.not_names)  # capitalised words that are no one's name
 QUALIFIERS = re.compile(r"\b(?:the|its|their|your) (?P<q>first|last|oldest|newest|youngest|earliest|latest|biggest|"
                         r"largest|smallest|tallest|highest|longest|deepest|only|original|favou?rite|most beautiful|"
                         r"prettiest|nicest|best|worst)\b", re.I)
@@ -98,8 +103,8 @@ DESCRIBE = re.compile(r"\b[Ww]ho (was|is|were|are) ([Ss]aint |[Ss]t\.? )?[A-Z]")
 ASKS_WHO = re.compile(r"^\W*(so |and |but |ok,? )?(who|whose)\b|\bwho (was|were|is|are|built|made|found|founded|"
                       r"painted|carved|designed|ruled|led|wrote|discovered|excavated)\b|\bwhich (" + PERSONS + r")s?\b", re.I)
 WORD = re.compile(r"\d[\d,.]*\d|[\w'’-]+")
-VERBS = set("are were was is did does have has had there can could will would the".split())  # not what is counted
-SAME = {"floor": "storey", "storey": "floor", "level": "storey"}  # words for the same thing that is counted
+VERBS = set(TABLE.verbs)  # not what is counted
+SAME = TABLE.same  # words for the same thing that is counted
 
 
 @dataclass(frozen=True)

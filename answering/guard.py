@@ -13,7 +13,7 @@ also resemble some unsafe example, since a linear classifier extrapolates on gre
 fragments unlike anything it learnt from, and must be nearly as close to some unsafe example as to
 every ordinary one (`margin`): a visit question ("can I bring my dog in?") that sounds like a
 request to take something is nearest to the written visit questions, which the classifiers are not
-fitted on (answering/guard_examples.py VISIT). The refusal is the kind of the nearest unsafe
+fitted on (answering/data/guard_examples.yaml). The refusal is the kind of the nearest unsafe
 example. An English question that the classifiers let through but that is far from every catalogue
 passage and every ordinary example (`topic`) is a task the guide does not do (code, sums, recipes,
 health, money, stories) and is declined as off-topic: the unsafe examples cannot name every such
@@ -46,14 +46,9 @@ from answering.intents import about_the_museum, named_outright
 from common.files import write_atomically
 from common.settings import Settings
 from knowledge.catalogue import Catalogue
-from knowledge.dataset import (
-    DECLINE,
-    ORDINARY_HARD_FILE,
-    RED_TEAM_FILE,
-    load_rows,
-    training_questions,
-)
+from knowledge.dataset import ORDINARY_HARD_FILE, RED_TEAM_FILE, load_rows, training_questions
 from knowledge.language import language
+from knowledge.phrasebook import PHRASEBOOK
 from knowledge.retrieval import passages_of
 
 log = logging.getLogger(__name__)
@@ -265,9 +260,8 @@ def domain_texts(catalogue: Catalogue) -> list[str]:
 
 
 def refusal(kind: str, exhibit_name: str | None) -> str:
-    """The kind's refusal, then the same offer the trained guide makes after declining."""
-    offer = DECLINE.format(name=exhibit_name) if exhibit_name else DECLINE.format(name="the exhibition")
-    return UNSAFE_EXAMPLES[kind][1] + offer
+    """The kind's refusal in English, then the same offer the trained guide makes after declining."""
+    return PHRASEBOOK.refusal(kind, "en", exhibit_name)
 
 
 def declined(guard: Guard, questions: Sequence[str], vectors: np.ndarray | None = None,

@@ -43,7 +43,7 @@ from answering.phrases import fixed, refusal
 from answering.plan import Mode, Plan  # noqa: F401  (the server's names)
 from common.settings import Settings
 from answering.requests import GoOn, load_more
-from knowledge.dataset import LANGUAGE_QUESTIONS_FILE, TRAINING_QUESTIONS_FILE, UNKNOWN_ANSWER, load_questions, load_rows
+from knowledge.dataset import LANGUAGE_QUESTIONS_FILE, TRAINING_QUESTIONS_FILE, load_questions, load_rows
 from knowledge.language import answer_language
 from knowledge.language import language as written_language
 from knowledge.lexical import fold
@@ -52,10 +52,6 @@ from knowledge.replies import load_replies, record
 from knowledge.retrieval import Hit, Retriever
 from knowledge.schema import LANGUAGES
 
-# served, never trained: for what changes from day to day (opening hours, prices, the weather) or
-# is a matter of taste
-UNKNOWN_LIVE = ("I'm sorry, I don't know that: opening hours, prices, services and the weather change, and "
-                "the museum's staff can tell you about them. Here is what I can tell you: {first}")
 Voice = Literal["model", "quote"]
 FOLLOW_UP_WORDS = 6  # a question this short at the exhibit of the last turn is read with that turn's question
 
@@ -130,7 +126,7 @@ class AnswerPipeline:
                     self.answerable.unsure(vector, exhibit_id) and self.answerable.unsure(read, exhibit_id)
                     and not self.gives(need, hits, chosen, exhibit))):
             offer = in_view(hits, exhibit) if need.live else 0
-            unknown = UNKNOWN_LIVE if need.live else UNKNOWN_ANSWER
+            unknown = fixed("unknown_live" if need.live else "unknown", "en")
             return Plan("unknown", unknown.format(first=hits[offer].passage.text), hits, [offer])
         used = [i for i in chosen if i is not None]
         facts = [hits[i].passage.text if i is not None else exhibit.summary for i in chosen]
@@ -237,7 +233,7 @@ class AnswerPipeline:
         folded = fold(question)
         if live_in(folded, language):
             offer = in_view(hits, exhibit)
-            return Plan("unknown", fixed("unknown_live", language, UNKNOWN_LIVE).format(first=said[offer]), hits, [offer],
+            return Plan("unknown", fixed("unknown_live", language).format(first=said[offer]), hits, [offer],
                         language=language)
         chosen = self.choose(hits, exhibit, read, demand_in(folded, language), question, language,
                              self.allowed(list(named), exhibit)) or [0]

@@ -52,7 +52,8 @@ def test_embedder_resolves_locally_without_a_hub():
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]  # it encodes meaning, not just loads
 
 
-DATA = {ROOT / "knowledge" / "glossary.yaml"}  # written data like the exhibits, questions, replies and requests, not settings
+# written data like the exhibits, questions, replies and requests, not settings: each has a schema of its own
+DATA = {ROOT / "knowledge" / "glossary.yaml", ROOT / "knowledge" / "phrasebook.yaml", *(ROOT / "answering" / "data").glob("*.yaml")}
 
 
 def shipped_yaml():
@@ -67,8 +68,9 @@ def settings_for(path: Path):
 
     table = {"server.yaml": (ServerSettings, None)}
     try:
-        from training.config import TrainSettings
+        from training.config import ImproveSettings, TrainSettings
         table["train.yaml"] = (TrainSettings, None)
+        table["improve.yaml"] = (ImproveSettings, None)
     except ImportError:
         pass
     try:
@@ -76,7 +78,7 @@ def settings_for(path: Path):
         table["bridge.yaml"] = (BridgeSettings, "guide_bridge")
     except ImportError:
         pass
-    if path.parent == ROOT / "training" / "configs":  # every training recipe: train.yaml, shipped.yaml
+    if path.parent == ROOT / "training" / "configs" and path.name != "improve.yaml":  # every training recipe
         return table.get("train.yaml")
     return table.get(path.name)
 

@@ -3,7 +3,8 @@ import pytest
 
 from answering.answerable import UNANSWERABLE_FILE
 from answering.guard_examples import ORDINARY, UNSAFE_EXAMPLES, VISIT
-from answering.intents import named_outright
+from answering.intents import INTENTS, PATTERNS, TABLE, Phrases, named_outright
+from common.tables import TableError, load_table
 from knowledge.catalogue import default_catalogue
 from knowledge.dataset import (
     LANGUAGE_QUESTIONS_FILE,
@@ -15,6 +16,7 @@ from knowledge.dataset import (
     training_questions,
 )
 from knowledge.language import language
+from knowledge.phrasebook import PHRASEBOOK
 
 
 @pytest.mark.parametrize("request_, kind", [
@@ -242,3 +244,24 @@ def test_a_joke_to_order_is_off_topic_in_every_language_but_jokes_in_history_are
     for question in ("Did the soldiers tell jokes?", "Tell me the story of the ship.", "Was the statue made as a joke?",
                      "Fıkra anlatan bir usta var mıydı?", "Kral şaka yaptı mı?", "Bu heykel beni güldürdü."):
         assert named_outright(question) is None, question
+
+
+def test_the_word_table_names_each_kind_the_guide_refuses_and_every_kind_of_intent():
+    assert list(TABLE) == list(PATTERNS) and set(TABLE) == set(PHRASEBOOK.refusals)
+    assert set(INTENTS) <= set(TABLE)
+    assert list(TABLE)[0] == "self_harm"  # tried first: its phrasings hold words of violence
+
+
+def test_each_list_of_the_table_is_matched_its_own_way():
+    # a stem at the start of a word, a whole word, or anywhere, inside a word too
+    assert named_outright("He was suicidal.") == "self_harm" and named_outright("bombs away") == "violence"
+    assert named_outright("The bombardment of Famagusta") is None and named_outright("Θα το ξανακλέψω;") == "damage"
+
+
+def test_a_malformed_word_table_is_an_error_naming_the_file_and_the_field(tmp_path):
+    bad = tmp_path / "intents.yaml"
+    bad.write_text("violence:\n  stems: [molotov, '']\nhate:\n  words: [7]\n  wordz: [x]\n", encoding="utf-8")
+    with pytest.raises(TableError) as err:
+        load_table(dict[str, Phrases], bad)
+    assert "intents.yaml: field 'violence'" in str(err.value) and "an empty phrase" in str(err.value)
+    assert "intents.yaml: field 'hate.words.0'" in str(err.value) and "field 'hate.wordz'" in str(err.value)

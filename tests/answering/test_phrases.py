@@ -1,7 +1,8 @@
 """The guide's fixed refusals in four languages, and which language a reply is in."""
 import pytest
 
-from answering.guard_examples import UNSAFE_EXAMPLES
+from answering.guard import refusal as english_refusal
+from answering.guard_examples import NEAR_REQUESTS, ROWS, UNSAFE_EXAMPLES
 from answering.phrases import REFUSALS, fixed, refusal
 from knowledge.language import answer_language, language
 
@@ -22,7 +23,7 @@ def test_the_reply_follows_the_letters_and_words_of_the_question_then_the_sessio
     assert answer_language("Who built this castle?", "tr") == "en"  # plainly English
     assert answer_language("Kourion 1934", "ru") == "ru"  # a name and a year: the session's
     assert answer_language("Kourion", "de") == "en"  # a language the guide does not speak
-    assert answer_language("Kourion", "en-GB") == "en" and refusal("violence", "en", "Kourion") is None
+    assert answer_language("Kourion", "en-GB") == "en" and refusal("violence", "de", "Kourion") is None
     assert language("Bu kale ne zaman yapildi") == "tr" and language("When was it built?") == "en"
     # the commonest Turkish words of a request, typed without Turkish letters
     assert language("Bana bir hikaye anlat") == "tr" and language("Hangisi daha eski?") == "tr"
@@ -36,3 +37,16 @@ def test_the_fixed_phrases_exist_in_every_language_and_keep_their_place_for_a_fa
         assert text != "English" and not text.isascii()
         assert ("{first}" in text) == kind.startswith("unknown")
     assert fixed("unknown", "de", "English") == "English"
+
+
+def test_the_english_refusal_is_the_guards_and_every_kind_it_learns_has_one():
+    assert set(REFUSALS["en"]) == set(UNSAFE_EXAMPLES)
+    for kind, (written, said) in UNSAFE_EXAMPLES.items():
+        assert written and refusal(kind, "en", "Kourion") == english_refusal(kind, "Kourion") == f"{said} " \
+            "I'd gladly tell you more about Kourion instead."
+    assert english_refusal("sexual", None).endswith(" I'd gladly tell you more about the exhibition instead.")
+
+
+def test_the_guards_examples_are_labelled_with_the_language_they_are_read_in():
+    assert all(language(r.text) == r.language for r in ROWS)
+    assert NEAR_REQUESTS and {r.language for r in ROWS if r.split == "tune"} == {"el", "tr", "ru"}
