@@ -2,7 +2,7 @@
 exhibit in view with what this visitor has not heard, in the order the catalogue tells it; it
 recognises another exhibit named in any of the four languages and compares two exhibits' dates
 by code, never by the model's arithmetic; and it suggests what to ask next. Pure, over the
-catalogue, the hand-written replies and the dialogue state."""
+catalogue, the hand-written replies and the dialogue state (`conversation_for` reads them)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -12,9 +12,12 @@ import yaml
 
 from answering.dialogue import Dialogue
 from answering.phrases import fixed
-from answering.requests import GoOn, stems
+from answering.requests import GoOn, load_more, stems
 from knowledge.catalogue import Catalogue
+from knowledge.dataset import LANGUAGE_QUESTIONS_FILE, TRAINING_QUESTIONS_FILE, load_questions, load_rows
 from knowledge.lexical import fold
+from knowledge.reading import Reading
+from knowledge.replies import load_replies
 from knowledge.schema import LANGUAGES, Exhibit
 
 COMPARE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "requests" / "compare.yaml"
@@ -72,14 +75,14 @@ class Conversation:
                     break
         return [e for _, e in sorted(found)]
 
-    def compared(self, folded: str, exhibit: Exhibit | None, language: str,
+    def compared(self, reading: Reading, exhibit: Exhibit | None,
                  named: list[str] | None = None) -> Exhibit | None:
-        """The other exhibit a question compares the one in view with, if it asks for that;
-        `named`: the exhibits the question names, where already read."""
-        padded = f" {folded}"
-        if exhibit is None or not any(f" {c}" in padded for c in self.cues.get(language, self.cues["en"])):
+        """The other exhibit a question compares the one in view with, if it asks for that, by
+        the cues of the language it is answered in; `named`: the exhibits it names, where already read."""
+        padded = f" {reading.folded}"
+        if exhibit is None or not any(f" {c}" in padded for c in self.cues.get(reading.reply, self.cues["en"])):
             return None
-        others = [e for e in (self.named(folded) if named is None else named) if e != exhibit.id]
+        others = [e for e in (self.named(reading.folded) if named is None else named) if e != exhibit.id]
         return self.catalogue.get(others[0]) if others else None
 
     def next_fact(self, dialogue: Dialogue, exhibit: Exhibit) -> int | None:
@@ -113,3 +116,14 @@ class Conversation:
             other = self.catalogue.get(exhibit.related[0])
             out.append(fixed("suggest_older", language).format(other=other.name(language)))
         return [q for q in out if fold(q) not in dialogue.asked][:k]
+
+
+def conversation_for(catalogue) -> Conversation:
+    """What the guide knows of conversations: requests to go on told from the visitors' written
+    questions, and the hand-written replies' questions to suggest."""
+    replies = load_replies(catalogue)
+    questions = {(e, f.fact): [p.q for p in f.pairs] for e, r in replies.items() for f in r.facts}
+    asked = [q.question for q in load_questions(TRAINING_QUESTIONS_FILE, catalogue)]
+    asked += [r["q"] for r in load_rows(LANGUAGE_QUESTIONS_FILE, "tune")] + [q for qs in questions.values() for q in qs]
+    texts = [t for e in catalogue for lang in LANGUAGES for t in [e.text(lang)[0], *e.text(lang)[1]]]
+    return Conversation(catalogue, GoOn(load_more(), asked, texts), questions)

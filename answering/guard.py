@@ -47,8 +47,8 @@ from common.files import write_atomically
 from common.settings import Settings
 from knowledge.catalogue import Catalogue
 from knowledge.dataset import ORDINARY_HARD_FILE, RED_TEAM_FILE, load_rows, training_questions
-from knowledge.language import language
 from knowledge.phrasebook import PHRASEBOOK
+from knowledge.reading import Reading, read
 from knowledge.retrieval import passages_of
 
 log = logging.getLogger(__name__)
@@ -198,25 +198,27 @@ class Guard:
         return float(mean_chance(vector[None, :], ngrams([question]), (self.weights, self.bias),
                                  (self.lexical, self.lexical_bias))[0])
 
-    def check(self, question: str, exhibit_name: str | None = None,
-              vector: np.ndarray | None = None) -> Verdict:
+    def check(self, reading: Reading, exhibit_name: str | None = None) -> Verdict:
+        """The verdict on a question read once (`knowledge.reading`): its language is the
+        reading's, and its embedding too where it has one (it is encoded here otherwise)."""
         if not self.settings.enabled:
             return Verdict(None, None)
-        kind = named_outright(question)
+        kind = named_outright(reading.text)
         if kind is None:
-            kind = self.judged(question, vector)
+            kind = self.judged(reading)
         return Verdict(kind, refusal(kind, exhibit_name) if kind else None)
 
-    def judged(self, question: str, vector: np.ndarray | None) -> str | None:
+    def judged(self, reading: Reading) -> str | None:
         """The classifiers' kind for a question the word lists let through: an English question as
         it is, any other by its English words (its own embedding would be noise), None when the
-        glossary finds nothing in it that a request asks for."""
-        spoken = language(question)
-        if spoken == "en":
-            vector = self.encode([question])[0] if vector is None else vector
+        glossary finds nothing in it that a request asks for. Those words are another text: they
+        are encoded here, once, and only for a question whose words the glossary knows."""
+        question = reading.text
+        if reading.written == "en":
+            vector = self.encode([question])[0] if reading.vector is None else reading.vector
             kind = self.unsafe_kind(question, vector)
         else:
-            english = self.gloss(question, spoken) if self.gloss else ""
+            english = self.gloss(question, reading.written) if self.gloss else ""
             if not english:
                 return None
             vector = self.encode([english])[0]
@@ -269,7 +271,7 @@ def declined(guard: Guard, questions: Sequence[str], vectors: np.ndarray | None 
     """Verdicts for many questions, encoded in one batch unless their embeddings are given."""
     vectors = guard.encode(list(questions)) if vectors is None else vectors
     names = exhibit_names or [None] * len(questions)
-    return [guard.check(q, name, v) for q, name, v in zip(questions, names, vectors)]
+    return [guard.check(read(q, vector=v), name) for q, name, v in zip(questions, names, vectors)]
 
 
 def for_retriever(retriever, settings: GuardSettings | None = None) -> Guard:

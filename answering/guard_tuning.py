@@ -49,6 +49,7 @@ from knowledge.dataset import (
     training_questions,
 )
 from knowledge.language import language
+from knowledge.reading import read
 from knowledge.retrieval import Retriever
 
 
@@ -160,7 +161,7 @@ def lead_table(retriever: Retriever, leads: Sequence[float]) -> dict[float, dict
     table = {}
     for lead in leads:
         guard = for_retriever(retriever, GuardSettings(lead=lead))
-        table[lead] = {name: (sum(guard.check(t).category is not None for t in texts), len(texts))
+        table[lead] = {name: (sum(guard.check(read(t)).category is not None for t in texts), len(texts))
                        for name, texts in foreign.items()}
     return table
 

@@ -23,7 +23,7 @@ from answering.answerable import Answerable, AnswerableSettings
 from answering.answerable import for_retriever as answerable_for
 from answering.checks import Checks, FactGate
 from answering.cleaning import SAFE_DECLINE, DeltaCleaner, unsafe_output  # noqa: F401  (the server's names)
-from answering.conversation import Conversation, comparison
+from answering.conversation import Conversation, comparison, conversation_for
 from answering.courtesy import courtesy, in_kind
 from answering.demands import (
     Demand,
@@ -42,13 +42,10 @@ from answering.dialogue import Dialogue
 from answering.phrases import fixed, refusal
 from answering.plan import Mode, Plan  # noqa: F401  (the server's names)
 from common.settings import Settings
-from answering.requests import GoOn, load_more
-from knowledge.dataset import LANGUAGE_QUESTIONS_FILE, TRAINING_QUESTIONS_FILE, load_questions, load_rows
-from knowledge.language import answer_language
-from knowledge.language import language as written_language
 from knowledge.lexical import fold
 from knowledge.prompting import phrase_messages, phrase_system
-from knowledge.replies import load_replies, record
+from knowledge.reading import Reading, joined, read
+from knowledge.replies import record
 from knowledge.retrieval import Hit, Retriever
 from knowledge.schema import LANGUAGES
 
@@ -90,40 +87,50 @@ class AnswerPipeline:
     def plan(self, question: str, exhibit_id: str | None, language: str | None = "en",
              vector: np.ndarray | None = None, dialogue: Dialogue | None = None) -> Plan:
         """What to answer `question` with, at `exhibit_id`, in a conversation whose state is
-        `dialogue` (none: a lone question)."""
+        `dialogue` (none: a lone question). The question is read once, here (`knowledge.reading`),
+        and that reading is what every step judges: its language is detected and it is encoded
+        once (`vector`: its embedding where a batch already computed it)."""
         exhibit = self.retriever.catalogue.get(exhibit_id) if exhibit_id else None
-        if (kind := courtesy(question)) is not None:  # hello, thanks, goodbye: answered in kind, unencoded
-            lang = answer_language(question, language)
+        reading = read(question, language, vector)
+        if (kind := courtesy(reading.text)) is not None:  # hello, thanks, goodbye: answered in kind, unencoded
+            lang = reading.reply
             return Plan("courtesy", in_kind(kind, lang, self.name_in(exhibit, lang)), language=lang)
-        vector = self.retriever.encode([question])[0] if vector is None else vector
-        reply, folded = answer_language(question, language), fold(question)
+        reading = self.retriever.encoded(reading)
         dialogue = dialogue if dialogue is not None else Dialogue()
         # a short question at the exhibit of the last turn leans on it: "And when was that?"
-        last = dialogue.follows(exhibit_id) if len(folded.split()) <= FOLLOW_UP_WORDS else None
-        earlier = last.question if last else None
+        last = dialogue.follows(exhibit_id) if len(reading.words) <= FOLLOW_UP_WORDS else None
+        follow = joined(last.question, reading) if last else None
         if self.guard is not None:
-            verdict = self.guard.check(question, exhibit.names.en if exhibit else None, vector)
-            if verdict.category == "off_topic" and earlier is not None:
+            verdict = self.guard.check(reading, exhibit.names.en if exhibit else None)
+            if verdict.category == "off_topic" and follow is not None:
                 # "By whom?" is off-topic alone and on-topic after "When was the tower built?"
-                verdict = self.guard.check(f"{earlier} {question}", exhibit.names.en if exhibit else None)
+                follow = self.retriever.encoded(follow)  # once: retrieval ranks by it too
+                verdict = self.guard.check(follow, exhibit.names.en if exhibit else None)
             if verdict.answer is not None:
-                return Plan("declined", self.decline(verdict, question, language, exhibit), category=verdict.category,
-                            language=reply if reply in LANGUAGES else "en")
-        if exhibit is not None and self.conversation.go_on.asks_more(folded):
-            return self.more(question, exhibit, dialogue, reply)
-        named = self.conversation.named(folded)
-        other = self.conversation.compared(folded, exhibit, reply, named)
-        if reply not in self.languages and reply in LANGUAGES:
-            return self.from_catalogue(question, exhibit, vector, reply, earlier, other, named)
-        hits, read = self.fact_hits(question, exhibit_id, vector, earlier)
-        need = demand(question) if written_language(question) == "en" else Demand()
+                return Plan("declined", self.decline(verdict, reading, exhibit), category=verdict.category,
+                            language=reading.reply if reading.reply in LANGUAGES else "en")
+        if exhibit is not None and self.conversation.go_on.asks_more(reading.folded):
+            return self.more(question, exhibit, dialogue, reading.reply)
+        named = self.conversation.named(reading.folded)
+        other = self.conversation.compared(reading, exhibit, named)
+        if reading.reply not in self.languages and reading.reply in LANGUAGES:
+            return self.from_catalogue(reading, exhibit, follow, other, named)
+        return self.answered(reading, exhibit, follow, other, named, last.question if last else None)
+
+    def answered(self, reading: Reading, exhibit, follow: Reading | None, other, named: list[str],
+                 earlier: str | None) -> Plan:
+        """A question in a language the served model writes: the chosen facts, phrased (`earlier`:
+        the question a follow-up leans on)."""
+        exhibit_id, vector = (exhibit.id if exhibit else None), reading.vector
+        hits, read_by = self.fact_hits(reading, exhibit_id, follow)
+        need = demand(reading.text) if reading.written == "en" else Demand()
         chosen = self.choose(hits, exhibit, vector, need, allowed=self.allowed(named, exhibit))
         # the catalogue lacks the answer, or no fact close to the question gives what it asks for
         # (a number of things, a size, a date, a name; or what changes from day to day): the guide
         # says it doesn't know and offers the closest fact
         if other is None and self.settings.checks == "sources" and (
                 not chosen or unknown_names(need, self.known) or (
-                    self.answerable.unsure(vector, exhibit_id) and self.answerable.unsure(read, exhibit_id)
+                    self.answerable.unsure(vector, exhibit_id) and self.answerable.unsure(read_by, exhibit_id)
                     and not self.gives(need, hits, chosen, exhibit))):
             offer = in_view(hits, exhibit) if need.live else 0
             unknown = fixed("unknown_live" if need.live else "unknown", "en")
@@ -132,8 +139,8 @@ class AnswerPipeline:
         facts = [hits[i].passage.text if i is not None else exhibit.summary for i in chosen]
         if other is not None:  # dates compared by code; a fact of either exhibit where one was chosen
             used = [i for i in used[:1] if hits[i].exhibit_id in (exhibit.id, other.id)]
-            facts = [comparison(exhibit, other, reply)] + [hits[i].passage.text for i in used]
-        return self.phrased(question, exhibit, hits, used, facts, earlier, reply)
+            facts = [comparison(exhibit, other, reading.reply)] + [hits[i].passage.text for i in used]
+        return self.phrased(reading.text, exhibit, hits, used, facts, earlier, reading.reply)
 
     def phrased(self, question: str, exhibit, hits: list[Hit], used: list[int], facts: list[str],
                 earlier: str | None, language: str) -> Plan:
@@ -144,23 +151,25 @@ class AnswerPipeline:
         return Plan("grounded", "", hits, used, messages, True, facts=facts, question=question,
                     record=record(exhibit) if exhibit else "", language=language)
 
-    def fact_hits(self, question: str, exhibit_id: str | None, vector: np.ndarray, earlier: str | None,
+    def fact_hits(self, reading: Reading, exhibit_id: str | None, follow: Reading | None,
                   language: str = "en") -> tuple[list[Hit], np.ndarray]:
-        """The facts for a question, best first, and the reading they were ranked by. A
-        follow-up is also read joined with the question it follows, and each fact keeps the
-        better of its two scores: "And when was that?" finds the date of what was asked before."""
-        vector = self.retriever.question_vector(question, language, vector) if language != "en" else vector
-        hits = self.retriever.fact_hits(question, exhibit_id, vector=vector, language=language)
-        if earlier is None:
+        """The facts for a question, best first, and the vector they were ranked by; `language`:
+        "en", or the one the question is answered in from the catalogue, where its English words
+        are read beside it. A follow-up is also read joined with the question it follows
+        (`follow`, encoded here unless the guard needed it first), and each fact keeps the better
+        of its two scores: "And when was that?" finds the date of what was asked before."""
+        vector = self.retriever.bridged(reading) if language != "en" else reading.vector
+        hits = self.retriever.fact_hits(reading.text, exhibit_id, vector=vector, language=language)
+        if follow is None:
             return hits, vector
-        joined = f"{earlier} {question}"
-        read = self.retriever.question_vector(joined, language, self.retriever.encode([joined])[0])
+        follow = self.retriever.encoded(follow)
+        read_by = self.retriever.bridged(follow) if language != "en" else follow.vector
         best = {(h.exhibit_id, h.passage.index): h for h in hits}
-        for h in self.retriever.fact_hits(joined, exhibit_id, vector=read, language=language):
+        for h in self.retriever.fact_hits(follow.text, exhibit_id, vector=read_by, language=language):
             key, score = (h.exhibit_id, h.passage.index), h.score - self.settings.follow_up_discount
             if key not in best or score > best[key].score:
                 best[key] = Hit(h.passage, score)
-        return sorted(best.values(), key=lambda h: -h.score)[:len(hits)], read
+        return sorted(best.values(), key=lambda h: -h.score)[:len(hits)], read_by
 
     @staticmethod
     def gives(need: Demand, hits: list[Hit], chosen: list[int | None], exhibit) -> bool:
@@ -221,21 +230,21 @@ class AnswerPipeline:
         """The beginning of every prompt at an exhibit, which an engine can compute ahead."""
         return phrase_system(self.retriever.catalogue.get(exhibit_id) if exhibit_id else None, language)
 
-    def from_catalogue(self, question: str, exhibit, vector: np.ndarray, language: str,
-                       earlier: str | None = None, other=None, named: list[str] = ()) -> Plan:
+    def from_catalogue(self, reading: Reading, exhibit, follow: Reading | None = None, other=None,
+                       named: list[str] = ()) -> Plan:
         """A question in a language the served model does not write: the answer is the
         catalogue's own sentences in that language, chosen as an English answer's are (the kind
         of answer asked for is checked against the English of the same facts), and the model
         says nothing. Where no fact gives what is asked, the closest one is still quoted: the
         question words of other languages are read too coarsely to say "I don't know" on them."""
-        hits, read = self.fact_hits(question, exhibit.id if exhibit else None, vector, earlier, language)
+        language = reading.reply
+        hits, read_by = self.fact_hits(reading, exhibit.id if exhibit else None, follow, language)
         said = [h.passage.text_in(self.retriever.catalogue, language) for h in hits]
-        folded = fold(question)
-        if live_in(folded, language):
+        if live_in(reading.folded, language):
             offer = in_view(hits, exhibit)
             return Plan("unknown", fixed("unknown_live", language).format(first=said[offer]), hits, [offer],
                         language=language)
-        chosen = self.choose(hits, exhibit, read, demand_in(folded, language), question, language,
+        chosen = self.choose(hits, exhibit, read_by, demand_in(reading.folded, language), reading.text, language,
                              self.allowed(list(named), exhibit)) or [0]
         summary, _ = exhibit.text(language) if exhibit else ("", [])
         used = [i for i in chosen if i is not None]
@@ -269,9 +278,9 @@ class AnswerPipeline:
         return [first] + second[:1] if first is not None else [first]
 
     @staticmethod
-    def decline(verdict, question: str, session_language: str | None, exhibit) -> str:
+    def decline(verdict, reading: Reading, exhibit) -> str:
         """The refusal in the language the visitor asked in, where it exists; else in English."""
-        lang = answer_language(question, session_language)
+        lang = reading.reply
         return refusal(verdict.category, lang, AnswerPipeline.name_in(exhibit, lang)) or verdict.answer
 
     @staticmethod
@@ -304,13 +313,3 @@ def build_pipeline(retriever: Retriever, guard: GuardSettings | None = None,
                           answerable_for(retriever, answers.answerable), conversation_for(retriever.catalogue),
                           answers, languages)
 
-
-def conversation_for(catalogue) -> Conversation:
-    """What the guide knows of conversations: requests to go on told from the visitors' written
-    questions, and the hand-written replies' questions to suggest."""
-    replies = load_replies(catalogue)
-    questions = {(e, f.fact): [p.q for p in f.pairs] for e, r in replies.items() for f in r.facts}
-    asked = [q.question for q in load_questions(TRAINING_QUESTIONS_FILE, catalogue)]
-    asked += [r["q"] for r in load_rows(LANGUAGE_QUESTIONS_FILE, "tune")] + [q for qs in questions.values() for q in qs]
-    texts = [t for e in catalogue for lang in LANGUAGES for t in [e.text(lang)[0], *e.text(lang)[1]]]
-    return Conversation(catalogue, GoOn(load_more(), asked, texts), questions)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Sequence
 
 import yaml
 
@@ -125,7 +125,11 @@ class Bridge:
 
     def english(self, question: str) -> str:
         """The question's words in English, where the table knows them well enough; "" if none."""
-        return " ".join(e for w in stems(question, self.language) for e in self.known(w))
+        return self.english_of(content(question, self.language).split())
+
+    def english_of(self, content_words: Sequence[str]) -> str:
+        """`english` of a question already read: its folded content words in this language."""
+        return " ".join(e for w in content_words if telling(w) for e in self.known(w[:STEM]))
 
     def known(self, stem: str) -> list[str]:
         """The English words the table gives a cut word, when likely enough."""

@@ -12,26 +12,9 @@ from typing import Sequence
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from knowledge.language import SPOKEN, TABLE
+
 FOLD = str.maketrans({"ς": "σ", "ё": "е", "ı": "i"})
-# words that say how a question is asked, not what about (written folded: no accents, lower case)
-STOP = {
-    "en": set("the a an of and in at to is was were on for from with by this that it its as be are has had "
-              "have which who what where when how why their they them his her he she or not but into "
-              "than after before over under about been can you me i my we our there here".split()),
-    "el": set("ο η το οι τα τον την του της των τους στο στη στην στον στα στις στους σε απο με για "
-              "και να θα ειναι ηταν εχει ειχε εδω αυτο αυτη αυτοσ αυτα ποιοσ ποια ποιο ποιοι ποιεσ "
-              "ποιουσ πωσ ποτε που πού τι γιατι ποσο ποσα ποσεσ ποσουσ ποσοι μου μασ σασ ενα ενασ μια "
-              "μιασ ειναι αληθεια οτι λεει κατα".split()),
-    "tr": set("bu su o ve bir mi mu mı mü ne neden nasil nerede nereden hangi kim kimin kac ne zaman "
-              "midir nedir var mi icin ile de da burada buradaki gercekten mı miydi".split()),
-    "ru": set("и в во на с со к ко о об от до по из за у а но ли что кто как где когда почему какой "
-              "какая какие каким какого какую каких сколько это этот эта эти этого этой здесь был была "
-              "было были есть ли же для чем чего кого ещё еще правда".split()),
-}
-
-
-def _folded(stop: dict[str, set[str]]) -> dict[str, set[str]]:
-    return {language: {fold(w) for w in words} for language, words in stop.items()}
 
 
 def fold(text: str) -> str:
@@ -41,7 +24,9 @@ def fold(text: str) -> str:
     return re.sub(r"[^\w]+", " ", text).strip()
 
 
-STOP = _folded(STOP)  # as they are met: "какой" is "какои" once its breve is folded away
+# the words that say how a question is asked, not what about (knowledge/words.yaml), as they are
+# met: "какой" is "какои" once its breve is folded away
+STOP = {code: {fold(w) for w in getattr(TABLE, code).stop} for code in SPOKEN}
 
 
 def content(text: str, language: str) -> str:

@@ -22,6 +22,7 @@ from knowledge.bridge import Bridge
 from knowledge.catalogue import Catalogue, default_catalogue
 from knowledge.lexical import STOP, LexicalIndex
 from knowledge.prompting import Turn, build_messages
+from knowledge.reading import Reading
 from knowledge.schema import LANGUAGES
 from weights.models import resolve_embedder
 
@@ -127,6 +128,10 @@ class Retriever:
             return np.asarray(self.encoder.encode(texts, normalize_embeddings=True,
                                                   batch_size=64, show_progress_bar=False), dtype=np.float32)
 
+    def encoded(self, reading: Reading) -> Reading:
+        """The reading with its embedding: encoded here unless it has one already."""
+        return reading if reading.vector is not None else reading.with_vector(self.encode([reading.text])[0])
+
     def question_vector(self, question: str, language: str = "en", vector: np.ndarray | None = None) -> np.ndarray:
         """The question's embedding for retrieval. For a question in another language, the mean of
         its own embedding (which still catches names and figures) and that of its words put into
@@ -134,7 +139,16 @@ class Retriever:
         vector = self.encode([question])[0] if vector is None else vector
         if language not in self._lexical:
             return vector
-        english = self.bridge(language).english(question)
+        return self._with_english(vector, self.bridge(language).english(question))
+
+    def bridged(self, reading: Reading) -> np.ndarray:
+        """`question_vector` of an encoded reading in the language it is answered in, from its own
+        content words: its English words are the only text encoded here."""
+        if reading.reply not in self._lexical:
+            return reading.vector
+        return self._with_english(reading.vector, self.bridge(reading.reply).english_of(reading.content))
+
+    def _with_english(self, vector: np.ndarray, english: str) -> np.ndarray:
         return (vector + self.encode([english])[0]) / 2 if english else vector
 
     def bridge(self, language: str) -> Bridge:

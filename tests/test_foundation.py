@@ -53,7 +53,8 @@ def test_embedder_resolves_locally_without_a_hub():
 
 
 # written data like the exhibits, questions, replies and requests, not settings: each has a schema of its own
-DATA = {ROOT / "knowledge" / "glossary.yaml", ROOT / "knowledge" / "phrasebook.yaml", *(ROOT / "answering" / "data").glob("*.yaml")}
+DATA = {ROOT / "knowledge" / "glossary.yaml", ROOT / "knowledge" / "phrasebook.yaml", ROOT / "knowledge" / "words.yaml",
+        *(ROOT / "answering" / "data").glob("*.yaml")}
 
 
 def shipped_yaml():

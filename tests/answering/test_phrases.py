@@ -4,7 +4,8 @@ import pytest
 from answering.guard import refusal as english_refusal
 from answering.guard_examples import NEAR_REQUESTS, ROWS, UNSAFE_EXAMPLES
 from answering.phrases import REFUSALS, fixed, refusal
-from knowledge.language import answer_language, language
+from knowledge.language import language
+from knowledge.reading import read
 
 
 @pytest.mark.parametrize("language", ["el", "tr", "ru"])
@@ -16,14 +17,14 @@ def test_every_kind_of_refusal_exists_in_every_language_with_its_offer(language)
 
 
 def test_the_reply_follows_the_letters_and_words_of_the_question_then_the_session():
-    assert answer_language("Τι είναι αυτό;", "en") == "el"  # plainly Greek, whatever the headset says
-    assert answer_language("Kuruluş tarihi?", "en") == "tr"  # Turkish letters
-    assert answer_language("Muze hangi yil kuruldu", "en") == "tr"  # Turkish words, typed without its letters
-    assert answer_language("Kourion 1934", "tr") == "tr"  # nothing shows a language: the session's
-    assert answer_language("Who built this castle?", "tr") == "en"  # plainly English
-    assert answer_language("Kourion 1934", "ru") == "ru"  # a name and a year: the session's
-    assert answer_language("Kourion", "de") == "en"  # a language the guide does not speak
-    assert answer_language("Kourion", "en-GB") == "en" and refusal("violence", "de", "Kourion") is None
+    assert read("Τι είναι αυτό;", "en").reply == "el"  # plainly Greek, whatever the headset says
+    assert read("Kuruluş tarihi?", "en").reply == "tr"  # Turkish letters
+    assert read("Muze hangi yil kuruldu", "en").reply == "tr"  # Turkish words, typed without its letters
+    assert read("Kourion 1934", "tr").reply == "tr"  # nothing shows a language: the session's
+    assert read("Who built this castle?", "tr").reply == "en"  # plainly English
+    assert read("Kourion 1934", "ru").reply == "ru"  # a name and a year: the session's
+    assert read("Kourion", "de").reply == "en"  # a language the guide does not speak
+    assert read("Kourion", "en-GB").reply == "en" and refusal("violence", "de", "Kourion") is None
     assert language("Bu kale ne zaman yapildi") == "tr" and language("When was it built?") == "en"
     # the commonest Turkish words of a request, typed without Turkish letters
     assert language("Bana bir hikaye anlat") == "tr" and language("Hangisi daha eski?") == "tr"
