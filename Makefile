@@ -25,7 +25,7 @@ test-fast: setup
 
 bench: setup  ## retrieval and serving benchmarks, and the served guide's accuracy; prints numbers
 	@$(PY) -m knowledge bench
-	@$(PY) -m guide.bench --versus transformers
+	@$(PY) -m tools.bench --versus transformers
 	@$(PY) -m training.evaluate --model retriever --model default --limit 30 --red-team-limit 12
 
 bench-train: setup  ## training tokens/s and peak memory for nf4, int8 and none
@@ -38,7 +38,7 @@ schema: setup
 	@$(PY) -m guide schema
 
 soak: setup  ## a real server under well-behaved visitors and scheduled abuse for 5 minutes; prints one table
-	@$(PY) -m guide.soak
+	@$(PY) -m tools.soak
 
 rate: setup  ## a rating session: ANSWERS served answers rated over the websocket by the automatic scorer, into DB
 	@$(PY) -m tools.rate_session --serve --db $(or $(DB),var/guide.sqlite3) --answers $(or $(ANSWERS),300)

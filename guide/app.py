@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import logging
 
-from answering.engines import make_engine
 from answering.pipeline import build_pipeline
 from guide.config import ServerSettings
-from guide.scheduler import Scheduler
 from guide.service import GuideService
 from knowledge.catalogue import default_catalogue
 from knowledge.retrieval import Retriever
 from knowledge.schema import LANGUAGES
+from runtime.engines import make_engine
+from runtime.scheduler import Scheduler
 from store import open_store
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Callable
 
-from answering.engine import Engine, GenRequest, Piece
 from answering.checks import FactGate
 from answering.dialogue import Dialogue
 from answering.pipeline import AnswerPipeline, Plan
@@ -22,8 +21,9 @@ from guide import protocol as p
 from guide.config import ServerSettings
 from guide.metrics import Metrics
 from guide.records import Records, StoreUnavailable
-from guide.scheduler import Busy, Job, Scheduler
 from knowledge.catalogue import Catalogue
+from runtime.engine import Engine, GenRequest, Piece
+from runtime.scheduler import Busy, Job, Scheduler
 from store.schema import FeedbackConflict, Interaction, Store, UnknownAnswer
 
 log = logging.getLogger(__name__)

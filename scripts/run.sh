@@ -14,7 +14,7 @@ trap cleanup EXIT INT TERM
 
 $PY -m guide serve --port "$PORT" --model "${GUIDE_MODEL:-default}" &
 pids+=($!)
-$PY -m guide.client --url "ws://127.0.0.1:$PORT" --exhibit kyrenia-ship \
+$PY -m tools.client --url "ws://127.0.0.1:$PORT" --exhibit kyrenia-ship \
   "What am I looking at?" "Who found this ship?" "And when was that?" "Tell me more."
 
 if $PY -c "import rclpy" 2>/dev/null; then
@@ -32,8 +32,8 @@ else
 fi
 
 if [ -n "${DEMO_ONLY:-}" ]; then
-  $PY -m guide.client --url "ws://127.0.0.1:$PORT" --follow 15
+  $PY -m tools.client --url "ws://127.0.0.1:$PORT" --follow 15
 else
   echo "Guide serving on ws://127.0.0.1:$PORT (health: http://127.0.0.1:$PORT/healthz). Ctrl-C stops it."
-  $PY -m guide.client --url "ws://127.0.0.1:$PORT" --follow 31536000
+  $PY -m tools.client --url "ws://127.0.0.1:$PORT" --follow 31536000
 fi

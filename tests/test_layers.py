@@ -12,11 +12,12 @@ ALLOWED = {
     "weights": {"common"},  # model references, conversion, the shipped guide, GGUF export
     "knowledge": {"common", "weights"},  # the catalogue, retrieval (its encoder), prompt layout, training data
     "store": {"common"},  # interactions and ratings: written by the guide, read by training and review
-    "answering": {"knowledge", "weights", "common"},  # the answer pipeline and the engines
+    "runtime": {"weights", "common"},  # the engines, decoding, prefix reuse, the llama.cpp probe, the scheduler
+    "answering": {"knowledge", "common"},  # the answer's decisions: pipeline, guard, checks; no engine, no weights
     "ros_bridge": {"knowledge", "common"},  # the robot needs the catalogue only
-    "guide": {"answering", "store", "knowledge", "weights", "common"},
-    "training": {"answering", "store", "knowledge", "weights", "common"},
-    "tools": {"guide", "training", "answering", "store", "knowledge", "weights", "common"},  # command-line tools
+    "guide": {"runtime", "answering", "store", "knowledge", "weights", "common"},
+    "training": {"runtime", "answering", "store", "knowledge", "weights", "common"},
+    "tools": {"guide", "training", "runtime", "answering", "store", "knowledge", "weights", "common"},  # commands
 }
 
 
@@ -45,4 +46,5 @@ def test_a_package_imports_only_the_packages_below_it(package):
 def test_the_rule_is_not_empty_and_covers_every_package():
     packages = {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()} - {"tests"}
     assert packages == set(ALLOWED)
-    assert graph()["guide"] and graph()["training"]  # the test reads real imports
+    assert graph()["guide"] and graph()["training"] and graph()["runtime"]  # the test reads real imports
+    assert {"runtime", "answering"} <= graph()["guide"] & graph()["training"]  # both stand on the two below them

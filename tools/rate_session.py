@@ -32,8 +32,6 @@ from tqdm import tqdm
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from guide.client import wait_ready
-from guide.soak import free_port, start_server
 from knowledge.catalogue import Catalogue, default_catalogue
 from knowledge.dataset import (
     LANGUAGE_QUESTIONS_FILE,
@@ -48,6 +46,8 @@ from knowledge.dataset import (
 from knowledge.replies import load_replies
 from knowledge.retrieval import Retriever
 from store.criteria import CRITERIA
+from tools.client import wait_ready
+from tools.soak import free_port, start_server
 from training import scoring
 from training.evaluate import sources_of
 

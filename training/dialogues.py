@@ -26,12 +26,12 @@ from tqdm import tqdm
 
 from answering.conversation import comparison
 from answering.dialogue import Dialogue
-from answering.engine import GenRequest
-from answering.engines import EngineChoice, make_engine
 from answering.pipeline import AnswerSettings, build_pipeline
 from common.stats import summarise
 from knowledge.lexical import fold
 from knowledge.retrieval import Retriever
+from runtime.engine import GenRequest
+from runtime.engines import EngineChoice, make_engine
 
 DIALOGUES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "questions" / "dialogues.yaml"
 QUOTE = "quote"  # the served pipeline with `voice: quote`: no model

@@ -22,8 +22,6 @@ from typing import Sequence
 from tqdm import tqdm
 
 from answering.answerable import load_unanswerable
-from answering.engine import GenRequest
-from answering.engines import EngineChoice, make_engine
 from answering.guard import GuardSettings
 from answering.pipeline import AnswerPipeline, AnswerSettings, Checks, build_pipeline
 from common.hub import ModelNotAvailable
@@ -41,6 +39,8 @@ from knowledge.dataset import (
 from knowledge.replies import record
 from knowledge.retrieval import Retriever
 from knowledge.schema import LANGUAGES
+from runtime.engine import GenRequest
+from runtime.engines import EngineChoice, make_engine
 from store import read_rows
 from store.criteria import CRITERIA
 from training import safety, scoring, speech

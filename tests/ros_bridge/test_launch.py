@@ -45,7 +45,7 @@ def test_ament_python_package_builds_with_entry_points(tmp_path):
     wheel = next(tmp_path.glob("heritage_guide-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "ros_bridge/node.py" in names and "knowledge/catalogue.py" in names and "common/settings.py" in names
-    assert not any(n.startswith(("knowledge/retrieval", "weights/", "answering/", "guide/")) for n in names)
+    assert not any(n.startswith(("knowledge/retrieval", "weights/", "runtime/", "answering/", "guide/")) for n in names)
     assert any(n.endswith("knowledge/exhibits/kyrenia-ship.yaml") for n in names)
     assert any(n.endswith("share/heritage_guide/launch/guide.launch.py") for n in names)
     entry = next(n for n in names if n.endswith("entry_points.txt"))
@@ -54,7 +54,7 @@ def test_ament_python_package_builds_with_entry_points(tmp_path):
 
 
 # the packages of the project and what the robot may carry of them
-PROJECT = {"common", "knowledge", "weights", "store", "answering", "ros_bridge", "guide", "training"}
+PROJECT = {"common", "knowledge", "weights", "store", "runtime", "answering", "ros_bridge", "guide", "training", "tools"}
 ROBOT_NEEDS = {"ros_bridge", "knowledge", "common"}
 IMPORT_ALL = """
 import json, sys

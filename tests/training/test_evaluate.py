@@ -58,7 +58,7 @@ def test_harness_scores_five_criteria_and_writes_reports(tiny_llama, tmp_path, r
 
 
 def test_harness_declines_what_the_server_declines_without_generating(tiny_llama, retriever):
-    from answering.engine import TransformersEngine
+    from runtime.engine import TransformersEngine
     from training.evaluate import answer_all
 
     engine = TransformersEngine(str(tiny_llama), max_batch=4)
@@ -82,8 +82,8 @@ def test_harness_declines_what_the_server_declines_without_generating(tiny_llama
 
 
 def test_the_harness_scores_exactly_what_the_server_sends(tiny_llama, tmp_path, retriever):
-    from answering.engines import EngineChoice, make_engine
     from guide.config import ServerSettings
+    from runtime.engines import EngineChoice, make_engine
     from tests.conftest import free_port
     from tests.guide.harness import Client, RunningServer
     from training.evaluate import answer_all

@@ -1,5 +1,5 @@
 """The export command's errors and its manifest bookkeeping (the GGUF writing itself is tested
-with llama.cpp in tests/guide/test_backends.py)."""
+with llama.cpp in tests/runtime/test_backends.py)."""
 import json
 
 from training.export import main

@@ -24,7 +24,7 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Callable
 
-from answering.engine import Engine, GenRequest, Piece
+from runtime.engine import Engine, GenRequest, Piece
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""python -m guide.bench [--model REF] [--backend auto|transformers|llamacpp] [--versus transformers] [--questions N] [--clients 16]
+"""python -m tools.bench [--model REF] [--backend auto|transformers|llamacpp] [--versus transformers] [--questions N] [--clients 16]
 
 Serving benchmark on this machine, in two runs of a real server. As served (the answer pipeline's
 defaults: the model phrases the chosen facts, each sentence checked before it is sent): time to
@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from websockets.asyncio.client import connect
 
-from guide.client import wait_ready
+from tools.client import wait_ready
 
 # all different, so that no answer starts from another one's identical prompt in the cache
 QUESTIONS = ["Who found this ship?", "What was the ship carrying?", "How long was the ship?",
@@ -117,8 +117,8 @@ def model_prompts(n: int, varied: bool) -> list:
 def bare(model: str, backend: str, n: int) -> dict:
     """The same engine, same prompts, no server, one request at a time: tokens/s including the
     prompt, and (llama.cpp) the engine's prompt computation alone, one token generated."""
-    from answering.engine import GenRequest
-    from answering.engines import EngineChoice, make_engine
+    from runtime.engine import GenRequest
+    from runtime.engines import EngineChoice, make_engine
 
     varied, plans = model_prompts(n, True), model_prompts(n, False)
     engine = make_engine(EngineChoice(model=model, backend=backend, max_batch=1))
@@ -180,7 +180,7 @@ def decode_together(llm, prompts: list[list[int]], threads: int, unified: bool, 
     import llama_cpp
     from llama_cpp._internals import LlamaBatch, LlamaContext
 
-    from answering.llamacpp import filled
+    from runtime.llamacpp import filled
 
     params = llama_cpp.llama_context_default_params()
     params.n_ctx, params.n_seq_max, params.kv_unified = 768 * len(prompts), len(prompts), unified
@@ -228,7 +228,7 @@ def serve_and_run(args, config: str | None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m guide.bench")
+    p = argparse.ArgumentParser(prog="python -m tools.bench")
     p.add_argument("--model", default="default")
     p.add_argument("--questions", type=int, default=len(QUESTIONS))
     p.add_argument("--clients", type=int, default=16)

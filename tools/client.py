@@ -1,4 +1,4 @@
-"""python -m guide.client [--url ws://127.0.0.1:8765] [--exhibit ID] [--rate N] "question" ...
+"""python -m tools.client [--url ws://127.0.0.1:8765] [--exhibit ID] [--rate N] "question" ...
 
 The reference client: connects, says hello, sets the exhibit in view, asks each question and
 streams the answer to stdout, and optionally rates it. VR developers can read it as a worked
@@ -130,7 +130,7 @@ async def converse(url: str, questions: list[str], exhibit: str | None, tour: st
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m guide.client")
+    p = argparse.ArgumentParser(prog="python -m tools.client")
     p.add_argument("questions", nargs="*")
     p.add_argument("--url", default="ws://127.0.0.1:8765")
     p.add_argument("--exhibit", help="exhibit id to look at, e.g. kyrenia-ship")

@@ -1,7 +1,7 @@
 """The child-process check the server runs before it trusts the llama.cpp backend."""
 import sys
 
-from answering.probe import outcome
+from runtime.probe import outcome
 
 
 def test_a_child_that_crashes_is_reported_in_words_and_the_caller_lives_on():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from answering.probe import llamacpp_crashes, llamacpp_unavailable
+from runtime.probe import llamacpp_crashes, llamacpp_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +25,8 @@ class EngineChoice:
 
 def make_engine(settings: EngineChoice):
     """The configured backend; 'auto' takes llama.cpp where it can run, else transformers."""
-    from answering.backends import BackendUnavailable, OpenAIEngine
-    from answering.engine import TransformersEngine
+    from runtime.backends import BackendUnavailable, OpenAIEngine
+    from runtime.engine import TransformersEngine
 
     if settings.backend == "openai":
         if not settings.openai_url:
@@ -35,7 +35,7 @@ def make_engine(settings: EngineChoice):
     if settings.backend in ("auto", "llamacpp"):
         problem = llamacpp_unavailable(settings.model)
         if problem is None and (problem := llamacpp_crashes(settings.model, settings.threads)) is None:
-            from answering.llamacpp import LlamaCppEngine
+            from runtime.llamacpp import LlamaCppEngine
 
             return LlamaCppEngine(settings.model, threads=settings.threads, max_batch=settings.max_batch or 16)
         if settings.backend == "llamacpp":

@@ -17,8 +17,8 @@ from typing import Callable, Iterator, Literal, Protocol
 
 import numpy as np
 
-from answering.decoding import ChatEncoding, next_delta, penalise, spared_ids
-from answering.prefix import MIN_PREFIX, PrefixCache, common_prefix
+from runtime.decoding import ChatEncoding, next_delta, penalise, spared_ids
+from runtime.prefix import MIN_PREFIX, PrefixCache, common_prefix
 from weights.models import ResolvedModel, resolve_lm
 
 log = logging.getLogger(__name__)

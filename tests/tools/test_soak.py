@@ -1,7 +1,7 @@
 """A 30-second soak: the real server and model under scheduled abuse, then SIGTERM and a restart."""
 import pytest
 
-from guide import soak
+from tools import soak
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""python -m answering.probe --model REF [--threads N]
+"""python -m runtime.probe --model REF [--threads N]
 
 Loads the llama.cpp backend and decodes a few tokens in a process of its own, so that a build
 that crashes on this CPU (an int8 path for AMX, instructions the CPU lacks) kills only this
@@ -13,8 +13,8 @@ import signal
 import subprocess
 import sys
 
-from answering.backends import BackendUnavailable, gguf_for
-from answering.engine import GenRequest
+from runtime.backends import BackendUnavailable, gguf_for
+from runtime.engine import GenRequest
 from weights.models import resolve_lm
 
 PROBE_SECONDS = 180  # loading and a few tokens take seconds; a build that hangs must not hold the start
@@ -48,15 +48,15 @@ def llamacpp_unavailable(model: str) -> str | None:
 def llamacpp_crashes(model: str, threads: int | None = None) -> str | None:
     """How a child process that loads this model with llama.cpp and decodes with it ended, when
     that was not well; None when it was."""
-    command = [sys.executable, "-m", "answering.probe", "--model", model] + (["--threads", str(threads)] if threads else [])
+    command = [sys.executable, "-m", "runtime.probe", "--model", model] + (["--threads", str(threads)] if threads else [])
     problem = outcome(command)
     return None if problem is None else f"a test decode with llama.cpp failed: {problem}"
 
 
 def main(argv: list[str] | None = None) -> int:
-    from answering.llamacpp import LlamaCppEngine
+    from runtime.llamacpp import LlamaCppEngine
 
-    parser = argparse.ArgumentParser(prog="python -m answering.probe", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m runtime.probe", description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="default")
     parser.add_argument("--threads", type=int)
     args = parser.parse_args(argv)

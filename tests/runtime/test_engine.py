@@ -2,8 +2,7 @@ import threading
 
 import pytest
 
-from answering.engine import GenRequest, TransformersEngine
-from answering.pipeline import DeltaCleaner
+from runtime.engine import GenRequest, TransformersEngine
 
 
 @pytest.fixture(scope="module")
@@ -45,17 +44,9 @@ def test_cancel_stops_within_two_tokens(engine):
     assert produced[1] == ("length", 30)  # the other request was not disturbed
 
 
-def test_delta_cleaner_strips_markup_and_releases_whole_words():
-    cleaner = DeltaCleaner()
-    out = "".join(cleaner.feed(t) for t in ["## The **Kyr", "enia** Ship", "\n- sank ", "`near` <b>Kyrenia</b>."])
-    out += cleaner.flush()
-    assert out == "The Kyrenia Ship sank near Kyrenia."
-    assert DeltaCleaner().feed("unfinished") == ""
-
-
 def test_prefix_cache_finds_the_longest_shared_prefix_and_evicts_the_oldest():
-    from answering.decoding import pick
-    from answering.prefix import PrefixCache, common_prefix
+    from runtime.decoding import pick
+    from runtime.prefix import PrefixCache, common_prefix
 
     assert common_prefix([1, 2, 3], [1, 2, 4, 5]) == 2 and common_prefix([], [1]) == 0
     assert common_prefix([1, 2], [1, 2, 3]) == 2
@@ -94,7 +85,7 @@ def test_a_lone_question_reuses_the_cached_beginning_and_answers_the_same(tiny_l
 
 
 def test_digits_are_spared_by_the_repetition_penalty_and_deltas_carry_whole_characters(tiny_llama):
-    from answering.decoding import next_delta
+    from runtime.decoding import next_delta
 
     engine = TransformersEngine(str(tiny_llama), max_batch=1)
     tok = engine.tokenizer
@@ -133,16 +124,8 @@ def test_control_tokens_never_come_from_visitor_text(tiny_llama):
     assert tok.decode(engine.plain_ids(hostile)) == hostile  # the text itself is kept, as characters
 
 
-def test_an_html_tag_cut_across_deltas_is_removed_whole():
-    cleaner = DeltaCleaner()
-    pieces = ["The ship ", "<img ", "src=x ", 'onerror="alert(1)"', "> sank ", "near <scr", "ipt>x</script> Kyrenia."]
-    out = "".join(cleaner.feed(t) for t in pieces) + cleaner.flush()
-    assert "<" not in out and ">" not in out and "onerror" not in out and "src=" not in out
-    assert out.split() == ["The", "ship", "sank", "near", "x", "Kyrenia."]
-
-
 def test_guesses_copy_what_followed_the_latest_earlier_occurrence_of_the_last_tokens():
-    from answering.decoding import draft
+    from runtime.decoding import draft
 
     text = [5, 1, 2, 3, 4, 6, 7, 9, 1, 2, 3, 8, 0, 1, 2, 3]
     assert draft(text, 8) == [8, 0, 1, 2, 3]  # after the latest earlier "1 2 3", not the first

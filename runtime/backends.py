@@ -1,5 +1,5 @@
 """Generation backends besides transformers: where llama.cpp finds its GGUF file (the engine
-itself is answering/llamacpp.py), and any OpenAI-compatible server (llama.cpp's server, vLLM, TGI)
+itself is runtime/llamacpp.py), and any OpenAI-compatible server (llama.cpp's server, vLLM, TGI)
 over HTTP. Like TransformersEngine they yield text pieces and know nothing about sockets; the
 scheduler runs them on its worker thread."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from answering.engine import GenRequest, Piece
+from runtime.engine import GenRequest, Piece
 from weights.models import ResolvedModel, embedded_gguf_path
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from answering.engine import GenRequest, Piece
-from guide.scheduler import Job, Scheduler
+from runtime.engine import GenRequest, Piece
+from runtime.scheduler import Job, Scheduler
 
 
 class Scripted:

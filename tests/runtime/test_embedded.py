@@ -1,8 +1,8 @@
 """The real embedded SmolLM2-135M-Instruct, grounded by the real retrieval index."""
 import pytest
 
-from answering.engine import GenRequest, TransformersEngine
 from knowledge.retrieval import grounded_prompt
+from runtime.engine import GenRequest, TransformersEngine
 
 pytestmark = pytest.mark.embedded
 

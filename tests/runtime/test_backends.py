@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from answering.engine import GenRequest
+from runtime.engine import GenRequest
 from tests.conftest import free_port
 
 llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is the optional extra 'llamacpp'")
@@ -47,7 +47,7 @@ def test_export_is_readable_by_llama_cpp_and_matches_transformers(exported):
 
 @pytest.fixture(scope="module")
 def engine(exported):
-    from answering.llamacpp import LlamaCppEngine
+    from runtime.llamacpp import LlamaCppEngine
 
     return LlamaCppEngine(str(exported), max_batch=3, prefixes=2)
 
@@ -85,7 +85,7 @@ def test_llama_cpp_runs_its_own_thread_pool_on_every_core(engine, exported):
 
     import llama_cpp
 
-    from answering.llamacpp import LlamaCppEngine
+    from runtime.llamacpp import LlamaCppEngine
 
     assert b"OPENMP = 1" not in llama_cpp.llama_print_system_info()
     assert engine.n_threads == (os.cpu_count() or 1)
@@ -124,7 +124,7 @@ def test_answers_together_and_joining_midway_equal_answers_alone(engine):
 def test_guessed_tokens_are_kept_where_greedy_decoding_chooses_them_and_change_nothing(engine, monkeypatch):
     """An answer decoded alone carries tokens guessed from its prompt: the right ones save whole
     steps, wrong ones cost nothing but the step they rode in, and the words are the same."""
-    import answering.llamacpp as llamacpp
+    import runtime.llamacpp as llamacpp
 
     messages = asked("What did the ship carry across the sea to Kyrenia?")
     prompt, chosen, steps = engine.encode(messages), [], []
@@ -166,7 +166,7 @@ def test_exhibit_prefix_is_computed_once_and_can_be_warmed(engine):
 
 
 def test_the_shared_cell_store_and_one_store_per_sequence_give_the_same_answers(engine, exported):
-    from answering.llamacpp import LlamaCppEngine
+    from runtime.llamacpp import LlamaCppEngine
 
     assert engine.kv == "unified"  # the default
     split = LlamaCppEngine(str(exported), max_batch=3, prefixes=2, kv="split")
@@ -192,7 +192,7 @@ def test_an_answer_under_way_lends_its_prompt_to_one_that_joins(engine):
 def test_scheduler_warms_an_exhibit_when_idle_and_lets_a_new_question_join(engine):
     import asyncio
 
-    from guide.scheduler import Job, Scheduler
+    from runtime.scheduler import Job, Scheduler
 
     scheduler = Scheduler(engine, max_queue=8)
     arrived = asked("Who?", "The mosaics of Paphos, in the House of Dionysos. " * 4)
@@ -225,15 +225,15 @@ def test_scheduler_warms_an_exhibit_when_idle_and_lets_a_new_question_join(engin
 
 
 def test_auto_backend_takes_llamacpp_only_for_a_model_with_a_gguf(exported, tiny_llama):
-    from answering.engines import EngineChoice, make_engine
+    from runtime.engines import EngineChoice, make_engine
 
     assert make_engine(EngineChoice(model=str(exported))).name == "llamacpp"
     assert make_engine(EngineChoice(model=str(tiny_llama))).name == "transformers"
 
 
 def test_unexported_guide_is_a_clear_error(tiny_llama, tmp_path):
-    from answering.backends import BackendUnavailable
-    from answering.llamacpp import LlamaCppEngine
+    from runtime.backends import BackendUnavailable
+    from runtime.llamacpp import LlamaCppEngine
 
     shutil.copytree(tiny_llama, tmp_path / "g")
     (tmp_path / "g" / "manifest.json").write_text("{}")
@@ -262,7 +262,7 @@ def openai_server(exported):
 
 
 def test_openai_backend_streams_from_a_real_server(openai_server):
-    from answering.backends import OpenAIEngine
+    from runtime.backends import OpenAIEngine
 
     engine = OpenAIEngine(openai_server, "guide", timeout=30)
     pieces = list(engine.generate([GenRequest(MESSAGES, 8)]))
@@ -271,7 +271,7 @@ def test_openai_backend_streams_from_a_real_server(openai_server):
 
 
 def test_openai_backend_errors_instead_of_hanging():
-    from answering.backends import BackendUnavailable, OpenAIEngine
+    from runtime.backends import BackendUnavailable, OpenAIEngine
 
     down = OpenAIEngine(f"http://127.0.0.1:{free_port()}", "guide", timeout=2)
     with pytest.raises(BackendUnavailable, match="did not answer"):
@@ -299,16 +299,16 @@ def test_a_request_too_long_for_its_room_fails_alone(engine):
 def test_auto_falls_back_to_transformers_when_the_llamacpp_check_dies(exported, tmp_path, caplog):
     import logging
 
-    from answering.engine import TransformersEngine
-    from answering.engines import EngineChoice, make_engine
-    from answering.probe import llamacpp_crashes
+    from runtime.engine import TransformersEngine
+    from runtime.engines import EngineChoice, make_engine
+    from runtime.probe import llamacpp_crashes
 
     assert llamacpp_crashes(str(exported)) is None  # a build that works: trusted
     broken = tmp_path / "broken"
     shutil.copytree(exported, broken)
     (broken / "gguf" / "guide-q8_0.gguf").write_bytes(b"GGUF" + b"\0" * 64)  # loads nothing: the child fails
     (broken / "gguf" / "guide-f16.gguf").write_bytes(b"GGUF" + b"\0" * 64)
-    caplog.set_level(logging.INFO, logger="answering.engines")
+    caplog.set_level(logging.INFO, logger="runtime.engines")
     engine = make_engine(EngineChoice(model=str(broken), backend="auto"))
     assert isinstance(engine, TransformersEngine)
     assert any("a test decode with llama.cpp failed" in r.getMessage() for r in caplog.records)
@@ -321,8 +321,8 @@ def test_both_engines_give_the_same_greedy_answer_with_the_serving_penalty(tmp_p
     """One sampling core: the embedded model gives the same streamed text from transformers and
     from llama.cpp (on an f16 export, which rounds no more than half precision), with the serving
     repetition penalty, which changes what is said (so both really apply it, digits spared)."""
-    from answering.engine import TransformersEngine
-    from answering.llamacpp import LlamaCppEngine
+    from runtime.engine import TransformersEngine
+    from runtime.llamacpp import LlamaCppEngine
     from weights.gguf_export import export_gguf
     from weights.models import embedded_gguf_path, resolve_lm
 
@@ -350,8 +350,8 @@ def test_the_bench_times_bare_llama_cpp_alone_and_answers_decoded_together(expor
     """`make bench` prints llama-cpp-python's own prompt and decode rates on the engine's GGUF and
     prompt tokens, and its rate for one token of each of several answers per step, in one shared
     KV store and in a store each: the figures the engine's are compared with."""
-    from answering.llamacpp import LlamaCppEngine
-    from guide.bench import bare_llamacpp
+    from runtime.llamacpp import LlamaCppEngine
+    from tools.bench import bare_llamacpp
 
     engine = LlamaCppEngine(str(exported), max_batch=1, prefixes=1)
     prompts = [engine.encode(asked(q)) for q in ("Who found it?", "How old is it?", "Why did it sink?")]

@@ -22,10 +22,10 @@ from typing import Callable, Iterator, Literal
 
 import numpy as np
 
-from answering.backends import BackendUnavailable, gguf_for
-from answering.decoding import ChatEncoding, draft, next_delta, pick, spared_ids
-from answering.engine import Finish, GenRequest, Piece
-from answering.prefix import PrefixCache, common_prefix
+from runtime.backends import BackendUnavailable, gguf_for
+from runtime.decoding import ChatEncoding, draft, next_delta, pick, spared_ids
+from runtime.engine import Finish, GenRequest, Piece
+from runtime.prefix import PrefixCache, common_prefix
 from weights.models import resolve_lm
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ ANSWER_ROOM = 768  # context cells per answer beyond its cached beginning: its f
 # wrong guess would only slow the others.
 DRAFT = 8
 SPECULATE_ROWS = 16
-KV = "unified"  # through the server (guide.bench, one run each) 16 visitors got 70.4 tokens/s with it, 53.7 split
+KV = "unified"  # through the server (tools.bench, one run each) 16 visitors got 70.4 tokens/s with it, 53.7 split
 
 
 @dataclass

@@ -2,10 +2,10 @@
 import asyncio
 import io
 
-from guide.client import converse
 from guide.config import ServerSettings
 from tests.conftest import free_port
 from tests.guide.harness import RunningServer
+from tools.client import converse
 
 
 def test_questions_refused_as_too_many_are_asked_again_and_all_answered(tiny_llama, tmp_path):

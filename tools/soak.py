@@ -1,4 +1,4 @@
-"""python -m guide.soak [--seconds 300] [--visitors 6] [--model default] [--keep DIR]
+"""python -m tools.soak [--seconds 300] [--visitors 6] [--model default] [--keep DIR]
 
 A real guide server (its own process, the real model, a SQLite store) under well-behaved
 visitors and a robot, then, after a baseline, under abuse on a schedule: clients that vanish
@@ -214,7 +214,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m guide.soak")
+    p = argparse.ArgumentParser(prog="python -m tools.soak")
     p.add_argument("--seconds", type=float, default=300, help="length of the run before SIGTERM")
     p.add_argument("--visitors", type=int, default=6, help="well-behaved visitors asking all along")
     p.add_argument("--model", default="default")
