@@ -65,7 +65,7 @@ setup(
     version="0.1.0",
     packages=PACKAGES,
     package_dir={p: os.path.relpath(ROOT / p.replace(".", "/"), HERE) for p in PACKAGES},
-    package_data={"knowledge": ["exhibits/*.yaml"]},
+    package_data={"knowledge": ["exhibits/*.yaml", "*.yaml"]},  # the catalogue and the word tables it reads
     cmdclass={"build_py": build_closure},
     data_files=[
         ("share/ament_index/resource_index/packages", ["resource/" + PACKAGE]),
