@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
-import yaml
 from tqdm import tqdm
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -35,7 +34,6 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from knowledge.catalogue import Catalogue, default_catalogue
 from knowledge.dataset import (
     LANGUAGE_QUESTIONS_FILE,
-    QUESTIONS_FILE,
     TRAINING_QUESTIONS_FILE,
     document_frequency,
     key_terms,
@@ -43,6 +41,7 @@ from knowledge.dataset import (
     load_rows,
     phrase_pairs,
 )
+from knowledge.evaluated import evaluation_questions
 from knowledge.replies import load_replies
 from knowledge.retrieval import Retriever
 from store.criteria import CRITERIA
@@ -75,27 +74,9 @@ def _key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
-def _texts(record) -> list[str]:
-    """Every question in a record of a question file, a dialogue's turns included."""
-    if isinstance(record, list):
-        return [t for r in record for t in _texts(r)]
-    if not isinstance(record, dict):
-        return []
-    own = [record[k] for k in ("q", "prompt") if isinstance(record.get(k), str)]
-    return own + [t for v in record.values() if isinstance(v, (list, dict)) for t in _texts(v)]
-
-
-def evaluation_questions(directory: Path = QUESTIONS_FILE.parent) -> set[str]:
-    """Every question any evaluation may ask, compared as `_key` does: all of each question file
-    but the training questions and the records of a `tune` split (settings are chosen on those;
-    they are never measured)."""
-    out = set()
-    for path in sorted(directory.glob("*.yaml")):
-        if path.resolve() != TRAINING_QUESTIONS_FILE.resolve():
-            records = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-            out |= {_key(t) for r in records if not (isinstance(r, dict) and r.get("split") == "tune")
-                    for t in _texts(r)}
-    return out
+def evaluation_keys() -> set[str]:
+    """Every question any evaluation may ask, compared as `_key` does."""
+    return {_key(t) for t in evaluation_questions()}
 
 
 def training_items(catalogue: Catalogue | None = None) -> list[Item]:
@@ -103,7 +84,7 @@ def training_items(catalogue: Catalogue | None = None) -> list[Item]:
     (`knowledge.dataset.phrase_pairs`, as `build` makes it) and the tuning half of the Greek,
     Turkish and Russian questions; any that an evaluation set also asks is left out."""
     catalogue = catalogue or default_catalogue()
-    df, measured = document_frequency(catalogue), evaluation_questions()
+    df, measured = document_frequency(catalogue), evaluation_keys()
     written: dict[tuple[str, int], list[str]] = {}
     for q in load_questions(TRAINING_QUESTIONS_FILE, catalogue):
         written.setdefault((q.exhibit, q.fact), []).append(q.question)

@@ -23,7 +23,7 @@ from typing import Callable, Sequence
 
 from knowledge.catalogue import Catalogue, default_catalogue
 from knowledge.prompting import phrase_messages, plain
-from knowledge.dataset import PARAPHRASED_FILE, QUESTIONS_FILE, load_questions, load_rows
+from knowledge.evaluated import evaluation_questions
 from knowledge.replies import load_replies, record, reply_problems
 from store import read_rows
 from store.criteria import CRITERIA
@@ -42,12 +42,11 @@ class Preferences:
     data_hash: str
 
 
-def tellings(catalogue: Catalogue, replies_dir: Path | None = None) -> dict[str, str]:
+def tellings(catalogue: Catalogue) -> dict[str, str]:
     """Each English fact -> the guide's hand-written sentence telling it, where that sentence
     passes the served checks against the fact and its exhibit's record."""
-    found = load_replies(catalogue, replies_dir) if replies_dir else load_replies(catalogue)
     out = {}
-    for exhibit_id, replies in found.items():
+    for exhibit_id, replies in load_replies(catalogue).items():
         exhibit = catalogue.get(exhibit_id)
         for fr in replies.facts:
             if fr.fact < len(exhibit.facts):
@@ -150,12 +149,6 @@ def row_key(row: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def evaluation_questions(catalogue: Catalogue) -> list[str]:
-    """The questions the guide is judged on: none of them, nor one close to it, may be learned."""
-    return [q.question for q in load_questions(QUESTIONS_FILE, catalogue)] + \
-           [r["q"] for r in load_rows(PARAPHRASED_FILE)]
-
-
 def far_from(rows: list[dict], evaluated: Sequence[str], encode: Callable, near: float = NEAR) -> list[dict]:
     """The rows whose question is below `near` cosine to every evaluation question."""
     if not rows or not evaluated:
@@ -175,7 +168,7 @@ def preferences(db: str | Path, catalogue: Catalogue, encode: Callable, ratings:
     from_rejections = rejection_pairs(load_rejections(db), tellings(catalogue))
     from_ratings = rating_pairs(ratings or [])
     found = dedupe(from_rejections + from_ratings)
-    kept = far_from(found, evaluation_questions(catalogue), encode)
+    kept = far_from(found, evaluation_questions(), encode)
     train = [r for r in kept if not is_validation(r["exhibit"])]
     validation = [r for r in kept if is_validation(r["exhibit"])]
     counts = {"rejections": len(from_rejections), "ratings": len(from_ratings), "unique": len(found),

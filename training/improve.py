@@ -27,7 +27,7 @@ from training.evaluate import EvalOptions, evaluate_models
 from training.preference import adapter_sha, guide_directory, train_candidate
 from training.review import load as load_ratings
 from training.ship import ship
-from weights.models import SHIPPED_DIR
+from weights.models import BASE_REFS, SHIPPED_DIR
 
 log = logging.getLogger("training.improve")
 DEFAULT_CONFIG = Path(__file__).parent / "configs" / "improve.yaml"
@@ -40,7 +40,7 @@ def parent_manifest(s: ImproveSettings) -> dict:
 def current_guide(s: ImproveSettings) -> str:
     """The reference the evaluation serves the parent by: the shipped guide as the server serves
     it, or any other parent merged onto its base."""
-    if s.parent.resolve() == SHIPPED_DIR.resolve() and s.base == "base":
+    if s.parent.resolve() == SHIPPED_DIR.resolve() and s.base.lower() in BASE_REFS:
         return "default"
     return str(guide_directory(s.parent, s.base, s.work / "current"))
 

@@ -28,7 +28,7 @@ from trl import DPOConfig, DPOTrainer
 from common.files import sha256_file
 from training.config import ImproveSettings
 from training.lora import load_base
-from weights.models import embedded_gguf_path, resolve_lm
+from weights.models import BASE_REFS, embedded_gguf_path, resolve_lm
 from weights.shipped import ADAPTER, add_gguf, merge_into
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def guide_directory(adapter: Path, base_ref: str, target: Path) -> Path:
     at `target`, with a GGUF file for llama.cpp where it is installed: a guide every engine serves."""
     base = resolve_lm(base_ref).path
     merge_into(base, adapter, target, sha256_file(base / "model.safetensors"))
-    if find_spec("llama_cpp") is not None and base_ref in ("base", "embedded", "smollm2"):
+    if find_spec("llama_cpp") is not None and base_ref.lower() in BASE_REFS:
         add_gguf(target, embedded_gguf_path())
     return target
 

@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from knowledge.dataset import TRAINING_QUESTIONS_FILE, load_questions
+from knowledge.evaluated import evaluation_questions
 from knowledge.prompting import phrase_messages
 from store.criteria import CRITERIA
 from store.schema import Interaction
@@ -72,7 +73,7 @@ def test_an_expert_outweighs_visitors_when_rated_answers_are_paired():
 
 
 def test_rows_close_to_an_evaluation_question_are_left_out_and_exhibits_split(retriever):
-    evaluated = feedback.evaluation_questions(retriever.catalogue)
+    evaluated = evaluation_questions()
     rows = [{"question": evaluated[0]}, {"question": "Is the gift shop open on Sundays?"}]
     assert feedback.far_from(rows, evaluated, retriever.encode) == rows[1:]
     ids = [e.id for e in retriever.catalogue]
@@ -129,3 +130,34 @@ def test_one_round_on_a_tiny_model_records_a_decision_and_its_lineage(tiny_llama
     pairs = [json.loads(line) for line in (tmp_path / "work" / "data" / "train.jsonl").read_text().splitlines()]
     assert all(p["source"] == "rejection" and p["rejected"][0]["content"].endswith("by the Venetians.") for p in pairs)
     shutil.rmtree(tmp_path / "work" / "candidate" / "checkpoints", ignore_errors=True)
+
+
+def test_the_evaluation_questions_cover_every_measured_set_once():
+    from knowledge.dataset import PARAPHRASED_FILE, RED_TEAM_FILE, load_rows
+
+    listed = evaluation_questions()
+    measured = set(listed)
+    assert {r["q"] for r in load_rows(PARAPHRASED_FILE)} <= measured
+    assert {r["prompt"] for r in load_rows(RED_TEAM_FILE, "held_out")} <= measured
+    assert "How long was the ship?" in measured  # a turn of the held-out dialogues
+    assert len(listed) == len(measured)  # each once
+
+
+def test_records_of_a_tuning_split_are_not_evaluation_questions(tmp_path):
+    (tmp_path / "set.yaml").write_text('- {q: "Who found it?", split: held_out}\n- {q: "Who built it?", split: tune}\n'
+                                       '- {id: d1, turns: [{q: "And when?"}, {q: "Why?"}]}\n')
+    assert evaluation_questions(tmp_path) == ["Who found it?", "And when?", "Why?"]
+
+
+def test_the_model_card_shows_each_preference_round_with_its_parent_and_table():
+    from training.card import lineage
+
+    round_ = {"round": 1, "date": "2026-12-07T08:40:23Z", "parent": "guide", "parent_adapter_sha256": "ab" * 32,
+              "method": "DPO (TRL)", "settings": {"beta": 0.1, "learning_rate": 5e-5},
+              "training": {"steps": 20, "seconds": 847.4},
+              "data": {"train": 75, "validation": 10, "near_evaluation": 0, "data_hash": "cd" * 32,
+                       "by_source": {"rejection": 75, "rating": 0}},
+              "ab": "| rejected_share | 13.4 | 8.5 |"}
+    card = "\n".join(lineage([round_]))
+    assert "## Preference round 1 (2026-12-07)" in card and "`abababababababab`" in card
+    assert "75 training pairs (75 from the answer checks' rejections" in card and "| rejected_share |" in card
