@@ -55,7 +55,7 @@ FOLLOW_UP_WORDS = 6  # a question this short at the exhibit of the last turn is 
 
 class AnswerSettings(Settings):
     second_fact_margin: float = Field(0.1, ge=0, le=1, description="the second-best fact is quoted too when its score is this close to the best one's")
-    relevance_margin: float = Field(0.15, ge=0, le=1, description="how far below the best-ranked passage a fact may score and still be quoted because only it gives what the question asks for (a number, a size, a date, a name)")
+    relevance_margin: float = Field(0.25, ge=0, le=1, description="how far below the best-ranked passage a fact may score and still be quoted because only it gives what the question asks for (a number, a size, a date, a name); 0.15 before the multilingual encoder's similarities were added to the English one's, which spreads the scores wider (on the differently phrased questions 0.25 and 0.15 choose the answering fact equally often, and 0.25 says \"I don't know\" to no more ordinary or unanswerable tuning questions)")
     voice: Voice = Field("model", description="who words a grounded answer: 'model' (the model phrases the chosen facts, each sentence checked) or 'quote' (the chosen facts in the catalogue's own words, the model not asked: instant, and the floor the model must beat)")
     most_sentences: int = Field(3, ge=1, le=6, description="sentences the model may speak in one answer: a visitor hears an answer, they do not read it")
     support: float = Field(0.7, ge=0, le=1, description="share of a model sentence's content words that one chosen fact (with the exhibit's record and the question) must hold")
@@ -124,13 +124,13 @@ class AnswerPipeline:
         exhibit_id, vector = (exhibit.id if exhibit else None), reading.vector
         hits, read_by = self.fact_hits(reading, exhibit_id, follow)
         need = demand(reading.text) if reading.written == "en" else Demand()
-        chosen = self.choose(hits, exhibit, vector, need, allowed=self.allowed(named, exhibit))
+        chosen = self.choose(hits, exhibit, reading, need, allowed=self.allowed(named, exhibit), also=read_by)
         # the catalogue lacks the answer, or no fact close to the question gives what it asks for
         # (a number of things, a size, a date, a name; or what changes from day to day): the guide
         # says it doesn't know and offers the closest fact
         if other is None and self.settings.checks == "sources" and (
                 not chosen or unknown_names(need, self.known) or (
-                    self.answerable.unsure(vector, exhibit_id) and self.answerable.unsure(read_by, exhibit_id)
+                    self.answerable.unsure(vector, exhibit_id) and self.answerable.unsure(read_by.vector, exhibit_id)
                     and not self.gives(need, hits, chosen, exhibit))):
             offer = in_view(hits, exhibit) if need.live else 0
             unknown = fixed("unknown_live" if need.live else "unknown", "en")
@@ -152,24 +152,29 @@ class AnswerPipeline:
                     record=record(exhibit) if exhibit else "", language=language)
 
     def fact_hits(self, reading: Reading, exhibit_id: str | None, follow: Reading | None,
-                  language: str = "en") -> tuple[list[Hit], np.ndarray]:
-        """The facts for a question, best first, and the vector they were ranked by; `language`:
-        "en", or the one the question is answered in from the catalogue, where its English words
-        are read beside it. A follow-up is also read joined with the question it follows
+                  language: str = "en") -> tuple[list[Hit], Reading]:
+        """The facts for a question, best first, and the reading they were ranked by: `reading`
+        as `ranked_by` gives it for `language` (English, or the language the question is answered
+        in from the catalogue). A follow-up is also read joined with the question it follows
         (`follow`, encoded here unless the guard needed it first), and each fact keeps the better
         of its two scores: "And when was that?" finds the date of what was asked before."""
-        vector = self.retriever.bridged(reading) if language != "en" else reading.vector
-        hits = self.retriever.fact_hits(reading.text, exhibit_id, vector=vector, language=language)
+        hits = self.retriever.fact_hits(reading.text, exhibit_id, vector=reading.vector, language=language,
+                                        meaning=reading.meaning)
         if follow is None:
-            return hits, vector
-        follow = self.retriever.encoded(follow)
-        read_by = self.retriever.bridged(follow) if language != "en" else follow.vector
+            return hits, reading
+        by = self.ranked_by(self.retriever.encoded(follow), language)
         best = {(h.exhibit_id, h.passage.index): h for h in hits}
-        for h in self.retriever.fact_hits(follow.text, exhibit_id, vector=read_by, language=language):
+        for h in self.retriever.fact_hits(follow.text, exhibit_id, vector=by.vector, language=language,
+                                          meaning=by.meaning):
             key, score = (h.exhibit_id, h.passage.index), h.score - self.settings.follow_up_discount
             if key not in best or score > best[key].score:
                 best[key] = Hit(h.passage, score)
-        return sorted(best.values(), key=lambda h: -h.score)[:len(hits)], read_by
+        return sorted(best.values(), key=lambda h: -h.score)[:len(hits)], by
+
+    def ranked_by(self, reading: Reading, language: str) -> Reading:
+        """An encoded reading as retrieval ranks by it: for a question answered from the
+        catalogue in another language, its vector joined with that of its English words."""
+        return reading if language == "en" else reading.with_vector(self.retriever.bridged(reading))
 
     @staticmethod
     def gives(need: Demand, hits: list[Hit], chosen: list[int | None], exhibit) -> bool:
@@ -238,14 +243,15 @@ class AnswerPipeline:
         says nothing. Where no fact gives what is asked, the closest one is still quoted: the
         question words of other languages are read too coarsely to say "I don't know" on them."""
         language = reading.reply
-        hits, read_by = self.fact_hits(reading, exhibit.id if exhibit else None, follow, language)
+        own = self.ranked_by(reading, language)
+        hits, read_by = self.fact_hits(own, exhibit.id if exhibit else None, follow, language)
         said = [h.passage.text_in(self.retriever.catalogue, language) for h in hits]
         if live_in(reading.folded, language):
             offer = in_view(hits, exhibit)
             return Plan("unknown", fixed("unknown_live", language).format(first=said[offer]), hits, [offer],
                         language=language)
-        chosen = self.choose(hits, exhibit, read_by, demand_in(reading.folded, language), reading.text, language,
-                             self.allowed(list(named), exhibit)) or [0]
+        chosen = self.choose(hits, exhibit, own, demand_in(reading.folded, language),
+                             language, self.allowed(list(named), exhibit), also=read_by) or [0]
         summary, _ = exhibit.text(language) if exhibit else ("", [])
         used = [i for i in chosen if i is not None]
         facts = [said[i] if i is not None else summary for i in chosen]
@@ -254,8 +260,17 @@ class AnswerPipeline:
             facts = [comparison(exhibit, other, language)] + [said[i] for i in used]
         return Plan("catalogue", " ".join(facts), hits, used, facts=facts, language=language)
 
-    def choose(self, hits: list[Hit], exhibit, vector: np.ndarray, need: Demand, question: str = "",
-               language: str = "en", allowed: set[str] | None = None) -> list[int | None]:
+    def summary_score(self, exhibit, reading: Reading, language: str, also: Reading | None = None) -> float:
+        """The exhibit summary's score, on the scale of the facts': by the question's own reading
+        and, for a follow-up, the better of that and its reading with the turn before (`also`),
+        as each fact's is."""
+        def by(r: Reading) -> float:
+            return self.retriever.summary_score(exhibit.id, r.vector, r.text if language != "en" else "", language)
+        own = by(reading)
+        return own if also is None or also is reading else max(own, by(also) - self.settings.follow_up_discount)
+
+    def choose(self, hits: list[Hit], exhibit, reading: Reading, need: Demand, language: str = "en",
+               allowed: set[str] | None = None, also: Reading | None = None) -> list[int | None]:
         """Which passages the answer quotes, best first: positions in `hits`, None for the
         exhibit's summary (it answers "what is this?"). The best-ranked passage that gives what
         the question asks for, if it ranks close to the best of all, and the next such fact when
@@ -263,7 +278,7 @@ class AnswerPipeline:
         the English passages; only facts of `allowed` exhibits are chosen (all, when None)."""
         ranked = [(h.score, i) for i, h in enumerate(hits) if allowed is None or h.exhibit_id in allowed]
         if exhibit is not None:
-            ranked.append((self.retriever.summary_score(exhibit.id, vector, question, language), None))
+            ranked.append((self.summary_score(exhibit, reading, language, also), None))
         ranked.sort(key=lambda c: -c[0])
         exempt = self.places | lower_words(exhibit.names.en if exhibit else "")
         text = {i: hits[i].passage.text if i is not None else exhibit.summary for _, i in ranked}
@@ -275,7 +290,7 @@ class AnswerPipeline:
             return []
         first_score, first = fitting[0]
         second = [i for score, i in fitting[1:] if i is not None and score >= first_score - self.settings.second_fact_margin]
-        return [first] + second[:1] if first is not None else [first]
+        return [first] + second[:1]
 
     @staticmethod
     def decline(verdict, reading: Reading, exhibit) -> str:

@@ -27,9 +27,13 @@ class Reading:
     words: tuple[str, ...]  # the folded words, in order
     content: tuple[str, ...]  # those that say what it is about: none of the stop words of `reply`
     vector: np.ndarray | None = None  # the encoder's embedding of `text`; None until encoded
+    meaning: np.ndarray | None = None  # the multilingual encoder's (`knowledge.multilingual`); None until encoded
 
     def with_vector(self, vector: np.ndarray) -> Reading:
         return replace(self, vector=vector)
+
+    def with_meaning(self, meaning: np.ndarray) -> Reading:
+        return replace(self, meaning=meaning)
 
 
 def read(text: str, session_language: str | None = "en", vector: np.ndarray | None = None) -> Reading:

@@ -39,7 +39,8 @@ class Support:
         """`words`: a text (the visitor's question) whose content words any sentence may use,
         but whose numbers and names vouch for nothing."""
         lent = stems(words)
-        self.each = [stems(source) | lent for source in sources]
+        self.own = [stems(source) for source in sources]
+        self.each = [own | lent for own in self.own]
         self.each_numbers = [numbers(source) for source in sources]
         self.each_names = [{w.lower() for w in re.findall(r"[\w'-]+", source)} | {"i"} for source in sources]
         self.numbers = set().union(*self.each_numbers)
@@ -61,10 +62,20 @@ class Support:
         # takes a name from one fact and a date from another makes a claim neither makes. In a
         # sentence of three or more content words one other word ("came") may be the guide's own.
         allowed = int(max(1, (1 - self.share) * len(content))) if len(content) >= 3 else 0
-        for words, nums, known in zip(self.each, self.each_numbers, self.each_names):
+        borrowed = False
+        for i, (words, nums, known) in enumerate(zip(self.each, self.each_numbers, self.each_names)):
             if len(content - words) <= allowed and said_numbers <= nums and all(n in known for n in said_names):
-                return None
-        return "words not in any one source"
+                # a figure is said with its own source's words, not with a word only another
+                # source has: "the ship was found in 1968" joins one fact's verb to another's dates
+                if not (said_numbers and (content - self.own[i]) & self.elsewhere(i)):
+                    return None
+                borrowed = True
+        return "a word from another source" if borrowed else "words not in any one source"
+
+    def elsewhere(self, i: int) -> set[str]:
+        """Content words of the other sources that source `i` lacks (the question's words
+        included: "who found it?" lends "found" to no source whose dates are another's)."""
+        return set().union(*(w for j, w in enumerate(self.own) if j != i)) - self.own[i]
 
     def best(self, sentence: str) -> int:
         """The source that shares most content words with a sentence."""

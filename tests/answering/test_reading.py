@@ -21,8 +21,8 @@ def pipeline(retriever):
 def calls(monkeypatch, retriever):
     """The texts given to the language detector and the batches given to the sentence encoder,
     however a module holds the detector and whichever path (retriever, guard) reaches the encoder."""
-    seen = {"detected": [], "encoded": []}
-    detector, encode = knowledge.language.language, retriever.encoder.encode
+    seen = {"detected": [], "encoded": [], "meant": []}
+    detector, encode, mean = knowledge.language.language, retriever.encoder.encode, retriever.multilingual.queries
 
     def detect(text):
         seen["detected"].append(text)
@@ -36,7 +36,12 @@ def calls(monkeypatch, retriever):
         for name, value in list(vars(module).items()):
             if value is detector:
                 monkeypatch.setattr(module, name, detect)
+    def meant(texts):
+        seen["meant"].append(list(texts))
+        return mean(texts)
+
     monkeypatch.setattr(retriever.encoder, "encode", encoded)
+    monkeypatch.setattr(retriever.multilingual, "queries", meant)
     return seen
 
 
@@ -75,18 +80,20 @@ def test_one_question_is_detected_once_and_encoded_once(pipeline, retriever, cal
     # text, encoded once; an English one is encoded alone
     english = [retriever.bridge(session).english(question)] if session != "en" else []
     assert calls["encoded"] == [[question]] + [[e] for e in english if e]
+    assert calls["meant"] == [[question]]  # the multilingual encoder reads the question itself, once
 
 
 def test_a_follow_up_read_with_the_question_before_it_is_encoded_once(pipeline, calls):
     dialogue = Dialogue()
     asked = "When was the tower built?"
     pipeline.heard(dialogue, pipeline.plan(asked, "kolossi-castle", dialogue=dialogue), asked, "kolossi-castle")
-    calls["detected"].clear()
-    calls["encoded"].clear()
+    for seen in calls.values():
+        seen.clear()
     plan = pipeline.plan("By whom?", "kolossi-castle", dialogue=dialogue)  # the guard and retrieval both read the two
     assert plan.mode == "grounded"
     assert calls["detected"] == ["By whom?", f"{asked} By whom?"]
     assert calls["encoded"] == [["By whom?"], [f"{asked} By whom?"]]
+    assert calls["meant"] == [["By whom?"], [f"{asked} By whom?"]]
 
 
 def test_a_batch_is_encoded_in_one_go_and_each_question_detected_once(pipeline, calls):

@@ -3,7 +3,7 @@ import pytest
 
 from knowledge.catalogue import default_catalogue
 from knowledge.dataset import load_questions
-from knowledge.retrieval import Retriever
+from knowledge.retrieval import RetrievalSettings, Retriever
 
 
 @pytest.mark.parametrize("exhibit", ["kolossi-castle", "enkomi", "lefkara-lace", "salamis"])
@@ -34,13 +34,14 @@ class NoEncoding:
 
 def test_index_is_cached_and_rebuilt_only_when_content_changes(tmp_path, monkeypatch, retriever):
     monkeypatch.setenv("HERITAGE_GUIDE_CACHE", str(tmp_path))
-    built = Retriever(encoder=retriever.encoder)
-    cached = Retriever(encoder=NoEncoding())  # same catalogue hash: loads from disk
+    english = RetrievalSettings(meaning_weight=0, bank_weight=0)  # the multilingual cache has its own test
+    built = Retriever(settings=english, encoder=retriever.encoder)
+    cached = Retriever(settings=english, encoder=NoEncoding())  # same catalogue hash: loads from disk
     assert np.array_equal(built.vectors, cached.vectors)
     catalogue = default_catalogue()
     changed = type(catalogue)(catalogue.exhibits, "0" * 64)
     with pytest.raises(AssertionError, match="cached index"):
-        Retriever(changed, encoder=NoEncoding())  # a new content hash must encode again
+        Retriever(changed, english, encoder=NoEncoding())  # a new content hash must encode again
 
 
 def test_grounded_prompt_carries_exhibit_facts_language_and_recent_turns(retriever):
@@ -91,3 +92,64 @@ def test_a_questions_word_scores_are_computed_once_for_its_facts_and_summary(ret
     retriever.summary_score("kyrenia-ship", retriever.encode([question])[0], question, "el")
     assert calls == [question]
     assert not retriever.lexical(question, "el").flags.writeable  # shared: no caller may change it
+
+
+def test_the_question_bank_holds_no_question_any_evaluation_asks_and_each_names_a_passage(retriever):
+    from knowledge.bank import question_bank
+    from knowledge.evaluated import evaluation_questions
+
+    bank = question_bank(retriever.catalogue)
+    assert len(bank) > 500
+    assert not {k.question for k in bank} & set(evaluation_questions())
+    places = {(p.exhibit_id, p.kind, p.index) for p in retriever.passages}
+    assert all((k.exhibit_id, k.kind, k.index) in places for k in bank)
+    assert len(retriever.meanings["bank"]) == len(bank) == len(retriever.meanings["bank_of"])
+
+
+@pytest.mark.parametrize("question, language, exhibit, fact", [
+    ("Ποιος ανακάλυψε το ναυάγιο;", "el", "kyrenia-ship", 1),  # who discovered the wreck?
+    ("Gemi ne taşıyordu?", "tr", "kyrenia-ship", 4),  # what was the ship carrying?
+    ("Кто построил эту башню?", "ru", "kolossi-castle", 1),  # who built this tower?
+])
+def test_the_multilingual_encoder_orders_an_exhibits_facts_for_a_question_in_any_language(
+        retriever, question, language, exhibit, fact):
+    from knowledge.reading import read
+
+    reading = retriever.encoded(read(question, language))
+    assert reading.meaning is not None and reading.meaning.shape == (384,)
+    hits = retriever.fact_hits(question, exhibit, vector=retriever.bridged(reading), language=language,
+                               meaning=reading.meaning)
+    assert (hits[0].exhibit_id, hits[0].passage.index) == (exhibit, fact)
+
+
+def test_the_multilingual_encoder_reorders_an_exhibits_facts_but_never_lifts_one_exhibit_over_another(retriever):
+    from knowledge.reading import read
+
+    reading = retriever.encoded(read("Who found the wreck?", "en"))
+    english = retriever.exhibit_scores(reading.text, "kolossi-castle", reading.vector, "en", reading.meaning)
+    alone = Retriever(retriever.catalogue, RetrievalSettings(meaning_weight=0, bank_weight=0), retriever.encoder)
+    before = alone.exhibit_scores(reading.text, "kolossi-castle", reading.vector, "en")
+    kinds = np.array([p.kind for p in retriever.passages])
+    assert np.allclose(english[kinds != "fact"], before[kinds != "fact"])  # summaries and paragraphs
+    for exhibit_id in retriever.catalogue.ids:  # each exhibit's best fact keeps the best fact's score
+        mine = [n for n, p in enumerate(retriever.passages) if p.exhibit_id == exhibit_id and p.kind == "fact"]
+        assert max(english[mine]) == pytest.approx(max(before[mine]), abs=1e-5)
+    ship = [n for n, p in enumerate(retriever.passages) if p.exhibit_id == "kyrenia-ship" and p.kind == "fact"]
+    assert retriever.passages[ship[int(np.argmax(english[ship]))]].index == 1  # the finding, by the multilingual reading
+
+
+class NoMeanings:
+    def passages(self, texts):
+        raise AssertionError("the cached multilingual vectors should have been used")
+
+    queries = passages
+
+
+def test_the_multilingual_vectors_are_cached(tmp_path, monkeypatch, retriever):
+    import knowledge.retrieval as retrieval
+
+    monkeypatch.setenv("HERITAGE_GUIDE_CACHE", str(tmp_path))
+    built = Retriever(encoder=retriever.encoder)
+    monkeypatch.setattr(retrieval, "Multilingual", NoMeanings)
+    cached = Retriever(encoder=retriever.encoder)
+    assert all(np.array_equal(built.meanings[k], cached.meanings[k]) for k in built.meanings)
