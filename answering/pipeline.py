@@ -265,7 +265,7 @@ class AnswerPipeline:
         and, for a follow-up, the better of that and its reading with the turn before (`also`),
         as each fact's is."""
         def by(r: Reading) -> float:
-            return self.retriever.summary_score(exhibit.id, r.vector, r.text if language != "en" else "", language)
+            return self.retriever.summary_score(exhibit.id, r.vector, r.text, language, r.meaning)
         own = by(reading)
         return own if also is None or also is reading else max(own, by(also) - self.settings.follow_up_discount)
 

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from knowledge.catalogue import Catalogue
-from knowledge.dataset import LANGUAGE_QUESTIONS_FILE, TRAINING_QUESTIONS_FILE, load_rows
+from knowledge.dataset import LANGUAGE_QUESTIONS_FILE, TRAINING_QUESTIONS_FILE, WHAT_IS, load_rows
 from knowledge.evaluated import evaluation_questions
 from knowledge.replies import load_replies
 
@@ -25,7 +25,7 @@ class Known:
 
 def question_bank(catalogue: Catalogue) -> list[Known]:
     """Every known question once, in a fixed order."""
-    out: list[Known] = []
+    out = [Known(e.id, "summary", 0, q) for e in catalogue for q in WHAT_IS]
     for exhibit_id, replies in sorted(load_replies(catalogue).items()):
         out += [Known(exhibit_id, "fact", f.fact, p.q) for f in replies.facts for p in f.pairs]
     rows = load_rows(TRAINING_QUESTIONS_FILE) + load_rows(LANGUAGE_QUESTIONS_FILE, "tune")

@@ -99,6 +99,8 @@ class Retriever:
         self._position = {exhibit_id: i for i, exhibit_id in enumerate(self.catalogue.ids)}
         self._exhibit_of = np.array([self._position[p.exhibit_id] for p in self.passages])
         self._is_fact = np.array([p.kind == "fact" for p in self.passages])
+        self._is_summary = np.array([p.kind == "summary" for p in self.passages])
+        self._ordered = self._is_fact | self._is_summary  # what the multilingual encoder orders
         self._summary_of = {p.exhibit_id: n for n, p in enumerate(self.passages) if p.kind == "summary"}
         self.vectors = self._load_or_build()
         self.meanings = self._load_or_build_meanings() if self.reads_meaning else {}
@@ -176,7 +178,7 @@ class Retriever:
     def meaning_scores(self, meaning: np.ndarray, language: str) -> np.ndarray:
         """Per fact, the multilingual encoder's similarity of the question to it (the better of
         its English and its `language` text) plus that to the closest question it is known to
-        answer, weighted; 0 for summaries and paragraphs."""
+        answer, weighted; per summary, twice the latter; 0 for paragraphs."""
         m = self.meanings
         sims = m["en"] @ meaning
         if language in m and language != "en":
@@ -184,17 +186,20 @@ class Retriever:
         known = np.full(len(self.passages), -np.inf, dtype=np.float32)
         np.maximum.at(known, m["bank_of"], m["bank"] @ meaning)
         known = np.where(np.isfinite(known), known, sims)
+        # a summary shares the names of any question about its exhibit: it is judged by the
+        # questions it answers ("what is this?") alone
+        sims = np.where(self._is_summary, known, sims)
         scores = self.settings.meaning_weight * sims + self.settings.bank_weight * known
-        return np.where(self._is_fact, scores, 0.0).astype(np.float32)
+        return np.where(self._ordered, scores, 0.0).astype(np.float32)
 
     def reordered(self, scores: np.ndarray, added: np.ndarray) -> np.ndarray:
-        """`scores` with each exhibit's facts put in the order of `scores + added`, on the scale
-        of `scores`: the exhibit's best fact keeps the best fact's score. So the multilingual
-        encoder orders each exhibit's facts, while which exhibit answers, and whether its summary
-        or a fact does, stay the English encoder's and the bonuses' decisions (its similarities
-        follow the names a question shares with a passage more than what it asks of them)."""
+        """`scores` with each exhibit's facts and summary put in the order of `scores + added`,
+        on the scale of `scores`: the exhibit's best of them keeps the best one's score. So the
+        multilingual encoder orders what each exhibit can say, while which exhibit answers stays
+        the English encoder's and the bonuses' decision (its similarities follow the names a
+        question shares with a passage more than what it asks of them)."""
         total = scores + added
-        facts = self._is_fact
+        facts = self._ordered
         shift = np.full(len(self.catalogue), -np.inf, dtype=np.float32)
         np.maximum.at(shift, self._exhibit_of[facts], scores[facts])
         best = np.full(len(self.catalogue), -np.inf, dtype=np.float32)
@@ -288,11 +293,12 @@ class Retriever:
                                 if exhibit_id in self.catalogue else True)
         return float((self.vectors[mask] @ vector).max())
 
-    def summary_score(self, exhibit_id: str, vector: np.ndarray, question: str = "", language: str = "en") -> float:
-        """The score of an exhibit's summary for a question, on the same scale as `fact_hits`."""
-        i = self._summary_of[exhibit_id]
-        lexical = self.lexical(question, language)[i] if language != "en" else 0.0
-        return float(self.vectors[i] @ vector) + self.settings.lexical_weight * float(lexical) + self.settings.in_view_bonus
+    def summary_score(self, exhibit_id: str, vector: np.ndarray, question: str = "", language: str = "en",
+                      meaning: np.ndarray | None = None) -> float:
+        """The score of an exhibit's summary for a question asked there, on the scale of its facts'
+        in `fact_hits` (the same bonuses, and ordered among them by the multilingual encoder)."""
+        scores = self.exhibit_scores(question, exhibit_id, vector, language, meaning)
+        return float(scores[self._summary_of[exhibit_id]])
 
     def rank_exhibits(self, question: str, exhibit_in_view: str | None = None,
                       vector: np.ndarray | None = None) -> list[str]:

@@ -122,7 +122,7 @@ def test_the_multilingual_encoder_orders_an_exhibits_facts_for_a_question_in_any
     assert (hits[0].exhibit_id, hits[0].passage.index) == (exhibit, fact)
 
 
-def test_the_multilingual_encoder_reorders_an_exhibits_facts_but_never_lifts_one_exhibit_over_another(retriever):
+def test_the_multilingual_encoder_reorders_an_exhibits_facts_and_summary_but_never_lifts_one_exhibit_over_another(retriever):
     from knowledge.reading import read
 
     reading = retriever.encoded(read("Who found the wreck?", "en"))
@@ -130,9 +130,9 @@ def test_the_multilingual_encoder_reorders_an_exhibits_facts_but_never_lifts_one
     alone = Retriever(retriever.catalogue, RetrievalSettings(meaning_weight=0, bank_weight=0), retriever.encoder)
     before = alone.exhibit_scores(reading.text, "kolossi-castle", reading.vector, "en")
     kinds = np.array([p.kind for p in retriever.passages])
-    assert np.allclose(english[kinds != "fact"], before[kinds != "fact"])  # summaries and paragraphs
-    for exhibit_id in retriever.catalogue.ids:  # each exhibit's best fact keeps the best fact's score
-        mine = [n for n, p in enumerate(retriever.passages) if p.exhibit_id == exhibit_id and p.kind == "fact"]
+    assert np.allclose(english[kinds == "paragraph"], before[kinds == "paragraph"])
+    for exhibit_id in retriever.catalogue.ids:  # each exhibit's best passage keeps the best one's score
+        mine = [n for n, p in enumerate(retriever.passages) if p.exhibit_id == exhibit_id and p.kind != "paragraph"]
         assert max(english[mine]) == pytest.approx(max(before[mine]), abs=1e-5)
     ship = [n for n, p in enumerate(retriever.passages) if p.exhibit_id == "kyrenia-ship" and p.kind == "fact"]
     assert retriever.passages[ship[int(np.argmax(english[ship]))]].index == 1  # the finding, by the multilingual reading
