@@ -118,3 +118,29 @@ def test_a_short_follow_up_the_guard_finds_off_topic_alone_is_read_with_the_turn
 def test_naming_another_exhibit_without_asking_which_is_older_compares_no_dates(pipeline, question):
     plan = pipeline.plan(question, "kyrenia-ship")
     assert not any("older of the two" in f for f in plan.facts)
+
+
+def test_a_summary_chosen_first_is_joined_by_a_fact_that_ranks_nearly_as_well(pipeline, retriever, monkeypatch):
+    from answering.demands import Demand
+    from knowledge.reading import read
+    from knowledge.retrieval import Hit
+
+    exhibit = retriever.catalogue.get("kyrenia-ship")
+    facts = [p for p in retriever.passages if p.exhibit_id == exhibit.id and p.kind == "fact"]
+    hits = [Hit(facts[1], 0.95), Hit(facts[2], 0.5)]
+    monkeypatch.setattr(pipeline, "summary_score", lambda *args, **kwargs: 1.0)
+    reading = retriever.encoded(read("Tell me about the wreck.", "en"))
+    assert pipeline.choose(hits, exhibit, reading, Demand()) == [None, 0]  # the summary, then the close fact
+    assert pipeline.choose([Hit(facts[1], 0.5)], exhibit, reading, Demand()) == [None]  # a far one is left out
+
+
+def test_a_follow_ups_summary_is_scored_by_the_better_of_its_two_readings(pipeline, retriever):
+    from knowledge.reading import joined, read
+
+    exhibit = retriever.catalogue.get("kolossi-castle")
+    own = retriever.encoded(read("And that?", "en"))
+    also = retriever.encoded(joined("What is this place?", own))
+    alone, with_before = pipeline.summary_score(exhibit, own, "en"), pipeline.summary_score(exhibit, also, "en")
+    discount = pipeline.settings.follow_up_discount
+    assert pipeline.summary_score(exhibit, own, "en", also) == pytest.approx(max(alone, with_before - discount))
+    assert with_before - discount > alone  # "what is this place?" is what the follow-up leans on
