@@ -19,7 +19,7 @@ from pydantic import Field
 
 from common.files import cache_dir, write_atomically
 from common.settings import Settings
-from knowledge.bank import Known, bank_hash, question_bank
+from knowledge.bank import bank_hash, question_bank
 from knowledge.bridge import Bridge
 from knowledge.catalogue import Catalogue, default_catalogue
 from knowledge.lexical import STOP, LexicalIndex
@@ -167,13 +167,10 @@ class Retriever:
         out = {language: self.multilingual.passages([p.text_in(self.catalogue, language) or p.text
                                                      for p in self.passages]) for language in LANGUAGES}
         out["bank"] = self.multilingual.queries([k.question for k in bank])
-        out["bank_of"] = np.array([self._bank_place(k) for k in bank])
+        place = {(p.exhibit_id, p.kind, p.index): n for n, p in enumerate(self.passages)}
+        out["bank_of"] = np.array([place[(k.exhibit_id, k.kind, k.index)] for k in bank])
         write_atomically(path, lambda tmp: np.savez(tmp, **out))
         return out
-
-    def _bank_place(self, known: Known) -> int:
-        return next(n for n, p in enumerate(self.passages) if p.exhibit_id == known.exhibit_id
-                    and p.kind == known.kind and p.index == known.index)
 
     def meaning_scores(self, meaning: np.ndarray, language: str) -> np.ndarray:
         """Per fact, the multilingual encoder's similarity of the question to it (the better of
