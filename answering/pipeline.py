@@ -43,7 +43,7 @@ from answering.phrases import fixed, refusal
 from answering.plan import Mode, Plan  # noqa: F401  (the server's names)
 from common.settings import Settings
 from knowledge.lexical import fold
-from knowledge.prompting import phrase_messages, phrase_system
+from knowledge.prompting import phrase_beginnings, phrase_messages
 from knowledge.reading import Reading, joined, read
 from knowledge.replies import record
 from knowledge.retrieval import Hit, Retriever
@@ -231,9 +231,10 @@ class AnswerPipeline:
         """Whether the model words grounded answers; if not, the catalogue answers alone."""
         return self.settings.voice == "model" or self.settings.checks != "sources"
 
-    def system_message(self, exhibit_id: str | None, language: str = "en") -> dict[str, str]:
-        """The beginning of every prompt at an exhibit, which an engine can compute ahead."""
-        return phrase_system(self.retriever.catalogue.get(exhibit_id) if exhibit_id else None, language)
+    def beginnings(self, exhibit_id: str | None, language: str = "en") -> list[list[dict[str, str]]]:
+        """How prompts at an exhibit begin (its system turn, then each passage as a first chosen
+        fact), for an engine to compute before anyone asks there."""
+        return phrase_beginnings(self.retriever.catalogue.get(exhibit_id) if exhibit_id else None, language)
 
     def from_catalogue(self, reading: Reading, exhibit, follow: Reading | None = None, other=None,
                        named: list[str] = ()) -> Plan:

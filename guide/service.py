@@ -188,12 +188,13 @@ class GuideService:
                                summary=item.text(language)[0] if item else None, source=source)
 
     def warm(self, exhibit: str | None, language: str) -> None:
-        """The visitors are only arriving: the prompt prefix shared by every question asked here
-        (persona, rules, the exhibit) can be computed now instead of in front of the first question.
-        Not when the catalogue answers alone: the work would only slow the first words."""
+        """The visitors are only arriving: how questions asked here begin (persona, rules, the
+        exhibit, and each of its facts as the first one chosen) can be computed now instead of in
+        front of the first question. Not when the catalogue answers alone: the work would only
+        slow the first words."""
         if not self.pipeline.speaks:
             return
-        self.scheduler.warm(f"{exhibit}/{language}", [self.pipeline.system_message(exhibit, language)])
+        self.scheduler.warm(f"{exhibit}/{language}", self.pipeline.beginnings(exhibit, language))
 
     def broadcast(self, tour: str, message: p.Msg) -> None:
         for sid in list(self.tours.get(tour, Tour()).sessions):

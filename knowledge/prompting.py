@@ -89,17 +89,32 @@ def exhibit_line(exhibit: Exhibit | None) -> str:
     return f"Exhibit in view: {exhibit.names.en} ({exhibit.period.dates}; {exhibit.town})."
 
 
+def facts_block(facts: Sequence[str]) -> str:
+    """The chosen facts as the phrasing prompt lists them: where every prompt's own turn begins."""
+    return "\n".join(["Facts:"] + [f"- {f}" for f in facts]) + "\n"
+
+
 def phrase_messages(question: str, exhibit: Exhibit | None, facts: Sequence[str], earlier: str | None = None,
                     language: str | None = "en") -> list[dict[str, str]]:
     """The prompt in which the model phrases facts the pipeline chose. The system turn depends
-    only on the exhibit and the language, so an engine computes it once per exhibit; what is new
-    for each answer is short: the chosen facts, the visitor's previous question (what a follow-up
-    leans on) and the question."""
-    lines = ["Facts:"] + [f"- {f}" for f in facts] + [""]
+    only on the exhibit and the language, and the visitor's turn begins with the first chosen
+    fact, so an engine computes both ahead for each of the exhibit's facts (`phrase_beginnings`);
+    what is new for each answer is short: any further fact, the visitor's previous question
+    (what a follow-up leans on) and the question."""
+    lines = [""]
     if earlier:
         lines.append(f"Earlier question: {earlier.strip()}")
     lines.append(f"Question: {question.strip()}")
-    return [phrase_system(exhibit, language), {"role": "user", "content": "\n".join(lines)}]
+    return [phrase_system(exhibit, language), {"role": "user", "content": facts_block(facts) + "\n".join(lines)}]
+
+
+def phrase_beginnings(exhibit: Exhibit | None, language: str | None = "en") -> list[list[dict[str, str]]]:
+    """How the phrasing prompts at an exhibit begin: its system turn, then that turn followed by
+    each passage a question there can be answered from first (the summary, then the facts in the
+    catalogue's order), as messages an engine can compute before anyone asks."""
+    system = phrase_system(exhibit, language)
+    passages = [exhibit.summary, *exhibit.facts] if exhibit is not None else []
+    return [[system]] + [[system, {"role": "user", "content": facts_block([p])}] for p in passages]
 
 
 def phrase_system(exhibit: Exhibit | None, language: str | None = "en") -> dict[str, str]:

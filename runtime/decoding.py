@@ -107,8 +107,12 @@ class ChatEncoding:
         ids = encode_chat(self._render, self._template_ids, self.plain_ids, messages)
         return ids + (self.plain_ids(prefix) if prefix else [])
 
+    def beginning_tokens(self, messages: list[dict[str, str]]) -> list[int]:
+        """The tokens these messages make as the beginning of a longer prompt (no answer turn)."""
+        return encode_chat(self._render, self._template_ids, self.plain_ids, messages, generation=False)
+
     def system_tokens(self, messages: list[dict[str, str]]) -> list[int]:
         """The system turn's tokens: the beginning shared by every question at an exhibit."""
         if not messages or messages[0]["role"] != "system":
             return []
-        return encode_chat(self._render, self._template_ids, self.plain_ids, messages[:1], generation=False)
+        return self.beginning_tokens(messages[:1])

@@ -56,7 +56,8 @@ class Engine(Protocol):
                  more: Callable[[int], list[GenRequest]] | None = None) -> Iterator[Piece]: ...
 
     def warm(self, messages: list[dict[str, str]]) -> None:
-        """Compute the prompt beginning these messages make, if the engine keeps such things."""
+        """Compute the prompt beginning these messages make (or its system turn), if the engine
+        keeps such things."""
 
 
 def _kept(cache, length: int):
@@ -127,7 +128,8 @@ class TransformersEngine(ChatEncoding):
         self._kv[slot] = _kept(cache, system)
 
     def warm(self, messages: list[dict[str, str]]) -> None:
-        """Compute and cache the beginning of `messages` before anyone asks there."""
+        """Compute and cache the system turn of `messages` before anyone asks there: this engine
+        keeps a few beginnings, one per exhibit, so an exhibit's fact beginnings are left out."""
         import torch
 
         system = self.system_tokens(messages)

@@ -3,10 +3,11 @@
 Each answer is a sequence of its own, in one shared store of KV cells ("unified"; "split" gives
 each sequence cells of its own, so that its attention runs over its own tokens only: faster for
 16 answers started together, slower through the server, where answers join midway and each
-join copies a whole store). The persona-and-exhibit part of the prompt (the same for every
-question at an exhibit) stays cached in a sequence of its own for the exhibits seen most
-recently; a new question copies those cells and computes only its own tail: the question and
-the last few turns.
+join copies a whole store). How prompts begin at the exhibits seen most recently stays
+cached, each beginning in a sequence of its own: the persona-and-exhibit turn (the same for
+every question there) and that turn followed by each of the exhibit's facts. A new question
+copies the cells of the longest beginning it shares and computes only its own tail: any further
+fact, the earlier question and the question.
 Every step is one forward pass over the next token of every live answer plus a slice of any
 newly joined prompt, so a visitor who asks while others are being answered starts at once
 instead of waiting for their answers to end (continuous batching). While few answers are being
@@ -25,12 +26,17 @@ import numpy as np
 from runtime.backends import BackendUnavailable, gguf_for
 from runtime.decoding import ChatEncoding, draft, next_delta, pick, spared_ids
 from runtime.engine import Finish, GenRequest, Piece
-from runtime.prefix import PrefixCache, common_prefix
+from runtime.prefix import MIN_PREFIX, PrefixCache, common_prefix
 from weights.models import resolve_lm
 
 log = logging.getLogger(__name__)
 PREFILL_SLICE = 128  # prompt tokens per step, so a long new prompt never stalls live answers for long
-PREFIX_ROOM = 512  # context cells per cached prompt beginning (persona, rules, exhibit: ~450 tokens)
+PREFIX_ROOM = 512  # context cells a prompt's beginning may take (persona, rules, exhibit, first fact: ~120 tokens)
+# Cached beginnings share cells in the unified store (an exhibit's facts each add ~35 to its
+# turn's ~80), so the cache gets a budget of cells and many sequences: about nine exhibits with
+# a beginning per fact. Cells run short only under load, and then the oldest beginnings go.
+PREFIX_CELLS = 4096
+PREFIXES = 96
 ANSWER_ROOM = 768  # context cells per answer beyond its cached beginning: its facts, question and words
 # Guessed tokens: a step for one answer is bound by reading every weight, so a few more of its
 # tokens cost less in the same step than in steps of their own (9 rows took about three times
@@ -66,7 +72,7 @@ class LlamaCppEngine(ChatEncoding):
     joins = True  # generate() accepts requests that arrive while it runs
 
     def __init__(self, model: str = "default", threads: int | None = None, max_batch: int = 16,
-                 prefixes: int = 8, repetition_penalty: float = 1.15, kv: Literal["split", "unified"] = KV):
+                 prefixes: int = PREFIXES, repetition_penalty: float = 1.15, kv: Literal["split", "unified"] = KV):
         try:
             import llama_cpp
             from llama_cpp._internals import LlamaBatch, LlamaContext, LlamaModel
@@ -85,12 +91,13 @@ class LlamaCppEngine(ChatEncoding):
         self.model = LlamaModel(path_model=str(self.gguf), params=llama_cpp.llama_model_default_params(),
                                 verbose=False)
         params = llama_cpp.llama_context_default_params()
+        prefixes = prefixes if kv == "unified" else min(prefixes, 8)  # split: every sequence reserves its cells
         params.n_seq_max = max_batch + prefixes
         # split: every sequence has cells of its own and attends to them alone; unified: one store
         # whose cells sequences share, but every token's attention runs over all of them
         self.kv = kv
         params.kv_unified = kv == "unified"
-        params.n_ctx = (prefixes * PREFIX_ROOM + max_batch * ANSWER_ROOM if kv == "unified"
+        params.n_ctx = (min(prefixes * PREFIX_ROOM, PREFIX_CELLS) + max_batch * ANSWER_ROOM if kv == "unified"
                         else params.n_seq_max * (PREFIX_ROOM + ANSWER_ROOM))
         params.n_batch = params.n_ubatch = 512
         # every core, for one answer's next token too: with llama.cpp's own thread pool (set-up
@@ -117,14 +124,22 @@ class LlamaCppEngine(ChatEncoding):
         return self.model.tokenize(text.encode(), add_bos=False, special=False)
 
     def warm(self, messages: list[dict[str, str]]) -> None:
-        """Compute and cache the exhibit prefix of `messages` before anyone asks there."""
-        system = self.system_tokens(messages)
-        if not self.cache.lacks(system, len(system)):
+        """Compute and cache the prompt beginning `messages` make before anyone asks there,
+        continuing the longest beginning already cached (an exhibit's facts share its turn)."""
+        tokens = self.beginning_tokens(messages)
+        if not self.cache.lacks(tokens, len(tokens)):
             return
-        slot = self.cache.claim(system)
-        self.ctx.kv_cache_seq_rm(slot, -1, -1)
-        for start in range(0, len(system), self.n_batch):
-            rows = [(slot, t, start + j, False) for j, t in enumerate(system[start:start + self.n_batch])]
+        source, shared = self.cache.best(tokens)
+        shared = shared if shared >= MIN_PREFIX else 0
+        slot = self.cache.claim(tokens)
+        if slot == source:  # the cache was full and its oldest entry is the one continued
+            self.ctx.kv_cache_seq_rm(slot, shared, -1)
+        else:
+            self.ctx.kv_cache_seq_rm(slot, -1, -1)
+            if shared:
+                self._copy(source, slot, shared)
+        for start in range(shared, len(tokens), self.n_batch):
+            rows = [(slot, t, start + j, False) for j, t in enumerate(tokens[start:start + self.n_batch])]
             self._decode(rows)
             self.computed += len(rows)
 

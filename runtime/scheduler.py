@@ -7,8 +7,9 @@ back into asyncio only through `loop.call_soon_threadsafe`.
 
 Engines that can take requests while they run (`joins`) are handed new requests between
 steps, so a visitor who asks during someone else's answer starts at once. When nothing is
-queued, the worker computes the prompt prefixes of exhibits that visitors have just reached
-(`warm`), so their first question there starts from a warm cache.
+queued, the worker computes how prompts begin at exhibits that visitors have just reached
+(`warm`), one beginning at a time, so their questions there start from a warm cache and a
+question asked meanwhile waits for one beginning at most.
 
 An answer's first piece and its last cross at once; the pieces between are joined and cross at
 most every `handoff` seconds. Each crossing wakes the event loop, which on two cores takes a
@@ -47,7 +48,7 @@ class Scheduler:
         self.max_queue = max_queue
         self.handoff = handoff
         self._lanes: OrderedDict[str, deque[Job]] = OrderedDict()
-        self._warm: OrderedDict[str, list[dict[str, str]]] = OrderedDict()
+        self._warm: OrderedDict[str, list[list[dict[str, str]]]] = OrderedDict()
         self._cond = threading.Condition()
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="generation", daemon=True)
@@ -71,14 +72,29 @@ class Scheduler:
             self._lanes.setdefault(job.session, deque()).append(job)
             self._cond.notify()
 
-    def warm(self, key: str, messages: list[dict[str, str]]) -> None:
-        """Ask the engine to precompute this prompt prefix when it has nothing else to do."""
+    def warm(self, key: str, beginnings: list[list[dict[str, str]]]) -> None:
+        """Ask the engine to compute these prompt beginnings when it has nothing else to do."""
+        if not beginnings:
+            return
         with self._cond:
             self._warm.pop(key, None)
-            self._warm[key] = messages
+            self._warm[key] = list(beginnings)
             while len(self._warm) > 8:  # only the latest few exhibits matter
                 self._warm.popitem(last=False)
             self._cond.notify()
+
+    def _next_beginning(self) -> list[dict[str, str]] | None:
+        """The next prompt beginning to compute (called holding the lock)."""
+        while self._warm:
+            key, beginnings = next(iter(self._warm.items()))
+            if not beginnings:
+                del self._warm[key]
+                continue
+            first = beginnings.pop(0)
+            if not beginnings:
+                del self._warm[key]
+            return first
+        return None
 
     def _take_batch(self, room: int | None = None) -> list[Job]:
         batch: list[Job] = []
@@ -102,10 +118,10 @@ class Scheduler:
                 if self._stopping and not self._lanes:
                     return
                 batch = self._take_batch()
-                warm = None if batch or not self._warm else self._warm.popitem(last=False)[1]
+                warm = None if batch else self._next_beginning()
             if warm is not None:
                 self._prepare(warm)
-            else:
+            elif batch:
                 self._generate(batch)
 
     def _prepare(self, messages: list[dict[str, str]]) -> None:

@@ -8,7 +8,8 @@ streamed tokens/s through the server against the same engine's bare generation o
 prompts, and the rate of the words after the first against llama-cpp-python's own decoding; 4
 and 16 concurrent clients (all answered? aggregate tokens/s). Bare, without a server:
 the engine's prompt computation tokens/s on prompts at exhibits no earlier prompt had, the
-prompt tokens it computes for each answer after the first at an exhibit (cache hits excluded), and, for
+prompt tokens it computes for each answer at an exhibit after the beginnings the server computes
+on arrival (cache hits excluded), and, for
 llama.cpp, llama-cpp-python alone on the same GGUF and prompt tokens (prompt and decode tokens/s,
 and decode tokens/s with one token for each of --questions answers per step: what answering
 visitors together can gain over one on this machine, before any prompt is computed); with
@@ -100,18 +101,19 @@ async def run(url: str, n: int, clients: int, pid: int) -> dict:
     return {**out, "idle_connection_kb": (after - before) / 200}
 
 
-def model_prompts(n: int, varied: bool) -> list:
+def model_prompts(n: int, varied: bool) -> tuple[list, list]:
     """The model-alone server's plans for the benchmark questions: at the Kyrenia ship, as the
     served runs ask them, or (`varied`) one exhibit after another, so that each prompt starts at
-    an exhibit no earlier prompt had and nothing comes from a cache."""
+    an exhibit no earlier prompt had and nothing comes from a cache; and the prompt beginnings
+    the server computes when visitors reach the Kyrenia ship."""
     from answering.pipeline import AnswerSettings, build_pipeline
     from knowledge.retrieval import Retriever
 
     retriever = Retriever()
     pipeline = build_pipeline(retriever, answers=AnswerSettings(checks="none"))
     exhibits = [e.id for e in retriever.catalogue]
-    return [pipeline.plan(QUESTIONS[i % len(QUESTIONS)], exhibits[i % len(exhibits)] if varied else "kyrenia-ship")
-            for i in range(n)]
+    return ([pipeline.plan(QUESTIONS[i % len(QUESTIONS)], exhibits[i % len(exhibits)] if varied else "kyrenia-ship")
+             for i in range(n)], pipeline.beginnings("kyrenia-ship", "en"))
 
 
 def bare(model: str, backend: str, n: int) -> dict:
@@ -120,7 +122,7 @@ def bare(model: str, backend: str, n: int) -> dict:
     from runtime.engine import GenRequest
     from runtime.engines import EngineChoice, make_engine
 
-    varied, plans = model_prompts(n, True), model_prompts(n, False)
+    (varied, _), (plans, beginnings) = model_prompts(n, True), model_prompts(n, False)
     engine = make_engine(EngineChoice(model=model, backend=backend, max_batch=1))
     out = {"engine": engine.name}
     if hasattr(engine, "computed"):
@@ -128,6 +130,8 @@ def bare(model: str, backend: str, n: int) -> dict:
         for plan in varied:
             list(engine.generate([GenRequest(plan.messages, 1)]))
         out["prompt_tokens_per_s"] = (engine.computed - before) / (time.perf_counter() - start)
+    for messages in beginnings:  # as the server does when visitors reach the exhibit
+        engine.warm(messages)
     tokens, seconds, new = 0, 0.0, []
     for plan in plans:
         start, before = time.perf_counter(), getattr(engine, "computed", 0)
@@ -136,9 +140,9 @@ def bare(model: str, backend: str, n: int) -> dict:
         seconds += time.perf_counter() - start
         new.append(getattr(engine, "computed", 0) - before)
     out["tokens_per_s"] = tokens / seconds
-    if hasattr(engine, "computed"):  # after the first question at the exhibit, what each answer adds
-        out["new_prompt_tokens_p50"] = float(np.median(new[1:] or new))
-        out["new_prompt_tokens_max"] = float(max(new[1:] or new))
+    if hasattr(engine, "computed"):  # what each answer adds to the beginnings computed on arrival
+        out["new_prompt_tokens_p50"] = float(np.median(new))
+        out["new_prompt_tokens_max"] = float(max(new))
     if engine.name == "llamacpp":
         out.update(bare_llamacpp(str(engine.gguf), [engine.encode(p.messages) for p in varied], engine.n_threads))
     return out

@@ -254,7 +254,9 @@ def test_plainly_unsafe_question_is_declined_without_generating(server):
 def test_a_tour_reaching_an_exhibit_has_its_prompt_beginning_computed_before_any_question(server):
     service = server.server.service
     engine = service.engine
-    beginning = engine.system_tokens([service.pipeline.system_message("choirokoitia", "en")])
+    beginnings = service.pipeline.beginnings("choirokoitia", "en")
+    assert len(beginnings) == 1 + 1 + len(service.catalogue.get("choirokoitia").facts)  # turn, summary, facts
+    beginning = engine.system_tokens(beginnings[0])
     asked = service.pipeline.plan("Who built this?", "choirokoitia").messages
     assert engine.encode(asked)[:len(beginning)] == beginning  # what is warmed is how a question's prompt begins
     visitor = Client(server.url, tour="t-warm")

@@ -165,6 +165,24 @@ def test_exhibit_prefix_is_computed_once_and_can_be_warmed(engine):
     assert engine.computed - before <= len(engine.encode(warmed)) - len(engine.system_tokens(warmed)) + 1
 
 
+def test_a_fact_warmed_after_its_exhibit_leaves_only_the_question_to_compute(engine):
+    from knowledge.prompting import facts_block
+
+    system = {"role": "system", "content": "The Kolossi Castle, a tower of the Knights. " * 5}
+    fact = "The tower was rebuilt in 1454 under Louis de Magnac, a commander of the order."
+    engine.warm([system])
+    before = engine.computed
+    engine.warm([system, {"role": "user", "content": facts_block([fact])}])
+    beginning = engine.beginning_tokens([system, {"role": "user", "content": facts_block([fact])}])
+    assert engine.computed - before == len(beginning) - len(engine.system_tokens([system]))  # the turn was reused
+    question = [system, {"role": "user", "content": facts_block([fact]) + "\nQuestion: Who rebuilt it?"}]
+    before = engine.computed
+    answer(engine, [GenRequest(question, 2)])
+    tail = len(engine.encode(question)) - len(beginning)
+    assert engine.computed - before <= tail + 3  # the question, and the turn's end the beginning ended otherwise
+    assert tail + 3 < len(engine.encode(question)) - len(engine.system_tokens(question)) - 10
+
+
 def test_the_shared_cell_store_and_one_store_per_sequence_give_the_same_answers(engine, exported):
     from runtime.llamacpp import LlamaCppEngine
 
@@ -197,7 +215,7 @@ def test_scheduler_warms_an_exhibit_when_idle_and_lets_a_new_question_join(engin
     scheduler = Scheduler(engine, max_queue=8)
     arrived = asked("Who?", "The mosaics of Paphos, in the House of Dionysos. " * 4)
     before = engine.computed
-    scheduler.warm("paphos/en", arrived[:1])
+    scheduler.warm("paphos/en", [arrived[:1]])
     deadline = time.time() + 20
     while engine.computed - before < len(engine.system_tokens(arrived)) and time.time() < deadline:
         time.sleep(0.05)

@@ -1,6 +1,7 @@
 """The scheduler's handoff of an answer's pieces to the event loop, on a scripted engine: the
 timing of the pieces is the point, and a real model would not hold it still."""
 import asyncio
+import time
 
 import pytest
 
@@ -44,3 +45,36 @@ def test_the_first_and_last_pieces_cross_at_once_and_those_between_are_joined(ha
     assert pieces[-1].finish == "stop" and (pieces[-1].prompt_tokens, pieces[-1].generated_tokens) == (7, 5)
     # every piece at once without a handoff; the first, then the rest joined, with a long one
     assert [p.text for p in pieces] == (["a", "b", "c", "d", "e"] if handoff == 0 else ["a", "bcde"])
+
+
+class Warming(Scripted):
+    """Records each beginning it is asked to compute, and whether a question was waiting then."""
+
+    def __init__(self):
+        self.warmed, self.generated = [], []
+
+    def warm(self, messages):
+        self.warmed.append(messages[-1]["content"])
+        time.sleep(0.05)  # long enough for a question to arrive while beginnings remain
+
+    def generate(self, requests, more=None):
+        self.generated.append(len(self.warmed))
+        yield from super().generate(requests, more)
+
+
+def test_beginnings_are_computed_one_at_a_time_so_a_question_waits_for_one_at_most():
+    async def run():
+        loop, done, engine = asyncio.get_running_loop(), asyncio.Event(), Warming()
+        scheduler = Scheduler(engine)
+        scheduler.warm("a/en", [[{"role": "user", "content": str(i)}] for i in range(40)])
+        scheduler.warm("b/en", [])  # nothing to compute: no entry
+        while not engine.warmed:
+            await asyncio.sleep(0.005)
+        scheduler.submit(Job("s", GenRequest([{"role": "user", "content": "?"}], 5),
+                             lambda piece: piece.finish and done.set(), loop))
+        await asyncio.wait_for(done.wait(), 10)
+        scheduler.stop()
+        return engine
+    engine = asyncio.run(run())
+    assert engine.generated and engine.generated[0] < 40  # the question went before the rest of the beginnings
+    assert engine.warmed[:engine.generated[0]] == [str(i) for i in range(engine.generated[0])]  # in order
