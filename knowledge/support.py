@@ -6,15 +6,14 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from knowledge.language import TABLE
+
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 NAME = re.compile(r"(?<=\s)[A-Z][\w'-]+")
 WORD = re.compile(r"[a-z][a-z'-]+")
 MARKUP = re.compile(r"\*\*|__|`+|<[^>]{0,200}>|[<>;_#]|\[|\]\([^)]*\)")
 # English function words: never content, so never evidence of support or of repetition
-STOP = frozenset("the a an of and in at to is was were on for from with by this that it its as be are has "
-                 "have had which who what when where how about also there their they he she his her one "
-                 "more than into after before under over been only still many most some these those "
-                 "very can could would will you your our we i me my here them then".split())
+STOP = frozenset(TABLE.en.stop)
 
 
 def stems(text: str) -> set[str]:

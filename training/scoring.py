@@ -9,7 +9,7 @@ import re
 from typing import Sequence
 
 from common.stats import Summary, summarise  # noqa: F401  (scores are summarised here too)
-from knowledge.language import ALPHABETS
+from knowledge.language import ALPHABETS, TABLE
 
 NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
 MARKUP = re.compile(r"(\*\*|__|`|^\s*[-*•]\s|^\s*\d+\.\s|^#+\s|<[a-z/][^>]*>|\[[^\]]+\]\(|https?://)", re.M)
@@ -120,7 +120,7 @@ def honest_unknown(answer: str, sources: Sequence[str]) -> float:
     return float(says_unknown(answer) and not invented_numbers(answer, sources))
 
 
-ENGLISH = set("the of and was were is are in by with from this that which its".split())
+ENGLISH = set(TABLE.en.stop)  # English's function words, which a Turkish sentence lacks
 
 
 def broken(text: str) -> bool:
