@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal, Sequence
 
-from knowledge.support import Support, names, numbers, stems
+from knowledge.support import Support, names, numbers, split_sentences, stems
 
 Checks = Literal["sources", "safety", "none"]
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?=\s)")
@@ -82,7 +82,8 @@ class FactGate:
                 out = self._judge(last)
         self.closed = True
         if self.checks == "sources" and not self.declined:
-            out += "".join(self._say(self._quote(i)) for i in range(len(self.facts)) if i not in self.told.covered)
+            out += "".join(self._say(rest) for i in range(len(self.facts))
+                           if i not in self.told.covered and (rest := self._rest(i)))
         return out
 
     def abandon(self) -> str:
@@ -130,9 +131,12 @@ class FactGate:
         return " " + sentence
 
     def _covers(self, index: int) -> bool:
-        """Whether what was said tells fact `index`: its numbers and names, and at least `cover`
-        of its content words that neither the record nor the question already holds."""
-        fact, said = self.facts[index], self.told.text
+        return self._tells(self.facts[index])
+
+    def _tells(self, fact: str) -> bool:
+        """Whether what was said tells `fact`: its numbers and names, and at least `cover` of its
+        content words that neither the record nor the question already holds."""
+        said = self.told.text
         if numbers(fact) - numbers(said):
             return False
         words = {w.lower() for w in re.findall(r"[\w'-]+", said)}
@@ -140,3 +144,9 @@ class FactGate:
             return False
         own = stems(fact) - self.background
         return not own or len(own & self.told.stems) >= self.cover * len(own)
+
+    def _rest(self, index: int) -> str:
+        """A left-out fact, quoted when the model is done: those of its sentences that what was
+        said does not tell (the model phrased the summary's first sentence, not its second)."""
+        self._quote(index)
+        return " ".join(s for s in split_sentences(self.facts[index]) if not self._tells(s))

@@ -198,9 +198,8 @@ class AnswerPipeline:
         if index is None:
             return Plan("grounded", self.conversation.all_told(exhibit, language), language=language)
         hits = [Hit(self.passage[(exhibit.id, index)], 1.0)]
-        earlier = dialogue.last.question if dialogue.last else None
-        if language in self.languages:
-            return self.phrased(question, exhibit, hits, [0], [hits[0].passage.text], earlier, language)
+        if language in self.languages:  # no earlier question: going on is no follow-up to answer
+            return self.phrased(question, exhibit, hits, [0], [hits[0].passage.text], None, language)
         said = hits[0].passage.text_in(self.retriever.catalogue, language)
         return Plan("catalogue", said, hits, [0], facts=[said], language=language)
 
@@ -220,6 +219,8 @@ class AnswerPipeline:
             return
         for i in plan.used:
             dialogue.tell(plan.hits[i].exhibit_id, [plan.hits[i].passage.index])
+        if exhibit_id in self.retriever.catalogue:
+            self.conversation.summary_told(dialogue, self.retriever.catalogue.get(exhibit_id), plan.facts)
         dialogue.remember(exhibit_id, question, plan.facts, fold(question))
 
     def suggestions(self, dialogue: Dialogue, exhibit_id: str | None, language: str) -> list[str]:

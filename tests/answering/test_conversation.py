@@ -67,6 +67,19 @@ def test_comparisons_come_from_both_records_with_the_dates_compared_by_code(pipe
     assert "daha eski olanı: Girne Batığı" in plans[0].lead and "MÖ 300" in plans[0].lead
     _, plans = talk(pipeline, "kourion", ["Ποιο είναι παλαιότερο, αυτό ή η Σαλαμίνα;"], "el")
     assert "Σαλαμίνα" in plans[0].lead and "παλαιότερο από τα δύο είναι το έκθεμα Σαλαμίνα" in plans[0].lead
+    # a question particle between the cue's words ("daha mı yeni") is one of the language's little words
+    _, plans = talk(pipeline, "salamis", ["Burası Kurion'dan daha mı yeni?"], "tr")
+    assert "daha eski olanı" in plans[0].lead and "Kurion" in plans[0].lead
+
+
+def test_a_fact_that_only_restates_the_summary_counts_as_heard_with_it(retriever):
+    pipeline = build_pipeline(retriever)  # as served: the model phrases what is chosen
+    dialogue, plans = talk(pipeline, "kyrenia-ship", ["What am I looking at?", "Tell me more."])
+    assert plans[0].facts[0] == pipeline.retriever.catalogue.get("kyrenia-ship").summary
+    restated = pipeline.conversation.restated["kyrenia-ship"]
+    assert 0 in restated and set(restated) <= set(dialogue.heard("kyrenia-ship"))
+    assert plans[1].hits[plans[1].used[0]].passage.index not in restated  # going on brings something new
+    assert "Earlier question" not in plans[1].messages[-1]["content"]  # going on is no follow-up to answer
 
 
 def test_an_answer_is_about_the_exhibit_in_view_unless_the_question_names_another(pipeline, retriever):

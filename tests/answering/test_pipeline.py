@@ -26,6 +26,16 @@ def test_a_phrased_sentence_is_spoken_whole_and_counts_as_the_model_s():
     assert g.model_sentences == 1 and g.quoted == 0 and not g.rejected
 
 
+def test_of_a_left_out_fact_only_the_sentences_the_model_did_not_tell_are_quoted():
+    summary = ("The House of Dionysus is a Roman villa in Nea Paphos with fine mosaic floors. "
+               "With the Houses of Theseus, Aion and Orpheus it forms the heart of the park.")
+    g = gate(facts=[summary], question="What am I looking at?")
+    deltas = stream(g, "This is the House of Dionysus, a Roman villa in Nea Paphos with fine mosaic floors. ")
+    assert "".join(deltas) == (" This is the House of Dionysus, a Roman villa in Nea Paphos with fine mosaic floors."
+                               " With the Houses of Theseus, Aion and Orpheus it forms the heart of the park.")
+    assert g.model_sentences == 1 and g.quoted == 1
+
+
 def test_an_invented_sentence_is_replaced_by_the_fact_it_should_have_phrased_and_stops_the_model():
     g = gate()
     deltas = stream(g, "Andreas Cariolou found the wreck in 1492 while fishing for pirates. More words. ")
