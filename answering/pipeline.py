@@ -32,6 +32,7 @@ from answering.demands import (
     live_in,
     lower_words,
     meets,
+    own_names,
     precise,
     unknown_names,
     vocabulary,
@@ -282,10 +283,10 @@ class AnswerPipeline:
         if exhibit is not None:
             ranked.append((self.summary_score(exhibit, reading, language, also), None))
         ranked.sort(key=lambda c: -c[0])
-        exempt = self.places | lower_words(exhibit.names.en if exhibit else "")
+        own = own_names(exhibit.names.en) if exhibit else ()
         text = {i: hits[i].passage.text if i is not None else exhibit.summary for _, i in ranked}
         fitting = [(score, i) for score, i in ranked if score >= ranked[0][0] - self.settings.relevance_margin
-                   and meets(need, text[i], exempt)]
+                   and meets(need, text[i], self.places, own)]
         # "how many": the passages that give the number go before those that only say "several"
         fitting = [c for c in fitting if precise(need, text[c[1]])] or fitting
         if not fitting:
