@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Literal
 
 from pydantic import Field
 
@@ -212,14 +212,8 @@ def demand_in(folded_question: str, language: str) -> Demand:
     return Demand()
 
 
-def own_names(name: str) -> tuple[str, ...]:
-    """An exhibit's names, as a passage says them: 'St Nicholas Cathedral (Lala Mustafa Pasha
-    Mosque)' is two, and so is 'House of Dionysus and the Paphos Mosaics'."""
-    return tuple(part.strip() for part in re.split(r"[()]|\band\b(?: the\b)?", name) if part.strip())
-
-
 def lower_words(text: str) -> frozenset[str]:
-    """A text's words in lower case: the catalogue's places, which `meets` exempts."""
+    """A text's words in lower case: the exhibit's names and places, which `meets` exempts."""
     return frozenset(w.lower() for w in WORD.findall(text))
 
 
@@ -283,14 +277,10 @@ def _plain(word: str) -> str:
     return re.sub(r"['’]s?$", "", word.lower())
 
 
-def _named(passage: str, need: Demand, exempt: frozenset[str], own: Sequence[str] = ()) -> bool:
-    """A name (a capitalised word that is not the exhibit's own name, a place, the question's, or
-    a common word) or who did it ("by a farmer") that the question does not already hold. The
-    exhibit's names (`own`) are left out whole, so that a word of one said apart from it still
-    names someone: "named after a monk called Hilarion" at Saint Hilarion Castle."""
+def _named(passage: str, need: Demand, exempt: frozenset[str]) -> bool:
+    """A name (a capitalised word that is not the exhibit's, the question's, or a common word) or
+    who did it ("by a farmer") that the question does not already hold."""
     asked = {_plain(w) for w in need.asked}
-    for name in own:
-        passage = re.sub(re.escape(name), " ", passage, flags=re.I)
     for w in WORD.findall(passage):
         if (w[0].isupper() and not w.isupper() and w not in NOT_NAMES and _plain(w) not in asked
                 and _plain(w) not in exempt and not (need.person and w in PEOPLES)):
@@ -298,9 +288,10 @@ def _named(passage: str, need: Demand, exempt: frozenset[str], own: Sequence[str
     return not need.person and any(m.group(3).lower() not in asked for m in AGENT.finditer(passage))
 
 
-def meets(need: Demand, passage: str, exempt: frozenset[str] = frozenset(), own: Sequence[str] = ()) -> bool:
+def meets(need: Demand, passage: str, exempt: frozenset[str] = frozenset()) -> bool:
     """Whether a passage can answer a question of this demand; `exempt` holds the lower-case
-    words of places and `own` the exhibit's own names, which answer no "who"."""
+    words of the exhibit's own names and places, which a passage need not repeat and which
+    answer no "who"."""
     if not all(_has_term(passage, t) for t in need.terms):
         return False
     if any(not re.search(rf"\b{re.escape(role)}s?\b", passage, re.I) for role in need.roles):
@@ -314,5 +305,5 @@ def meets(need: Demand, passage: str, exempt: frozenset[str] = frozenset(), own:
     if need.kind == "when":
         return YEAR.search(passage) is not None or SEASON.search(passage) is not None
     if need.kind == "who":
-        return _named(passage, need, exempt, own)
+        return _named(passage, need, exempt)
     return True

@@ -32,7 +32,6 @@ from answering.demands import (
     live_in,
     lower_words,
     meets,
-    own_names,
     precise,
     unknown_names,
     vocabulary,
@@ -283,10 +282,10 @@ class AnswerPipeline:
         if exhibit is not None:
             ranked.append((self.summary_score(exhibit, reading, language, also), None))
         ranked.sort(key=lambda c: -c[0])
-        own = own_names(exhibit.names.en) if exhibit else ()
+        exempt = self.places | lower_words(exhibit.names.en if exhibit else "")
         text = {i: hits[i].passage.text if i is not None else exhibit.summary for _, i in ranked}
         fitting = [(score, i) for score, i in ranked if score >= ranked[0][0] - self.settings.relevance_margin
-                   and meets(need, text[i], self.places, own)]
+                   and meets(need, text[i], exempt)]
         # "how many": the passages that give the number go before those that only say "several"
         fitting = [c for c in fitting if precise(need, text[c[1]])] or fitting
         if not fitting:
