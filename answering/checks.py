@@ -148,5 +148,7 @@ class FactGate:
     def _rest(self, index: int) -> str:
         """A left-out fact, quoted when the model is done: those of its sentences that what was
         said does not tell (the model phrased the summary's first sentence, not its second)."""
-        self._quote(index)
-        return " ".join(s for s in split_sentences(self.facts[index]) if not self._tells(s))
+        rest = " ".join(s for s in split_sentences(self.facts[index]) if not self._tells(s))
+        self.told.covered.add(index)
+        self.quoted += bool(rest)
+        return rest

@@ -15,11 +15,11 @@ from answering.phrases import fixed
 from answering.requests import GoOn, load_more, stems
 from knowledge.catalogue import Catalogue
 from knowledge.dataset import LANGUAGE_QUESTIONS_FILE, TRAINING_QUESTIONS_FILE, load_questions, load_rows
-from knowledge.lexical import content, fold
+from knowledge.lexical import fold
 from knowledge.reading import Reading
 from knowledge.replies import load_replies
 from knowledge.schema import LANGUAGES, Exhibit
-from knowledge.support import Support
+from knowledge.support import Support, stems
 
 COMPARE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "requests" / "compare.yaml"
 NAME_STEM = 6  # letters of a name's word that its inflected forms keep
@@ -40,12 +40,14 @@ def comparison(a: Exhibit, b: Exhibit, language: str) -> str:
         a=a.name(language), b=b.name(language), a_dates=dates[0], b_dates=dates[1], older=older.name(language))
 
 
-def restated(exhibit: Exhibit, share: float = 0.7) -> list[int]:
+def restated(exhibit: Exhibit) -> list[int]:
     """The exhibit's facts that say nothing its summary does not: their numbers and names are in
-    it and it carries most of their content words ("The Kyrenia Ship is an ancient Greek
-    merchant ship that sank near Kyrenia around 300 BC.")."""
-    summary = Support([exhibit.summary], share=share)
-    return [i for i, fact in enumerate(exhibit.facts) if summary.problem(fact) is None]
+    it, and so are all their content words but one ("The Kyrenia Ship is an ancient Greek
+    merchant ship that sank near Kyrenia around 300 BC.": all but "near"; a fact that adds
+    "five kilometres" tells something new)."""
+    summary, words = Support([exhibit.summary]), stems(exhibit.summary)
+    return [i for i, fact in enumerate(exhibit.facts)
+            if summary.problem(fact) is None and len(stems(fact) - words) <= 1]
 
 
 class Conversation:
@@ -53,9 +55,7 @@ class Conversation:
                  compare_file: Path = COMPARE_FILE):
         """`questions`: (exhibit, fact) -> questions that fact answers, in English (the replies')."""
         self.catalogue, self.go_on, self.questions = catalogue, go_on, questions
-        # matched over content words, so that the little words of a language may come between a
-        # cue's words: Turkish "daha mı eski" is "daha eski" with its question particle
-        self.cues = {lang: [content(c, lang) for c in cues] for lang, cues in
+        self.cues = {lang: [fold(c) for c in cues] for lang, cues in
                      yaml.safe_load(compare_file.read_text(encoding="utf-8")).items()}
         self.names = self._name_stems()
         self.restated = {e.id: restated(e) for e in self.catalogue}
@@ -97,8 +97,10 @@ class Conversation:
                  named: list[str] | None = None) -> Exhibit | None:
         """The other exhibit a question compares the one in view with, if it asks for that, by
         the cues of the language it is answered in; `named`: the exhibits it names, where already read."""
-        padded = " " + " ".join(reading.content)
-        if exhibit is None or not any(f" {c}" in padded for c in self.cues.get(reading.reply, self.cues["en"])):
+        # the question read whole ("eski mi") and without its little words ("daha mı eski")
+        padded = (f" {reading.folded}", " " + " ".join(reading.content))
+        cues = self.cues.get(reading.reply, self.cues["en"])
+        if exhibit is None or not any(f" {c}" in text for c in cues for text in padded):
             return None
         others = [e for e in (self.named(reading.folded) if named is None else named) if e != exhibit.id]
         return self.catalogue.get(others[0]) if others else None

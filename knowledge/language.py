@@ -19,6 +19,7 @@ class Words(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     stop: list[str] = Field(min_length=1, description="words that say how a question is asked, not what it is about")
+    common: list[str] = Field(default_factory=list, description="words too common to show what a sentence says, beyond `stop`")
     telling: list[str] = Field(default_factory=list, description="the commonest words, which give the language away when its letters do not")
 
 

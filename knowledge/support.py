@@ -13,7 +13,7 @@ NAME = re.compile(r"(?<=\s)[A-Z][\w'-]+")
 WORD = re.compile(r"[a-z][a-z'-]+")
 MARKUP = re.compile(r"\*\*|__|`+|<[^>]{0,200}>|[<>;_#]|\[|\]\([^)]*\)")
 # English function words: never content, so never evidence of support or of repetition
-STOP = frozenset(TABLE.en.stop)
+STOP = frozenset(TABLE.en.stop) | frozenset(TABLE.en.common)
 
 
 def stems(text: str) -> set[str]:

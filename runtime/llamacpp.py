@@ -33,10 +33,12 @@ log = logging.getLogger(__name__)
 PREFILL_SLICE = 128  # prompt tokens per step, so a long new prompt never stalls live answers for long
 PREFIX_ROOM = 512  # context cells a prompt's beginning may take (persona, rules, exhibit, first fact: ~120 tokens)
 # Cached beginnings share cells in the unified store (an exhibit's facts each add ~35 to its
-# turn's ~80), so the cache gets a budget of cells and many sequences: about nine exhibits with
-# a beginning per fact. Cells run short only under load, and then the oldest beginnings go.
+# turn's ~80), so the context is sized for 4,096 cells of them beside the answers (about nine
+# exhibits with a beginning per fact) and the cache holds many sequences. Nothing else bounds
+# them: when a step finds no free cell, the least recently used beginnings go.
 PREFIX_CELLS = 4096
 PREFIXES = 96
+MAX_SEQUENCES = 256  # llama.cpp's LLAMA_MAX_SEQ: answers and cached beginnings together
 ANSWER_ROOM = 768  # context cells per answer beyond its cached beginning: its facts, question and words
 # Guessed tokens: a step for one answer is bound by reading every weight, so a few more of its
 # tokens cost less in the same step than in steps of their own (9 rows took about three times
@@ -92,6 +94,7 @@ class LlamaCppEngine(ChatEncoding):
                                 verbose=False)
         params = llama_cpp.llama_context_default_params()
         prefixes = prefixes if kv == "unified" else min(prefixes, 8)  # split: every sequence reserves its cells
+        prefixes = max(1, min(prefixes, MAX_SEQUENCES - max_batch))
         params.n_seq_max = max_batch + prefixes
         # split: every sequence has cells of its own and attends to them alone; unified: one store
         # whose cells sequences share, but every token's attention runs over all of them
@@ -125,23 +128,29 @@ class LlamaCppEngine(ChatEncoding):
 
     def warm(self, messages: list[dict[str, str]]) -> None:
         """Compute and cache the prompt beginning `messages` make before anyone asks there,
-        continuing the longest beginning already cached (an exhibit's facts share its turn)."""
-        tokens = self.beginning_tokens(messages)
+        continuing the longest beginning already cached (an exhibit's facts share its turn). With
+        a store per sequence, where a beginning holds cells of its own, only the system turn."""
+        tokens = self.beginning_tokens(messages) if self.kv == "unified" else self.system_tokens(messages)
         if not self.cache.lacks(tokens, len(tokens)):
             return
         source, shared = self.cache.best(tokens)
         shared = shared if shared >= MIN_PREFIX else 0
         slot = self.cache.claim(tokens)
-        if slot == source:  # the cache was full and its oldest entry is the one continued
+        if slot == source:  # a cache of one beginning, which this one continues
             self.ctx.kv_cache_seq_rm(slot, shared, -1)
         else:
             self.ctx.kv_cache_seq_rm(slot, -1, -1)
             if shared:
                 self._copy(source, slot, shared)
-        for start in range(shared, len(tokens), self.n_batch):
-            rows = [(slot, t, start + j, False) for j, t in enumerate(tokens[start:start + self.n_batch])]
-            self._decode(rows)
-            self.computed += len(rows)
+        try:
+            for start in range(shared, len(tokens), self.n_batch):
+                rows = [(slot, t, start + j, False) for j, t in enumerate(tokens[start:start + self.n_batch])]
+                self._decode(rows)
+                self.computed += len(rows)
+        except Exception:  # a beginning half computed must never be copied
+            self.ctx.kv_cache_seq_rm(slot, -1, -1)
+            self.cache.drop(slot)
+            raise
 
     def generate(self, batch: list[GenRequest],
                  more: Callable[[int], list[GenRequest]] | None = None) -> Iterator[Piece]:

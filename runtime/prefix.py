@@ -49,6 +49,11 @@ class PrefixCache:
         """Whether the first `length` tokens are worth caching and no entry holds them yet."""
         return length >= MIN_PREFIX and self.best(tokens)[1] < length
 
+    def drop(self, slot: int) -> None:
+        """Forget what a slot holds (its cells were not all computed)."""
+        if self.held.pop(slot, None) is not None:
+            self.free.append(slot)
+
     def evict_oldest(self) -> int | None:
         if not self.held:
             return None

@@ -84,9 +84,10 @@ class Scheduler:
             self._cond.notify()
 
     def _next_beginning(self) -> list[dict[str, str]] | None:
-        """The next prompt beginning to compute (called holding the lock)."""
+        """The next prompt beginning to compute, of the exhibit reached last: a tour that has
+        moved on needs the old exhibit least (called holding the lock)."""
         while self._warm:
-            key, beginnings = next(iter(self._warm.items()))
+            key, beginnings = next(reversed(self._warm.items()))
             if not beginnings:
                 del self._warm[key]
                 continue

@@ -70,6 +70,9 @@ def test_comparisons_come_from_both_records_with_the_dates_compared_by_code(pipe
     # a question particle between the cue's words ("daha mı yeni") is one of the language's little words
     _, plans = talk(pipeline, "salamis", ["Burası Kurion'dan daha mı yeni?"], "tr")
     assert "daha eski olanı" in plans[0].lead and "Kurion" in plans[0].lead
+    # a cue read without its little words is no shorter word's beginning: "yeniden" (again) is no "yeni mi"
+    _, plans = talk(pipeline, "kyrenia-castle", ["Girne Batığı yeniden nasıl yapıldı?"], "tr")
+    assert not any("daha eski olanı" in f for f in plans[0].facts)
 
 
 def test_a_fact_that_only_restates_the_summary_counts_as_heard_with_it(retriever):
@@ -78,6 +81,7 @@ def test_a_fact_that_only_restates_the_summary_counts_as_heard_with_it(retriever
     assert plans[0].facts[0] == pipeline.retriever.catalogue.get("kyrenia-ship").summary
     restated = pipeline.conversation.restated["kyrenia-ship"]
     assert 0 in restated and set(restated) <= set(dialogue.heard("kyrenia-ship"))
+    assert 2 not in pipeline.conversation.restated["venetian-walls-nicosia"]  # it adds "about five kilometres"
     assert plans[1].hits[plans[1].used[0]].passage.index not in restated  # going on brings something new
     assert "Earlier question" not in plans[1].messages[-1]["content"]  # going on is no follow-up to answer
 

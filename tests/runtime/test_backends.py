@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from knowledge.prompting import facts_block
 from runtime.engine import GenRequest
 from tests.conftest import free_port
 
@@ -166,8 +167,6 @@ def test_exhibit_prefix_is_computed_once_and_can_be_warmed(engine):
 
 
 def test_a_fact_warmed_after_its_exhibit_leaves_only_the_question_to_compute(engine):
-    from knowledge.prompting import facts_block
-
     system = {"role": "system", "content": "The Kolossi Castle, a tower of the Knights. " * 5}
     fact = "The tower was rebuilt in 1454 under Louis de Magnac, a commander of the order."
     engine.warm([system])
@@ -181,6 +180,22 @@ def test_a_fact_warmed_after_its_exhibit_leaves_only_the_question_to_compute(eng
     tail = len(engine.encode(question)) - len(beginning)
     assert engine.computed - before <= tail + 3  # the question, and the turn's end the beginning ended otherwise
     assert tail + 3 < len(engine.encode(question)) - len(engine.system_tokens(question)) - 10
+
+
+def test_a_cache_of_one_beginning_continues_it_in_place(exported):
+    from runtime.llamacpp import LlamaCppEngine
+
+    single = LlamaCppEngine(str(exported), max_batch=1, prefixes=1)
+    system = {"role": "system", "content": "The Venetian Walls of Nicosia, a circle of bastions. " * 4}
+    turn = [system, {"role": "user", "content": facts_block(["The walls have eleven heart-shaped bastions."])}]
+    single.warm([system])
+    before = single.computed
+    single.warm(turn)
+    assert single.computed - before == len(single.beginning_tokens(turn)) - len(single.system_tokens(turn))
+    asked = [system, {"role": "user", "content": turn[1]["content"] + "\nQuestion: How many bastions?"}]
+    before = single.computed
+    answer(single, [GenRequest(asked, 2)])
+    assert single.computed - before <= len(single.encode(asked)) - len(single.beginning_tokens(turn)) + 3
 
 
 def test_the_shared_cell_store_and_one_store_per_sequence_give_the_same_answers(engine, exported):
