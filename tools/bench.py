@@ -12,7 +12,8 @@ prompt tokens it computes for each answer at an exhibit after the beginnings the
 on arrival (cache hits excluded), and, for
 llama.cpp, llama-cpp-python alone on the same GGUF and prompt tokens (prompt and decode tokens/s,
 and decode tokens/s with one token for each of --questions answers per step: what answering
-visitors together can gain over one on this machine, before any prompt is computed); with
+visitors together can gain over one on this machine, before any prompt is computed), and one
+answer's decoding with twelve exhibits' prompt beginnings cached against one exhibit's; with
 --versus, the other backend's bare tokens/s on the same prompts. Prints every figure and ratio
 from this one run; asserts nothing.
 """
@@ -144,8 +145,33 @@ def bare(model: str, backend: str, n: int) -> dict:
         out["new_prompt_tokens_p50"] = float(np.median(new))
         out["new_prompt_tokens_max"] = float(max(new))
     if engine.name == "llamacpp":
+        out["decode_with_twelve_exhibits_cached_vs_one_ratio"] = crowded(engine, plans[0].messages)
         out.update(bare_llamacpp(str(engine.gguf), [engine.encode(p.messages) for p in varied], engine.n_threads))
     return out
+
+
+def crowded(engine, messages: list[dict[str, str]], runs: int = 3) -> float:
+    """One answer's decoding rate with the beginnings of twelve exhibits cached against the rate
+    with one exhibit's (the best of `runs` each): in the shared KV store every token's attention
+    runs over all cells in use, the cached beginnings' among them."""
+    from answering.pipeline import build_pipeline
+    from knowledge.retrieval import Retriever
+    from runtime.engine import GenRequest
+
+    def rate() -> float:
+        best = 0.0
+        for _ in range(runs):
+            start, tokens = time.perf_counter(), 0
+            for piece in engine.generate([GenRequest(messages, 60)]):
+                tokens = piece.generated_tokens or tokens
+            best = max(best, tokens / (time.perf_counter() - start))
+        return best
+    one = rate()
+    pipeline = build_pipeline(Retriever())
+    for exhibit in [e.id for e in pipeline.retriever.catalogue][:12]:
+        for beginning in pipeline.beginnings(exhibit, "en"):
+            engine.warm(beginning)
+    return rate() / one
 
 
 def bare_llamacpp(gguf: str, prompts: list[list[int]], threads: int) -> dict:
