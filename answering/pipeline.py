@@ -122,9 +122,9 @@ class AnswerPipeline:
         """A question in a language the served model writes: the chosen facts, phrased (`earlier`:
         the question a follow-up leans on)."""
         exhibit_id, vector = (exhibit.id if exhibit else None), reading.vector
-        hits, read_by = self.fact_hits(reading, exhibit_id, follow)
+        hits, read_by, summary = self.fact_hits(reading, exhibit_id, follow)
         need = demand(reading.text) if reading.written == "en" else Demand()
-        chosen = self.choose(hits, exhibit, reading, need, allowed=self.allowed(named, exhibit), also=read_by)
+        chosen = self.choose(hits, exhibit, summary, need, allowed=self.allowed(named, exhibit))
         # the catalogue lacks the answer, or no fact close to the question gives what it asks for
         # (a number of things, a size, a date, a name; or what changes from day to day): the guide
         # says it doesn't know and offers the closest fact
@@ -152,24 +152,32 @@ class AnswerPipeline:
                     record=record(exhibit) if exhibit else "", language=language)
 
     def fact_hits(self, reading: Reading, exhibit_id: str | None, follow: Reading | None,
-                  language: str = "en") -> tuple[list[Hit], Reading]:
-        """The facts for a question, best first, and the reading they were ranked by: `reading`
-        as `ranked_by` gives it for `language` (English, or the language the question is answered
-        in from the catalogue). A follow-up is also read joined with the question it follows
-        (`follow`, encoded here unless the guard needed it first), and each fact keeps the better
-        of its two scores: "And when was that?" finds the date of what was asked before."""
-        hits = self.retriever.fact_hits(reading.text, exhibit_id, vector=reading.vector, language=language,
-                                        meaning=reading.meaning)
+                  language: str = "en") -> tuple[list[Hit], Reading, float | None]:
+        """The facts for a question, best first, the reading they were ranked by, and the score
+        of the exhibit's summary on the facts' scale (None with no exhibit), all from one score
+        per passage and reading: `reading` as `ranked_by` gives it for `language` (English, or
+        the language the question is answered in from the catalogue). A follow-up is also read
+        joined with the question it follows (`follow`, encoded here unless the guard needed it
+        first), and each fact and the summary keep the better of their two scores: "And when was
+        that?" finds the date of what was asked before."""
+        scores = self.scores(reading, exhibit_id, language)
+        hits = self.retriever.hits_in(scores)
+        summary = self.retriever.summary_in(scores, exhibit_id) if exhibit_id else None
         if follow is None:
-            return hits, reading
+            return hits, reading, summary
         by = self.ranked_by(self.retriever.encoded(follow), language)
+        again, discount = self.scores(by, exhibit_id, language), self.settings.follow_up_discount
         best = {(h.exhibit_id, h.passage.index): h for h in hits}
-        for h in self.retriever.fact_hits(follow.text, exhibit_id, vector=by.vector, language=language,
-                                          meaning=by.meaning):
-            key, score = (h.exhibit_id, h.passage.index), h.score - self.settings.follow_up_discount
+        for h in self.retriever.hits_in(again):
+            key, score = (h.exhibit_id, h.passage.index), h.score - discount
             if key not in best or score > best[key].score:
                 best[key] = Hit(h.passage, score)
-        return sorted(best.values(), key=lambda h: -h.score)[:len(hits)], by
+        if summary is not None:
+            summary = max(summary, self.retriever.summary_in(again, exhibit_id) - discount)
+        return sorted(best.values(), key=lambda h: -h.score)[:len(hits)], by, summary
+
+    def scores(self, reading: Reading, exhibit_id: str | None, language: str) -> np.ndarray:
+        return self.retriever.exhibit_scores(reading.text, exhibit_id, reading.vector, language, reading.meaning)
 
     def ranked_by(self, reading: Reading, language: str) -> Reading:
         """An encoded reading as retrieval ranks by it: for a question answered from the
@@ -246,14 +254,14 @@ class AnswerPipeline:
         question words of other languages are read too coarsely to say "I don't know" on them."""
         language = reading.reply
         own = self.ranked_by(reading, language)
-        hits, read_by = self.fact_hits(own, exhibit.id if exhibit else None, follow, language)
+        hits, _, summary_score = self.fact_hits(own, exhibit.id if exhibit else None, follow, language)
         said = [h.passage.text_in(self.retriever.catalogue, language) for h in hits]
         if live_in(reading.folded, language):
             offer = in_view(hits, exhibit)
             return Plan("unknown", fixed("unknown_live", language).format(first=said[offer]), hits, [offer],
                         language=language)
-        chosen = self.choose(hits, exhibit, own, demand_in(reading.folded, language),
-                             language, self.allowed(list(named), exhibit), also=read_by) or [0]
+        chosen = self.choose(hits, exhibit, summary_score, demand_in(reading.folded, language),
+                             self.allowed(list(named), exhibit)) or [0]
         summary, _ = exhibit.text(language) if exhibit else ("", [])
         used = [i for i in chosen if i is not None]
         facts = [said[i] if i is not None else summary for i in chosen]
@@ -262,25 +270,17 @@ class AnswerPipeline:
             facts = [comparison(exhibit, other, language)] + [said[i] for i in used]
         return Plan("catalogue", " ".join(facts), hits, used, facts=facts, language=language)
 
-    def summary_score(self, exhibit, reading: Reading, language: str, also: Reading | None = None) -> float:
-        """The exhibit summary's score, on the scale of the facts': by the question's own reading
-        and, for a follow-up, the better of that and its reading with the turn before (`also`),
-        as each fact's is."""
-        def by(r: Reading) -> float:
-            return self.retriever.summary_score(exhibit.id, r.vector, r.text, language, r.meaning)
-        own = by(reading)
-        return own if also is None or also is reading else max(own, by(also) - self.settings.follow_up_discount)
-
-    def choose(self, hits: list[Hit], exhibit, reading: Reading, need: Demand, language: str = "en",
-               allowed: set[str] | None = None, also: Reading | None = None) -> list[int | None]:
+    def choose(self, hits: list[Hit], exhibit, summary: float | None, need: Demand,
+               allowed: set[str] | None = None) -> list[int | None]:
         """Which passages the answer quotes, best first: positions in `hits`, None for the
-        exhibit's summary (it answers "what is this?"). The best-ranked passage that gives what
+        exhibit's summary (it answers "what is this?"; `summary` is its score, on the facts'
+        scale). The best-ranked passage that gives what
         the question asks for, if it ranks close to the best of all, and the next such fact when
         it ranks nearly as well; none when no passage close enough does. Demands are checked on
         the English passages; only facts of `allowed` exhibits are chosen (all, when None)."""
         ranked = [(h.score, i) for i, h in enumerate(hits) if allowed is None or h.exhibit_id in allowed]
-        if exhibit is not None:
-            ranked.append((self.summary_score(exhibit, reading, language, also), None))
+        if exhibit is not None and summary is not None:
+            ranked.append((summary, None))
         ranked.sort(key=lambda c: -c[0])
         exempt = self.places | lower_words(exhibit.names.en if exhibit else "")
         text = {i: hits[i].passage.text if i is not None else exhibit.summary for _, i in ranked}

@@ -92,7 +92,8 @@ class Retriever:
         self.settings = settings or RetrievalSettings()
         self.passages = passages_of(self.catalogue)
         self._encoder = encoder
-        self.multilingual = Multilingual() if self.reads_meaning else None
+        reads_meaning = self.settings.meaning_weight > 0 or self.settings.bank_weight > 0
+        self.multilingual = Multilingual() if reads_meaning else None  # None: the encoder is off
         self._lock = threading.Lock()  # one encode at a time: the encoder is not re-entrant
         self._name_words = {e.id: _words(e.names.en) | _words(e.id.replace("-", " "))
                             for e in self.catalogue}
@@ -103,7 +104,7 @@ class Retriever:
         self._ordered = self._is_fact | self._is_summary  # what the multilingual encoder orders
         self._summary_of = {p.exhibit_id: n for n, p in enumerate(self.passages) if p.kind == "summary"}
         self.vectors = self._load_or_build()
-        self.meanings = self._load_or_build_meanings() if self.reads_meaning else {}
+        self.meanings = self._load_or_build_meanings() if self.multilingual is not None else {}
         # the catalogue's sentences in each other language, matched by the pieces of words they share
         self._lexical = {language: LexicalIndex([p.text_in(self.catalogue, language) if p.kind != "paragraph"
                                                  else "" for p in self.passages], language) for language in LANGUAGES[1:]}
@@ -148,10 +149,6 @@ class Retriever:
         if reading.meaning is None and self.multilingual is not None:
             reading = reading.with_meaning(self.multilingual.queries([reading.text])[0])
         return reading
-
-    @property
-    def reads_meaning(self) -> bool:
-        return self.settings.meaning_weight > 0 or self.settings.bank_weight > 0
 
     def _load_or_build_meanings(self) -> dict[str, np.ndarray]:
         """The multilingual encoder's vectors of every passage in each language (paragraphs are
@@ -279,9 +276,16 @@ class Retriever:
     def fact_hits(self, question: str, exhibit_in_view: str | None = None, k: int | None = None,
                   vector: np.ndarray | None = None, language: str = "en",
                   meaning: np.ndarray | None = None) -> list[Hit]:
-        scores = self.exhibit_scores(question, exhibit_in_view, vector, language, meaning)
-        order = [i for i in np.argsort(-scores, kind="stable") if self.passages[i].kind == "fact"]
+        return self.hits_in(self.exhibit_scores(question, exhibit_in_view, vector, language, meaning), k)
+
+    def hits_in(self, scores: np.ndarray, k: int | None = None) -> list[Hit]:
+        """The k best facts by per-passage `scores` (`exhibit_scores`)."""
+        order = [i for i in np.argsort(-scores, kind="stable") if self._is_fact[i]]
         return [Hit(self.passages[i], float(scores[i])) for i in order[: k or self.settings.k]]
+
+    def summary_in(self, scores: np.ndarray, exhibit_id: str) -> float:
+        """An exhibit summary's score in per-passage `scores` (`exhibit_scores`, asked there)."""
+        return float(scores[self._summary_of[exhibit_id]])
 
     def closest_fact(self, vector: np.ndarray, exhibit_id: str | None) -> float:
         """The cosine similarity of a question's embedding to the closest fact of an exhibit
@@ -294,8 +298,7 @@ class Retriever:
                       meaning: np.ndarray | None = None) -> float:
         """The score of an exhibit's summary for a question asked there, on the scale of its facts'
         in `fact_hits` (the same bonuses, and ordered among them by the multilingual encoder)."""
-        scores = self.exhibit_scores(question, exhibit_id, vector, language, meaning)
-        return float(scores[self._summary_of[exhibit_id]])
+        return self.summary_in(self.exhibit_scores(question, exhibit_id, vector, language, meaning), exhibit_id)
 
     def rank_exhibits(self, question: str, exhibit_in_view: str | None = None,
                       vector: np.ndarray | None = None) -> list[str]:

@@ -137,18 +137,16 @@ def test_naming_another_exhibit_without_asking_which_is_older_compares_no_dates(
     assert not any("older of the two" in f for f in plan.facts)
 
 
-def test_a_summary_chosen_first_is_joined_by_a_fact_that_ranks_nearly_as_well(pipeline, retriever, monkeypatch):
+def test_a_summary_chosen_first_is_joined_by_a_fact_that_ranks_nearly_as_well(pipeline, retriever):
     from answering.demands import Demand
-    from knowledge.reading import read
     from knowledge.retrieval import Hit
 
     exhibit = retriever.catalogue.get("kyrenia-ship")
     facts = [p for p in retriever.passages if p.exhibit_id == exhibit.id and p.kind == "fact"]
     hits = [Hit(facts[1], 0.95), Hit(facts[2], 0.5)]
-    monkeypatch.setattr(pipeline, "summary_score", lambda *args, **kwargs: 1.0)
-    reading = retriever.encoded(read("Tell me about the wreck.", "en"))
-    assert pipeline.choose(hits, exhibit, reading, Demand()) == [None, 0]  # the summary, then the close fact
-    assert pipeline.choose([Hit(facts[1], 0.5)], exhibit, reading, Demand()) == [None]  # a far one is left out
+    summary = 1.0
+    assert pipeline.choose(hits, exhibit, summary, Demand()) == [None, 0]  # the summary, then the close fact
+    assert pipeline.choose([Hit(facts[1], 0.5)], exhibit, summary, Demand()) == [None]  # a far one is left out
 
 
 def test_a_follow_ups_summary_is_scored_by_the_better_of_its_two_readings(pipeline, retriever):
@@ -157,7 +155,20 @@ def test_a_follow_ups_summary_is_scored_by_the_better_of_its_two_readings(pipeli
     exhibit = retriever.catalogue.get("kolossi-castle")
     own = retriever.encoded(read("And that?", "en"))
     also = retriever.encoded(joined("What is this place?", own))
-    alone, with_before = pipeline.summary_score(exhibit, own, "en"), pipeline.summary_score(exhibit, also, "en")
+
+    def summary_score(reading, follow=None):
+        return pipeline.fact_hits(reading, exhibit.id, follow)[2]
+    alone, with_before = summary_score(own), summary_score(also)
     discount = pipeline.settings.follow_up_discount
-    assert pipeline.summary_score(exhibit, own, "en", also) == pytest.approx(max(alone, with_before - discount))
+    assert summary_score(own, also) == pytest.approx(max(alone, with_before - discount))
     assert with_before - discount > alone  # "what is this place?" is what the follow-up leans on
+
+
+def test_a_question_is_scored_once_per_reading_for_its_facts_and_its_summary(pipeline, retriever, monkeypatch):
+    calls, real = [], retriever.exhibit_scores
+    monkeypatch.setattr(retriever, "exhibit_scores", lambda question, *a, **k: calls.append(question) or real(question, *a, **k))
+    dialogue, _ = talk(pipeline, "kyrenia-ship", ["Who found this ship?"])
+    assert calls == ["Who found this ship?"]
+    calls.clear()
+    pipeline.plan("And when?", "kyrenia-ship", dialogue=dialogue)
+    assert calls == ["And when?", "Who found this ship? And when?"]  # alone, and with the turn before
