@@ -127,11 +127,8 @@ class FactGate:
     def _say(self, sentence: str) -> str:
         self.told.text += " " + sentence
         self.told.stems |= stems(sentence)
-        self.told.covered |= {i for i in range(len(self.facts)) if self._covers(i)}
+        self.told.covered |= {i for i, fact in enumerate(self.facts) if self._tells(fact)}
         return " " + sentence
-
-    def _covers(self, index: int) -> bool:
-        return self._tells(self.facts[index])
 
     def _tells(self, fact: str) -> bool:
         """Whether what was said tells `fact`: its numbers and names, and at least `cover` of its

@@ -31,14 +31,7 @@ def question_bank(catalogue: Catalogue) -> list[Known]:
     rows = load_rows(TRAINING_QUESTIONS_FILE) + load_rows(LANGUAGE_QUESTIONS_FILE, "tune")
     out += [Known(r["exhibit"], "fact", r["fact"], r["q"]) for r in rows if r["exhibit"] in catalogue]
     judged = set(evaluation_questions())
-    seen: set[tuple[str, str, int, str]] = set()
-    kept = []
-    for k in out:
-        key = (k.exhibit_id, k.kind, k.index, k.question)
-        if k.question not in judged and key not in seen:
-            seen.add(key)
-            kept.append(k)
-    return kept
+    return list(dict.fromkeys(k for k in out if k.question not in judged))  # Known is a frozen dataclass
 
 
 def bank_hash(bank: list[Known]) -> str:
