@@ -85,17 +85,13 @@ class Scheduler:
 
     def _next_beginning(self) -> list[dict[str, str]] | None:
         """The next prompt beginning to compute, of the exhibit reached last: a tour that has
-        moved on needs the old exhibit least (called holding the lock)."""
-        while self._warm:
-            key, beginnings = next(reversed(self._warm.items()))
-            if not beginnings:
-                del self._warm[key]
-                continue
-            first = beginnings.pop(0)
-            if not beginnings:
-                del self._warm[key]
-            return first
-        return None
+        moved on needs the old exhibit least (called holding the lock; no entry is ever empty)."""
+        if not self._warm:
+            return None
+        key, beginnings = next(reversed(self._warm.items()))
+        if len(beginnings) == 1:
+            del self._warm[key]
+        return beginnings.pop(0)
 
     def _take_batch(self, room: int | None = None) -> list[Job]:
         batch: list[Job] = []

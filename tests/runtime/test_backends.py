@@ -198,6 +198,31 @@ def test_a_cache_of_one_beginning_continues_it_in_place(exported):
     assert single.computed - before <= len(single.encode(asked)) - len(single.beginning_tokens(turn)) + 3
 
 
+def test_a_store_per_sequence_warms_an_exhibit_s_turn_only(exported):
+    from runtime.llamacpp import LlamaCppEngine
+
+    split = LlamaCppEngine(str(exported), max_batch=1, prefixes=2, kv="split")
+    system = {"role": "system", "content": "The Idol of Pomos, a cross-shaped figure. " * 5}
+    turn = [system, {"role": "user", "content": facts_block(["It is carved from picrolite."])}]
+    split.warm(turn)  # a fact's beginning would take cells of its own for the turn it repeats
+    assert split.computed == len(split.system_tokens(turn))
+    assert list(split.cache.held.values()) == [tuple(split.system_tokens(turn))]
+
+
+def test_a_beginning_that_fails_midway_is_never_copied(exported, monkeypatch):
+    from runtime.llamacpp import LlamaCppEngine
+
+    engine = LlamaCppEngine(str(exported), max_batch=1, prefixes=2)
+    system = {"role": "system", "content": "The Tombs of the Kings, cut into the rock. " * 5}
+
+    def failing(rows):
+        raise RuntimeError("llama_decode failed")
+    monkeypatch.setattr(engine, "_decode", failing)
+    with pytest.raises(RuntimeError):
+        engine.warm([system])
+    assert not engine.cache.held and sorted(engine.cache.free) == [1, 2]  # the slot is free again
+
+
 def test_the_shared_cell_store_and_one_store_per_sequence_give_the_same_answers(engine, exported):
     from runtime.llamacpp import LlamaCppEngine
 
