@@ -102,19 +102,21 @@ async def run(url: str, n: int, clients: int, pid: int) -> dict:
     return {**out, "idle_connection_kb": (after - before) / 200}
 
 
-def model_prompts(n: int, varied: bool) -> tuple[list, list]:
-    """The model-alone server's plans for the benchmark questions: at the Kyrenia ship, as the
-    served runs ask them, or (`varied`) one exhibit after another, so that each prompt starts at
-    an exhibit no earlier prompt had and nothing comes from a cache; and the prompt beginnings
-    the server computes when visitors reach the Kyrenia ship."""
+def model_pipeline():
+    """The model-alone server's pipeline (`answers.checks: none`)."""
     from answering.pipeline import AnswerSettings, build_pipeline
     from knowledge.retrieval import Retriever
 
-    retriever = Retriever()
-    pipeline = build_pipeline(retriever, answers=AnswerSettings(checks="none"))
-    exhibits = [e.id for e in retriever.catalogue]
-    return ([pipeline.plan(QUESTIONS[i % len(QUESTIONS)], exhibits[i % len(exhibits)] if varied else "kyrenia-ship")
-             for i in range(n)], pipeline.beginnings("kyrenia-ship", "en"))
+    return build_pipeline(Retriever(), answers=AnswerSettings(checks="none"))
+
+
+def model_prompts(pipeline, n: int, varied: bool) -> list:
+    """The pipeline's plans for the benchmark questions: at the Kyrenia ship, as the served runs
+    ask them, or (`varied`) one exhibit after another, so that each prompt starts at an exhibit
+    no earlier prompt had and nothing comes from a cache."""
+    exhibits = [e.id for e in pipeline.retriever.catalogue]
+    return [pipeline.plan(QUESTIONS[i % len(QUESTIONS)], exhibits[i % len(exhibits)] if varied else "kyrenia-ship")
+            for i in range(n)]
 
 
 def bare(model: str, backend: str, n: int) -> dict:
@@ -123,7 +125,8 @@ def bare(model: str, backend: str, n: int) -> dict:
     from runtime.engine import GenRequest
     from runtime.engines import EngineChoice, make_engine
 
-    (varied, _), (plans, beginnings) = model_prompts(n, True), model_prompts(n, False)
+    pipeline = model_pipeline()
+    varied, plans = model_prompts(pipeline, n, True), model_prompts(pipeline, n, False)
     engine = make_engine(EngineChoice(model=model, backend=backend, max_batch=1))
     out = {"engine": engine.name}
     if hasattr(engine, "computed"):
@@ -131,7 +134,7 @@ def bare(model: str, backend: str, n: int) -> dict:
         for plan in varied:
             list(engine.generate([GenRequest(plan.messages, 1)]))
         out["prompt_tokens_per_s"] = (engine.computed - before) / (time.perf_counter() - start)
-    for messages in beginnings:  # as the server does when visitors reach the exhibit
+    for messages in pipeline.beginnings("kyrenia-ship", "en"):  # as the server does when visitors reach it
         engine.warm(messages)
     tokens, seconds, new = 0, 0.0, []
     for plan in plans:
@@ -145,17 +148,15 @@ def bare(model: str, backend: str, n: int) -> dict:
         out["new_prompt_tokens_p50"] = float(np.median(new))
         out["new_prompt_tokens_max"] = float(max(new))
     if engine.name == "llamacpp":
-        out["decode_with_twelve_exhibits_cached_vs_one_ratio"] = crowded(engine, plans[0].messages)
+        out["decode_with_twelve_exhibits_cached_vs_one_ratio"] = crowded(engine, pipeline, plans[0].messages)
         out.update(bare_llamacpp(str(engine.gguf), [engine.encode(p.messages) for p in varied], engine.n_threads))
     return out
 
 
-def crowded(engine, messages: list[dict[str, str]], runs: int = 3) -> float:
+def crowded(engine, pipeline, messages: list[dict[str, str]], runs: int = 3) -> float:
     """One answer's decoding rate with the beginnings of twelve exhibits cached against the rate
     with one exhibit's (the best of `runs` each): in the shared KV store every token's attention
     runs over all cells in use, the cached beginnings' among them."""
-    from answering.pipeline import build_pipeline
-    from knowledge.retrieval import Retriever
     from runtime.engine import GenRequest
 
     def rate() -> float:
@@ -167,7 +168,6 @@ def crowded(engine, messages: list[dict[str, str]], runs: int = 3) -> float:
             best = max(best, tokens / (time.perf_counter() - start))
         return best
     one = rate()
-    pipeline = build_pipeline(Retriever())
     for exhibit in [e.id for e in pipeline.retriever.catalogue][:12]:
         for beginning in pipeline.beginnings(exhibit, "en"):
             engine.warm(beginning)
