@@ -9,6 +9,7 @@ export TOKENIZERS_PARALLELISM := false
 setup:
 	@bash scripts/setup.sh
 	@$(PY) -m weights >/dev/null
+	@$(PY) -m answering fit >/dev/null
 
 run: setup  ## start the guide service on the embedded model and answer a first question
 	@bash scripts/run.sh

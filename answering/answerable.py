@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -20,6 +21,7 @@ from typing import Callable
 import numpy as np
 from pydantic import Field
 
+from answering.fitted import Fitted
 from answering.guard import fit, probability
 from common.files import write_atomically
 from common.settings import Settings
@@ -79,7 +81,10 @@ class Answerable:
         key = hashlib.sha256(json.dumps([[d.exhibit, d.question, d.unanswerable] for d in data]
                                         + [self.settings.strength]).encode()).hexdigest()[:16]
         path = cache(key) if cache else None
-        if path is not None and path.is_file():
+        self.fitted = Fitted("answerable", key, path, len(data),
+                             dict(Counter("unanswerable" if d.unanswerable else "answerable" for d in data)),
+                             not (path is not None and path.is_file()))
+        if not self.fitted.now:
             stored = np.load(path)
             return stored["weights"], float(stored["bias"])
         log.info("fitting the answerability classifier on %d questions", len(data))

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -41,6 +42,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from answering.fitted import Fitted
 from answering.guard_examples import ORDINARY, UNSAFE_EXAMPLES, VISIT
 from answering.intents import about_the_museum, named_outright
 from common.files import write_atomically
@@ -132,6 +134,12 @@ def examples(catalogue: Catalogue) -> Examples:
     return Examples(texts, kinds, groups)
 
 
+def fit_key(data: Examples, domain: list[str], settings: GuardSettings) -> str:
+    """What a fit of the guard depends on, hashed: its examples, its topic's texts, its settings."""
+    return hashlib.sha256(json.dumps([data.texts, data.kinds, domain, settings.strength, settings.lexical_strength,
+                                      "ngrams-v1", "ordinary-v1", "passages-v1"]).encode()).hexdigest()[:16]
+
+
 def fit(vectors: np.ndarray, unsafe: np.ndarray, strength: float) -> tuple[np.ndarray, float]:
     """(weights, bias) of a logistic classifier; both classes weigh the same in total, since
     ordinary questions outnumber unsafe requests several times."""
@@ -162,16 +170,18 @@ class Guard:
         self.nearest, self.kinds = np.zeros((0, 1)), np.array([])  # every unsafe example, for the kind
         self.ordinary = np.zeros((0, 1))  # every ordinary example, for the margin
         self.domain = np.zeros((0, 1))  # the catalogue's English passages and the ordinary examples: the topic
+        self.fitted: Fitted | None = None  # what it was fitted on, and where it is kept; None when off
         if self.settings.enabled:
             self._load_or_fit(catalogue, cache)
 
     def _load_or_fit(self, catalogue: Catalogue, cache: Callable[[str], Path] | None) -> None:
         """`cache` gives the file for a fit's key: what it learnt from and how."""
         data, domain = examples(catalogue), domain_texts(catalogue)
-        key = hashlib.sha256(json.dumps([data.texts, data.kinds, domain, self.settings.strength,
-                                         self.settings.lexical_strength, "ngrams-v1", "ordinary-v1", "passages-v1"]).encode()).hexdigest()[:16]
+        key = fit_key(data, domain, self.settings)
         path = cache(key) if cache else None
-        if path is not None and path.is_file():
+        self.fitted = Fitted("guard", key, path, len(data.texts), dict(Counter(data.kinds)),
+                             not (path is not None and path.is_file()))
+        if not self.fitted.now:
             stored = np.load(path)
             self.weights, self.bias = stored["weights"], float(stored["bias"])
             self.lexical, self.lexical_bias = stored["lexical"], float(stored["lexical_bias"])

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import logging
 
+from answering.fitted import MANIFEST, read_manifest, stale
 from answering.pipeline import build_pipeline
+from common.files import cache_dir
 from guide.config import ServerSettings
 from guide.service import GuideService
 from knowledge.catalogue import default_catalogue
@@ -24,5 +26,16 @@ def build_service(settings: ServerSettings, engine=None) -> GuideService:
         retriever.bridge(language)
     engine = engine or make_engine(settings)
     pipeline = build_pipeline(retriever, settings.guard, settings.answers, engine.languages)
+    learned_parts_problems(pipeline)
     return GuideService(settings, catalogue, retriever, engine, open_store(settings.db), pipeline,
                         Scheduler(engine, settings.max_queue, settings.handoff_seconds))
+
+
+def learned_parts_problems(pipeline) -> list[str]:
+    """Why the pipeline's learned parts are not the ones set-up fitted and named in its manifest,
+    each logged as a warning (a part fitted at start costs the first visitors); empty when they are."""
+    learned = [part.fitted for part in (pipeline.guard, pipeline.answerable) if part is not None and part.fitted]
+    problems = stale(read_manifest(cache_dir() / MANIFEST), learned)
+    for problem in problems:
+        log.warning("learned parts: %s; set-up's `python -m answering fit` fits them ahead", problem)
+    return problems
