@@ -41,15 +41,17 @@ class FactGate:
     (as served: every sentence supported, failing ones replaced, left-out facts quoted);
     'safety' (only what may never be spoken is screened: to measure a model phrasing alone);
     'none' (raw words: load tests on a model that speaks noise). `unsafe(sentence)` names what
-    in a sentence may never be spoken; such a sentence ends the answer with `decline`."""
+    in a sentence may never be spoken; such a sentence ends the answer with `decline`.
+    `vocabulary`: the words a sentence may add to its fact (`knowledge.support.Support`)."""
 
     def __init__(self, facts: Sequence[str], record: str, question: str, cleaner, unsafe, decline: str,
-                 checks: Checks = "sources", most: int = 3, share: float = 0.7, cover: float = 0.5):
+                 checks: Checks = "sources", most: int = 3, share: float = 0.7, cover: float = 0.5,
+                 vocabulary: frozenset[str] | None = None):
         self.facts, self.checks, self.most, self.cover = list(facts), checks, most, cover
         # each fact stands alone with the exhibit's record: a sentence that draws on two facts at
         # once makes a claim neither makes. The question lends words, never numbers or names: "Was
         # it built by Romans in 1800?" vouches for nothing.
-        self.support = Support([f"{fact} {record}" for fact in self.facts] or [record], share, words=question)
+        self.support = Support([f"{fact} {record}" for fact in self.facts] or [record], share, question, vocabulary, denials=True)
         self.background = stems(f"{record} {question}")
         self.cleaner, self.unsafe, self.decline = cleaner, unsafe, decline
         self.pending, self.told = "", Told()

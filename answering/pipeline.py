@@ -48,6 +48,7 @@ from knowledge.reading import Reading, joined, read
 from knowledge.replies import record
 from knowledge.retrieval import Hit, Retriever
 from knowledge.schema import LANGUAGES
+from knowledge.support import stems
 
 Voice = Literal["model", "quote"]
 FOLLOW_UP_WORDS = 6  # a question this short at the exhibit of the last turn is read with that turn's question
@@ -80,6 +81,7 @@ class AnswerPipeline:
         self.languages = tuple(languages)  # the languages the served model writes
         self.settings = settings or AnswerSettings()
         self.known = vocabulary([p.text for p in retriever.passages])
+        self.words = frozenset(stems(" ".join(p.text for p in retriever.passages)))  # what a model sentence may add
         # the island's towns and districts: where things are, never who did them
         self.places = lower_words(" ".join(f"{e.town} {e.region}" for e in retriever.catalogue))
         self.passage = {(p.exhibit_id, p.index): p for p in retriever.passages if p.kind == "fact"}
@@ -317,7 +319,7 @@ class AnswerPipeline:
     def gate(self, plan: Plan) -> FactGate:
         s = self.settings
         return FactGate(plan.facts, plan.record, plan.question, DeltaCleaner(), unsafe_output, SAFE_DECLINE,
-                        s.checks, s.most_sentences, s.support, s.cover)
+                        s.checks, s.most_sentences, s.support, s.cover, self.words)
 
 
 def build_pipeline(retriever: Retriever, guard: GuardSettings | None = None,

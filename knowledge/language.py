@@ -21,6 +21,7 @@ class Words(BaseModel):
     stop: list[str] = Field(min_length=1, description="words that say how a question is asked, not what it is about")
     common: list[str] = Field(default_factory=list, description="words too common to show what a sentence says, beyond `stop`")
     telling: list[str] = Field(default_factory=list, description="the commonest words, which give the language away when its letters do not")
+    negations: list[str] = Field(default_factory=list, description="words that say something is not so (with any verb ending in n't): a sentence may deny only what its source denies")
 
 
 class Table(BaseModel):

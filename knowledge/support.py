@@ -10,10 +10,12 @@ from knowledge.language import TABLE
 
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 NAME = re.compile(r"(?<=\s)[A-Z][\w'-]+")
-WORD = re.compile(r"[a-z][a-z'-]+")
+WORD = re.compile(r"[a-z][a-z-]+")  # an apostrophe ends a word: "ship's" is "ship", "it's" is "it"
 MARKUP = re.compile(r"\*\*|__|`+|<[^>]{0,200}>|[<>;_#]|\[|\]\([^)]*\)")
 # English function words: never content, so never evidence of support or of repetition
 STOP = frozenset(TABLE.en.stop) | frozenset(TABLE.en.common)
+NEGATIONS = frozenset(TABLE.en.negations)
+REPLY = re.compile(r"^\s*(yes|no)\s*[,.!;:]\s*", re.I)  # "No, ..." answers a question; it denies nothing itself
 
 
 def stems(text: str) -> set[str]:
@@ -25,6 +27,12 @@ def numbers(text: str) -> set[str]:
     return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
 
 
+def negates(text: str) -> bool:
+    """Whether a text says that something is not so (past a leading "Yes," or "No,")."""
+    words = re.findall(r"[a-z']+", REPLY.sub("", text).lower())
+    return any(w in NEGATIONS or w.endswith("n't") for w in words)
+
+
 def names(sentence: str) -> list[str]:
     """Capitalised words that do not start the sentence: names, as far as case shows."""
     found = NAME.findall(" " + sentence)
@@ -34,10 +42,18 @@ def names(sentence: str) -> list[str]:
 class Support:
     """The sources a sentence may draw on; `problem(sentence)` says why it may not be said."""
 
-    def __init__(self, sources: Sequence[str], share: float = 0.7, words: str = ""):
+    def __init__(self, sources: Sequence[str], share: float = 0.7, words: str = "",
+                 vocabulary: frozenset[str] | None = None, denials: bool = False):
         """`words`: a text (the visitor's question) whose content words any sentence may use,
-        but whose numbers and names vouch for nothing."""
+        but whose numbers and names vouch for nothing. `vocabulary`: the stems the few words a
+        sentence adds to its source must come from (the catalogue's: a colour, a material or a
+        trade the catalogue never names is an invention, however small); None: any word.
+        `denials`: a sentence may deny only what its source or the question denies, as a model's
+        must ("the castle was not attacked"); a hand-written reply may say "not far" for "a few
+        kilometres"."""
         lent = stems(words)
+        self.vocabulary = vocabulary
+        self.denies = [negates(source) or negates(words) or not denials for source in sources]
         self.own = [stems(source) for source in sources]
         self.each = [own | lent for own in self.own]
         self.each_numbers = [numbers(source) for source in sources]
@@ -54,22 +70,31 @@ class Support:
             return "a number not in the sources"
         if any(n not in self.names for n in said_names):
             return "a name not in the sources"
-        content = stems(sentence)
+        content, negated = stems(sentence), negates(sentence)
         if not content:  # "In 1965." says what its checked number or name says; "Sure!" says nothing
+            if negated and not any(self.denies):
+                return "a negation not in the sources"
             return None if said_numbers or said_names else "no content"
         # one source must carry the whole sentence, its numbers and names too: a sentence that
         # takes a name from one fact and a date from another makes a claim neither makes. In a
         # sentence of three or more content words one other word ("came") may be the guide's own.
         allowed = int(max(1, (1 - self.share) * len(content))) if len(content) >= 3 else 0
-        borrowed = False
+        why = "words not in any one source"
         for i, (words, nums, known) in enumerate(zip(self.each, self.each_numbers, self.each_names)):
-            if len(content - words) <= allowed and said_numbers <= nums and all(n in known for n in said_names):
+            added = content - words
+            if len(added) > allowed or not said_numbers <= nums or not all(n in known for n in said_names):
+                continue
+            if self.vocabulary is not None and not added <= self.vocabulary:
+                why = "a word the catalogue never uses"
+            elif negated and not self.denies[i]:
+                why = "a negation not in the sources"  # "the castle was not attacked"
+            elif said_numbers and (content - self.own[i]) & self.elsewhere(i):
                 # a figure is said with its own source's words, not with a word only another
                 # source has: "the ship was found in 1968" joins one fact's verb to another's dates
-                if not (said_numbers and (content - self.own[i]) & self.elsewhere(i)):
-                    return None
-                borrowed = True
-        return "a word from another source" if borrowed else "words not in any one source"
+                why = "a word from another source"
+            else:
+                return None
+        return why
 
     def elsewhere(self, i: int) -> set[str]:
         """Content words of the other sources that source `i` lacks (the question's words
