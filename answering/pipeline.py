@@ -38,7 +38,7 @@ from answering.demands import (
 )
 from answering.guard import Guard, GuardSettings
 from answering.guard import for_retriever as guard_for
-from answering.dialogue import Dialogue
+from answering.dialogue import Dialogue, LastTurn, just_told
 from answering.phrases import fixed, refusal
 from answering.plan import Mode, Plan  # noqa: F401  (the server's names)
 from common.settings import Settings
@@ -117,15 +117,15 @@ class AnswerPipeline:
         other = self.conversation.compared(reading, exhibit, named)
         if reading.reply not in self.languages and reading.reply in LANGUAGES:
             return self.from_catalogue(reading, exhibit, follow, other, named)
-        return self.answered(reading, exhibit, follow, other, named, last.question if last else None)
+        return self.answered(reading, exhibit, follow, other, named, last)
 
     def answered(self, reading: Reading, exhibit, follow: Reading | None, other, named: list[str],
-                 earlier: str | None) -> Plan:
-        """A question in a language the served model writes: the chosen facts, phrased (`earlier`:
-        the question a follow-up leans on)."""
+                 last: LastTurn | None) -> Plan:
+        """A question in a language the served model writes: the chosen facts, phrased (`last`:
+        the turn a follow-up leans on)."""
         exhibit_id, vector = (exhibit.id if exhibit else None), reading.vector
-        hits, read_by, summary = self.fact_hits(reading, exhibit_id, follow)
         need = demand(reading.text) if reading.written == "en" else Demand()
+        hits, read_by, summary = self.fact_hits(reading, exhibit_id, follow, told=just_told(last, need.kind is None))
         chosen = self.choose(hits, exhibit, summary, need, allowed=self.allowed(named, exhibit))
         # the catalogue lacks the answer, or no fact close to the question gives what it asks for
         # (a number of things, a size, a date, a name; or what changes from day to day): the guide
@@ -142,7 +142,7 @@ class AnswerPipeline:
         if other is not None:  # dates compared by code; a fact of either exhibit where one was chosen
             used = [i for i in used[:1] if hits[i].exhibit_id in (exhibit.id, other.id)]
             facts = [comparison(exhibit, other, reading.reply)] + [hits[i].passage.text for i in used]
-        return self.phrased(reading.text, exhibit, hits, used, facts, earlier, reading.reply)
+        return self.phrased(reading.text, exhibit, hits, used, facts, last.question if last else None, reading.reply)
 
     def phrased(self, question: str, exhibit, hits: list[Hit], used: list[int], facts: list[str],
                 earlier: str | None, language: str) -> Plan:
@@ -154,14 +154,15 @@ class AnswerPipeline:
                     record=record(exhibit) if exhibit else "", language=language)
 
     def fact_hits(self, reading: Reading, exhibit_id: str | None, follow: Reading | None,
-                  language: str = "en") -> tuple[list[Hit], Reading, float | None]:
+                  language: str = "en", told: frozenset[str] = frozenset()) -> tuple[list[Hit], Reading, float | None]:
         """The facts for a question, best first, the reading they were ranked by, and the score
         of the exhibit's summary on the facts' scale (None with no exhibit), all from one score
         per passage and reading: `reading` as `ranked_by` gives it for `language` (English, or
         the language the question is answered in from the catalogue). A follow-up is also read
         joined with the question it follows (`follow`, encoded here unless the guard needed it
         first), and each fact and the summary keep the better of their two scores: "And when was
-        that?" finds the date of what was asked before."""
+        that?" finds the date of what was asked before. The facts in `told` keep their own score
+        (`just_told`)."""
         scores = self.scores(reading, exhibit_id, language)
         hits = self.retriever.hits_in(scores)
         summary = self.retriever.summary_in(scores, exhibit_id) if exhibit_id else None
@@ -171,6 +172,8 @@ class AnswerPipeline:
         again, discount = self.scores(by, exhibit_id, language), self.settings.follow_up_discount
         best = {(h.exhibit_id, h.passage.index): h for h in hits}
         for h in self.retriever.hits_in(again):
+            if h.passage.text in told:
+                continue
             key, score = (h.exhibit_id, h.passage.index), h.score - discount
             if key not in best or score > best[key].score:
                 best[key] = Hit(h.passage, score)
@@ -256,6 +259,8 @@ class AnswerPipeline:
         question words of other languages are read too coarsely to say "I don't know" on them."""
         language = reading.reply
         own = self.ranked_by(reading, language)
+        # the facts just told are not held back (`just_told`): only the kind of answer is read in
+        # these languages, too coarsely to tell a follow-up that moves on from one that asks why
         hits, _, summary_score = self.fact_hits(own, exhibit.id if exhibit else None, follow, language)
         said = [h.passage.text_in(self.retriever.catalogue, language) for h in hits]
         if live_in(reading.folded, language):

@@ -172,3 +172,22 @@ def test_a_question_is_scored_once_per_reading_for_its_facts_and_its_summary(pip
     calls.clear()
     pipeline.plan("And when?", "kyrenia-ship", dialogue=dialogue)
     assert calls == ["And when?", "Who found this ship? And when?"]  # alone, and with the turn before
+
+
+def first_fact(plan) -> tuple[str, int]:
+    hit = plan.hits[plan.used[0]]
+    return hit.exhibit_id, hit.passage.index
+
+
+@pytest.mark.parametrize("exhibit, before, then, fact", [
+    ("salamis", "Who dug up the royal tombs?", "What was inside them?", 2),
+    ("kyrenia-castle", "Who took the castle in 1570?", "Is one of them buried here?", 6)])
+def test_a_follow_up_that_moves_on_is_not_answered_with_the_fact_just_told(pipeline, exhibit, before, then, fact):
+    _, plans = talk(pipeline, exhibit, [before, then])
+    assert first_fact(plans[1]) == (exhibit, fact)
+    assert plans[1].facts[0] not in plans[0].facts
+
+
+def test_a_follow_up_that_asks_for_a_date_may_find_it_in_the_fact_just_told(pipeline):
+    _, plans = talk(pipeline, "kition", ["Who was born in Kition?", "When was he born?"])
+    assert first_fact(plans[1]) == first_fact(plans[0]) == ("kition", 5)

@@ -132,3 +132,15 @@ def test_a_phone_or_post_named_in_passing_is_no_question_for_the_staff():
     assert not demand("Was there a telephone at the castle in 1950?").live
     assert live_in(fold("Какой адрес электронной почты у музея?"), "ru") and live_in(fold("Müzenin telefon numarası ne?"), "tr")
     assert demand("What is the museum's phone?").live
+
+
+@pytest.mark.parametrize("question", ["Who was he?", "Who is she?", "Who was it named after?",
+                                      "Who was the castle named for?", "Who was Hilarion?"])
+def test_asking_what_someone_already_named_was_or_where_a_name_comes_from_asks_for_no_new_name(question):
+    assert demand(question).kind is None
+
+
+@pytest.mark.parametrize("question", ["Who built it?", "Who was he buried with?", "Who is this saint?", "By whom?",
+                                      "For whom was it built?"])
+def test_asking_who_did_something_asks_for_a_name(question):
+    assert demand(question).kind == "who"
