@@ -1,7 +1,8 @@
 """python -m answering fit
 
 Fits the answer pipeline's learned parts ahead of serving (the guard and the answerability
-classifier, on the served settings and the retrieval encoder) where their examples or settings
+classifier, on the default settings and retrieval encoder, which the server uses unless its
+configuration overrides them) where their examples or settings
 changed, keeps them in the cache beside the retrieval index, and writes the manifest that names
 what each learnt from (`answering.fitted`). Set-up runs it, so a server reads them and never
 fits them at its first start.

@@ -78,8 +78,9 @@ class Answerable:
 
     def _load_or_fit(self, cache: Callable[[str], Path] | None) -> tuple[np.ndarray, float]:
         data = examples(self.retriever.catalogue)
+        # the catalogue too: how close a question comes to an exhibit's best fact is a feature
         key = hashlib.sha256(json.dumps([[d.exhibit, d.question, d.unanswerable] for d in data]
-                                        + [self.settings.strength]).encode()).hexdigest()[:16]
+                                        + [self.settings.strength, self.retriever.catalogue.content_hash]).encode()).hexdigest()[:16]
         path = cache(key) if cache else None
         self.fitted = Fitted("answerable", key, path, len(data),
                              dict(Counter("unanswerable" if d.unanswerable else "answerable" for d in data)),

@@ -102,7 +102,8 @@ ASKS_NAME = re.compile(r"\b(what|what's) (was |is |were )?the names? of\b|\bwhat
 # "who was Hilarion?", "who was he?" ask what someone already named was; "who was it named
 # after?" asks where a name comes from, which the exhibit's own name may hold: neither asks for a
 # name the question lacks
-DESCRIBE = re.compile(r"\b[Ww]ho (was|is|were|are) (([Ss]aint |[Ss]t\.? )?[A-Z]|(he|she|they)\W*$)|\bnamed (after|for)\b")
+DESCRIBE = re.compile(r"\b[Ww]ho (was|is|were|are) (([Ss]aint |[Ss]t\.? )?[A-Z]|(he|she|they)\W*$|"
+                      r"(it|this|that|the \w+|this \w+) (named|called) (after|for)\W*$)")
 ASKS_WHO = re.compile(r"^\W*(so |and |but |ok,? )?(who|whose)\b|\bwhom\b|\bwho (was|were|is|are|built|made|found|founded|"
                       r"painted|carved|designed|ruled|led|wrote|discovered|excavated)\b|\bwhich (" + PERSONS + r")s?\b", re.I)
 WORD = re.compile(r"\d[\d,.]*\d|[\w'’-]+")

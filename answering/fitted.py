@@ -28,7 +28,14 @@ def checksum(path: Path) -> str:
 
 
 def read_manifest(path: Path) -> dict | None:
-    return json.loads(path.read_text()) if path.is_file() else None
+    """The manifest at `path`, None where there is none; ValueError where it is no manifest."""
+    if not path.is_file():
+        return None
+    recorded = json.loads(path.read_text())
+    if not isinstance(recorded, dict) or not all(isinstance(e, dict) and {"key", "file", "sha256"} <= e.keys()
+                                                 for e in recorded.get("parts", {}).values()):
+        raise ValueError(f"{path} is not a manifest of fitted parts")
+    return recorded
 
 
 def manifest(parts: list[Fitted], encoder: str, catalogue: str, when: str) -> dict:
@@ -51,7 +58,9 @@ def stale(recorded: dict | None, parts: list[Fitted]) -> list[str]:
             problems.append(f"{part.name}: not in the manifest")
         elif entry["key"] != part.key:
             problems.append(f"{part.name}: fitted on other examples or settings ({entry['key']}, now {part.key})")
-        elif part.path is None or not part.path.is_file():
+        elif part.path is None or entry["file"] != part.path.name:
+            problems.append(f"{part.name}: fitted for another encoder or place ({entry['file']})")
+        elif not part.path.is_file():
             problems.append(f"{part.name}: its file is missing")
         elif checksum(part.path) != entry["sha256"]:
             problems.append(f"{part.name}: {part.path.name} changed since it was fitted")

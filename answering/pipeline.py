@@ -125,7 +125,7 @@ class AnswerPipeline:
         the turn a follow-up leans on)."""
         exhibit_id, vector = (exhibit.id if exhibit else None), reading.vector
         need = demand(reading.text) if reading.written == "en" else Demand()
-        hits, read_by, summary = self.fact_hits(reading, exhibit_id, follow, told=just_told(last, need.kind is None))
+        hits, read_by, summary = self.fact_hits(reading, exhibit_id, follow, told=just_told(last, reading.written == "en" and need.kind is None))
         chosen = self.choose(hits, exhibit, summary, need, allowed=self.allowed(named, exhibit))
         # the catalogue lacks the answer, or no fact close to the question gives what it asks for
         # (a number of things, a size, a date, a name; or what changes from day to day): the guide
@@ -260,7 +260,7 @@ class AnswerPipeline:
         language = reading.reply
         own = self.ranked_by(reading, language)
         # the facts just told are not held back (`just_told`): only the kind of answer is read in
-        # these languages, too coarsely to tell a follow-up that moves on from one that asks why
+        # these languages, too coarsely to tell a follow-up that asks for nothing in particular
         hits, _, summary_score = self.fact_hits(own, exhibit.id if exhibit else None, follow, language)
         said = [h.passage.text_in(self.retriever.catalogue, language) for h in hits]
         if live_in(reading.folded, language):

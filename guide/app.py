@@ -35,7 +35,12 @@ def learned_parts_problems(pipeline) -> list[str]:
     """Why the pipeline's learned parts are not the ones set-up fitted and named in its manifest,
     each logged as a warning (a part fitted at start costs the first visitors); empty when they are."""
     learned = [part.fitted for part in (pipeline.guard, pipeline.answerable) if part is not None and part.fitted]
-    problems = stale(read_manifest(cache_dir() / MANIFEST), learned)
+    try:
+        problems = stale(read_manifest(cache_dir() / MANIFEST), learned)
+    except ValueError as exc:  # a manifest that cannot be read says nothing of the parts: they still serve
+        problems = [str(exc)]
+    fitted_now = ", ".join(part.name for part in learned if part.now) or "none"
     for problem in problems:
-        log.warning("learned parts: %s; set-up's `python -m answering fit` fits them ahead", problem)
+        log.warning("learned parts: %s (fitted at this start: %s); set-up's `python -m answering fit` fits them ahead",
+                    problem, fitted_now)
     return problems

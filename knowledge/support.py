@@ -18,9 +18,12 @@ NEGATIONS = frozenset(TABLE.en.negations)
 REPLY = re.compile(r"^\s*(yes|no)\s*[,.!;:]\s*", re.I)  # "No, ..." answers a question; it denies nothing itself
 
 
+NOT = re.compile(r"n['’]t\b")  # "wasn't" is "was not": no word "wasn" that no source has
+
+
 def stems(text: str) -> set[str]:
     """Content words of a text, cut to five letters so that 'excavated' meets 'excavations'."""
-    return {w[:5] for w in WORD.findall(text.lower()) if w not in STOP and len(w) > 3}
+    return {w[:5] for w in WORD.findall(NOT.sub(" not", text.lower())) if w not in STOP and len(w) > 3}
 
 
 def numbers(text: str) -> set[str]:
@@ -29,8 +32,8 @@ def numbers(text: str) -> set[str]:
 
 def negates(text: str) -> bool:
     """Whether a text says that something is not so (past a leading "Yes," or "No,")."""
-    words = re.findall(r"[a-z']+", REPLY.sub("", text).lower())
-    return any(w in NEGATIONS or w.endswith("n't") for w in words)
+    words = re.findall(r"[a-z]+", NOT.sub(" not", REPLY.sub("", text).lower()))
+    return any(w in NEGATIONS for w in words)
 
 
 def names(sentence: str) -> list[str]:
@@ -48,12 +51,12 @@ class Support:
         but whose numbers and names vouch for nothing. `vocabulary`: the stems the few words a
         sentence adds to its source must come from (the catalogue's: a colour, a material or a
         trade the catalogue never names is an invention, however small); None: any word.
-        `denials`: a sentence may deny only what its source or the question denies, as a model's
-        must ("the castle was not attacked"); a hand-written reply may say "not far" for "a few
-        kilometres"."""
+        `denials`: a sentence denies something only where its source denies something too, as
+        a model's must ("the castle was not attacked"; the question lends no denial: "Wasn't it
+        attacked?"); a hand-written reply may say "not far" for "a few kilometres"."""
         lent = stems(words)
         self.vocabulary = vocabulary
-        self.denies = [negates(source) or negates(words) or not denials for source in sources]
+        self.denies = [negates(source) or not denials for source in sources]
         self.own = [stems(source) for source in sources]
         self.each = [own | lent for own in self.own]
         self.each_numbers = [numbers(source) for source in sources]

@@ -141,6 +141,6 @@ def test_asking_what_someone_already_named_was_or_where_a_name_comes_from_asks_f
 
 
 @pytest.mark.parametrize("question", ["Who built it?", "Who was he buried with?", "Who is this saint?", "By whom?",
-                                      "For whom was it built?"])
+                                      "For whom was it built?", "Who built the church named after Saint Lazarus?"])
 def test_asking_who_did_something_asks_for_a_name(question):
     assert demand(question).kind == "who"

@@ -1,7 +1,6 @@
 """The learned parts are fitted ahead by a command, and a manifest says what each learnt from."""
 import dataclasses
 import json
-import logging
 
 import pytest
 
@@ -28,6 +27,8 @@ def test_a_manifest_describes_its_parts_until_one_changes(tmp_path):
     answerable.path.unlink()
     assert stale(written, [guard, answerable]) == ["answerable: its file is missing"]
     assert stale(written, [guard, part(tmp_path, "other")]) == ["other: not in the manifest"]
+    moved = dataclasses.replace(guard, path=tmp_path / "guard-k1-other_encoder.npz")
+    assert stale(written, [moved]) == ["guard: fitted for another encoder or place (guard-k1.npz)"]
 
 
 @pytest.mark.embedded
@@ -39,7 +40,11 @@ def test_the_fit_command_writes_a_manifest_that_the_served_parts_match(retriever
     assert stale(recorded, parts) == []
     assert not any(p.now for p in parts)  # kept by the command: a server reads them, it does not fit them
     assert recorded["parts"]["guard"]["kinds"]["ordinary"] > recorded["parts"]["guard"]["kinds"]["hate"] > 0
-    assert "up to date" in capsys.readouterr().out
     fitted = recorded["fitted"]
+    capsys.readouterr()
     assert main(["fit", "--manifest", str(path)]) == 0
     assert read_manifest(path)["fitted"] == fitted  # nothing changed, nothing refitted
+    assert capsys.readouterr().out.count("up to date") == 2
+    path.write_text('{"parts": {"guard": {"key": "k"}}}')
+    with pytest.raises(ValueError):
+        read_manifest(path)

@@ -37,8 +37,10 @@ def test_a_model_sentence_denies_only_what_its_source_denies():
     assert check.problem("The local diver Andreas Cariolou didn't find the wreck.") == "a negation not in the sources"
     assert check.problem("No, the local diver Andreas Cariolou found the wreck in 1965.") is None  # a reply, no denial
     assert check.problem("The garrison surrendered without a fight in 1570.") is None  # its source denies it too
-    asked = Support([f"{FOUND} {RECORD}"], words="Why was it not found earlier?", denials=True)
-    assert asked.problem("It was not found before 1965.") is None  # the question lends the denial
+    found = Support([f"{FOUND} {RECORD}"], words="Was the ship ever found?", denials=True)
+    assert found.problem("The wreck of the Kyrenia Ship wasn’t found.") == "a negation not in the sources"
+    asked = Support([f"{FOUND} {RECORD}"], words="Wasn't it found?", denials=True)
+    assert asked.problem("The wreck was not found.") == "a negation not in the sources"  # the question lends none
     # a hand-written reply may say "not far" for "a few kilometres": denials are off by default
     assert support("Where was it found?").problem("The wreck was found not far from Kyrenia.") is None
 
@@ -52,5 +54,9 @@ def test_a_word_the_guide_adds_must_be_one_the_catalogue_uses():
     assert Support([f"{FOUND} {RECORD}"]).problem("The local diver Andreas Cariolou spotted the wreck in 1965.") is None
 
 
-def test_an_apostrophe_ends_a_word():
+def test_an_apostrophe_ends_a_word_and_a_contraction_is_a_denial():
     assert stems("The ship's hull, it's pine.") == {"ship", "hull", "pine"}
+    assert stems("It wasn't pine and they weren’t home.") == {"pine", "home"}
+    vocabulary = frozenset(stems(f"{FOUND} It was never raised."))
+    denying = Support([f"The wreck was never raised. {RECORD}"], vocabulary=vocabulary, denials=True)
+    assert denying.problem("The wreck wasn't raised.") is None
