@@ -66,6 +66,9 @@ class AnswerSettings(Settings):
     answerable: AnswerableSettings = Field(default_factory=AnswerableSettings, description="when the guide says the catalogue doesn't hold the answer")
 
 
+FIGURES = ("count", "measure", "when")  # what a Greek, Turkish or Russian question word asks plainly
+
+
 def in_view(hits: list[Hit], exhibit) -> int:
     """The best-ranked fact about the exhibit in view, offered where what was asked (opening
     hours, the museum's phone) has nothing to do with any fact: the best of all otherwise."""
@@ -255,8 +258,10 @@ class AnswerPipeline:
         """A question in a language the served model does not write: the answer is the
         catalogue's own sentences in that language, chosen as an English answer's are (the kind
         of answer asked for is checked against the English of the same facts), and the model
-        says nothing. Where no fact gives what is asked, the closest one is still quoted: the
-        question words of other languages are read too coarsely to say "I don't know" on them."""
+        says nothing. Where no close fact gives the number, size or date asked for ("πόσοι",
+        "kaç", "сколько"), the guide says it doesn't know; where none gives anything else asked,
+        the closest one is still quoted: the other question words of these languages are read
+        too coarsely to say "I don't know" on them."""
         language = reading.reply
         own = self.ranked_by(reading, language)
         # the facts just told are not held back (`just_told`): only the kind of answer is read in
@@ -267,8 +272,11 @@ class AnswerPipeline:
             offer = in_view(hits, exhibit)
             return Plan("unknown", fixed("unknown_live", language).format(first=said[offer]), hits, [offer],
                         language=language)
-        chosen = self.choose(hits, exhibit, summary_score, demand_in(reading.folded, language),
-                             self.allowed(list(named), exhibit)) or [0]
+        need = demand_in(reading.folded, language)
+        chosen = self.choose(hits, exhibit, summary_score, need, self.allowed(list(named), exhibit))
+        if not chosen and other is None and need.kind in FIGURES:  # no close fact holds the figure asked for
+            return Plan("unknown", fixed("unknown", language).format(first=said[0]), hits, [0], language=language)
+        chosen = chosen or [0]
         summary, _ = exhibit.text(language) if exhibit else ("", [])
         used = [i for i in chosen if i is not None]
         facts = [said[i] if i is not None else summary for i in chosen]

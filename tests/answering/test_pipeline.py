@@ -264,6 +264,23 @@ def test_what_changes_from_day_to_day_is_not_known_in_any_language(retriever, qu
     assert plan.lead.endswith(plan.hits[plan.used[0]].passage.text_in(retriever.catalogue, language))
 
 
+@pytest.mark.parametrize("question, language, words", [
+    ("Πόσο ψηλό είναι αυτό το ψηφιδωτό;", "el", "δεν το γνωρίζω"),
+    ("Bu mozaik ne kadar yüksek?", "tr", "bilmiyorum"),
+    ("Какой высоты эта мозаика?", "ru", "не знаю"),
+])
+def test_a_size_no_fact_gives_is_not_known_in_any_language_while_a_date_one_gives_is_told(retriever, question,
+                                                                                           language, words):
+    from answering.pipeline import build_pipeline
+
+    pipeline = build_pipeline(retriever)
+    plan = pipeline.plan(question, "house-of-dionysus", language=language)
+    assert plan.mode == "unknown" and plan.language == language and words in plan.lead
+    when = {"el": "Πότε βρέθηκε;", "tr": "Ne zaman bulundu?", "ru": "Когда его нашли?"}[language]
+    found = pipeline.plan(when, "house-of-dionysus", language=language)
+    assert found.mode == "catalogue" and "1962" in found.lead
+
+
 @pytest.mark.parametrize("message, session, words", [
     ("Bye bye", "en", "Goodbye"), ("Hello!", "en", "Kourion"), ("Ευχαριστώ πολύ!", "en", "Παρακαλώ"),
     ("Спасибо!", "ru", "Пожалуйста"),
