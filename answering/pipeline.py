@@ -22,20 +22,11 @@ from pydantic import Field
 from answering.answerable import Answerable, AnswerableSettings
 from answering.answerable import for_retriever as answerable_for
 from answering.checks import Checks, FactGate
+from answering.choice import FIGURES, allowed, choose, gives, in_view
 from answering.cleaning import SAFE_DECLINE, DeltaCleaner, unsafe_output  # noqa: F401  (the server's names)
 from answering.conversation import Conversation, comparison, conversation_for
 from answering.courtesy import courtesy, in_kind
-from answering.demands import (
-    Demand,
-    demand,
-    demand_in,
-    live_in,
-    lower_words,
-    meets,
-    precise,
-    unknown_names,
-    vocabulary,
-)
+from answering.demands import Demand, demand, demand_in, live_in, lower_words, unknown_names, vocabulary
 from answering.guard import Guard, GuardSettings
 from answering.guard import for_retriever as guard_for
 from answering.dialogue import Dialogue, LastTurn, just_told
@@ -65,14 +56,6 @@ class AnswerSettings(Settings):
     follow_up_discount: float = Field(0.05, ge=0, le=1, description="how much less a fact scores when found by a follow-up read with the question before it than by its own words: the visitor's own words come first, the last turn breaks their ambiguity")
     answerable: AnswerableSettings = Field(default_factory=AnswerableSettings, description="when the guide says the catalogue doesn't hold the answer")
 
-
-FIGURES = ("count", "measure", "when")  # what a Greek, Turkish or Russian question word asks plainly
-
-
-def in_view(hits: list[Hit], exhibit) -> int:
-    """The best-ranked fact about the exhibit in view, offered where what was asked (opening
-    hours, the museum's phone) has nothing to do with any fact: the best of all otherwise."""
-    return next((i for i, h in enumerate(hits) if exhibit is not None and h.exhibit_id == exhibit.id), 0)
 
 
 class AnswerPipeline:
@@ -129,14 +112,14 @@ class AnswerPipeline:
         exhibit_id, vector = (exhibit.id if exhibit else None), reading.vector
         need = demand(reading.text) if reading.written == "en" else Demand()
         hits, read_by, summary = self.fact_hits(reading, exhibit_id, follow, told=just_told(last, reading.written == "en" and need.kind is None))
-        chosen = self.choose(hits, exhibit, summary, need, allowed=self.allowed(named, exhibit))
+        chosen = self.choose(hits, exhibit, summary, need, allowed=allowed(named, exhibit))
         # the catalogue lacks the answer, or no fact close to the question gives what it asks for
         # (a number of things, a size, a date, a name; or what changes from day to day): the guide
         # says it doesn't know and offers the closest fact
         if other is None and self.settings.checks == "sources" and (
                 not chosen or unknown_names(need, self.known) or (
                     self.answerable.unsure(vector, exhibit_id) and self.answerable.unsure(read_by.vector, exhibit_id)
-                    and not self.gives(need, hits, chosen, exhibit))):
+                    and not gives(need, hits, chosen, exhibit))):
             offer = in_view(hits, exhibit) if need.live else 0
             unknown = fixed("unknown_live" if need.live else "unknown", "en")
             return Plan("unknown", unknown.format(first=hits[offer].passage.text), hits, [offer])
@@ -191,21 +174,6 @@ class AnswerPipeline:
         """An encoded reading as retrieval ranks by it: for a question answered from the
         catalogue in another language, its vector joined with that of its English words."""
         return reading if language == "en" else reading.with_vector(self.retriever.bridged(reading))
-
-    @staticmethod
-    def gives(need: Demand, hits: list[Hit], chosen: list[int | None], exhibit) -> bool:
-        """Whether the chosen fact is about the exhibit in view and gives the very kind of answer
-        asked for (a number of things, a size, a date, a name): then the answerability
-        classifier's doubt is overruled, for the catalogue plainly holds the answer."""
-        first = chosen[0] if chosen else None
-        return (need.kind in ("count", "measure", "when", "who") and first is not None and exhibit is not None
-                and hits[first].exhibit_id == exhibit.id)
-
-    @staticmethod
-    def allowed(named: list[str], exhibit) -> set[str] | None:
-        """Whose facts may answer: the exhibit in view and any the question names (all, with
-        none in view): a visitor at Kourion asking "who excavated it?" means Kourion."""
-        return None if exhibit is None else {exhibit.id, *named}
 
     def more(self, question: str, exhibit, dialogue: Dialogue, language: str) -> Plan:
         """"Tell me more": the next fact of the exhibit in view this visitor has not heard, or,
@@ -273,7 +241,7 @@ class AnswerPipeline:
             return Plan("unknown", fixed("unknown_live", language).format(first=said[offer]), hits, [offer],
                         language=language)
         need = demand_in(reading.folded, language)
-        chosen = self.choose(hits, exhibit, summary_score, need, self.allowed(list(named), exhibit))
+        chosen = self.choose(hits, exhibit, summary_score, need, allowed(list(named), exhibit))
         if not chosen and other is None and need.kind in FIGURES:  # no close fact holds the figure asked for
             return Plan("unknown", fixed("unknown", language).format(first=said[0]), hits, [0], language=language)
         chosen = chosen or [0]
@@ -287,27 +255,9 @@ class AnswerPipeline:
 
     def choose(self, hits: list[Hit], exhibit, summary: float | None, need: Demand,
                allowed: set[str] | None = None) -> list[int | None]:
-        """Which passages the answer quotes, best first: positions in `hits`, None for the
-        exhibit's summary (it answers "what is this?"; `summary` is its score, on the facts'
-        scale). The best-ranked passage that gives what
-        the question asks for, if it ranks close to the best of all, and the next such fact when
-        it ranks nearly as well; none when no passage close enough does. Demands are checked on
-        the English passages; only facts of `allowed` exhibits are chosen (all, when None)."""
-        ranked = [(h.score, i) for i, h in enumerate(hits) if allowed is None or h.exhibit_id in allowed]
-        if exhibit is not None and summary is not None:
-            ranked.append((summary, None))
-        ranked.sort(key=lambda c: -c[0])
-        exempt = self.places | lower_words(exhibit.names.en if exhibit else "")
-        text = {i: hits[i].passage.text if i is not None else exhibit.summary for _, i in ranked}
-        fitting = [(score, i) for score, i in ranked if score >= ranked[0][0] - self.settings.relevance_margin
-                   and meets(need, text[i], exempt)]
-        # "how many": the passages that give the number go before those that only say "several"
-        fitting = [c for c in fitting if precise(need, text[c[1]])] or fitting
-        if not fitting:
-            return []
-        first_score, first = fitting[0]
-        second = [i for score, i in fitting[1:] if i is not None and score >= first_score - self.settings.second_fact_margin]
-        return [first] + second[:1]
+        """`answering.choice.choose` with this pipeline's places and margins."""
+        s = self.settings
+        return choose(hits, exhibit, summary, need, allowed, self.places, s.relevance_margin, s.second_fact_margin)
 
     @staticmethod
     def decline(verdict, reading: Reading, exhibit) -> str:
