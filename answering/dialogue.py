@@ -52,6 +52,6 @@ def just_told(last: LastTurn | None, moves_on: bool) -> frozenset[str]:
     when it `moves_on` (asks for no date, number, size or name): "Was it always a castle?" after
     "Who was it named after?" is about something else, while "And when was that?" after "Who
     found it?" may find its date in the fact just told. On the follow-ups of the hand-written
-    replies, the right fact came first in 57 of 79 with this, 56 when every fact told is held
-    back, 47 when none is."""
+    replies (`python -m training.follow_ups`), the right fact came first in 57 of 79 with this,
+    56 when every fact told is held back, 47 when none is."""
     return frozenset(last.facts) if last is not None and moves_on else frozenset()
