@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from answering.answerable import for_retriever as answerable_for
-from answering.fitted import MANIFEST, Fitted, manifest, read_manifest, stale
+from answering.fitted import MANIFEST, Fitted, manifest, read_manifest
 from answering.guard import GuardSettings
 from answering.guard import for_retriever as guard_for
 from common.files import cache_dir, write_atomically
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     written = manifest(parts, retriever.settings.embedder, retriever.catalogue.content_hash,
                        time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     previous = read_manifest(path)
-    if previous is not None and not stale(previous, parts):
+    if previous is not None and previous["parts"] == written["parts"]:
         written["fitted"] = previous["fitted"]  # nothing changed: the manifest keeps its date
     write_atomically(path, lambda tmp: tmp.write_text(json.dumps(written, indent=1) + "\n"))
     for part in parts:

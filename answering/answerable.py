@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -82,9 +81,8 @@ class Answerable:
         key = hashlib.sha256(json.dumps([[d.exhibit, d.question, d.unanswerable] for d in data]
                                         + [self.settings.strength, self.retriever.catalogue.content_hash]).encode()).hexdigest()[:16]
         path = cache(key) if cache else None
-        self.fitted = Fitted("answerable", key, path, len(data),
-                             dict(Counter("unanswerable" if d.unanswerable else "answerable" for d in data)),
-                             not (path is not None and path.is_file()))
+        self.fitted = Fitted.of("answerable", key, path,
+                                ["unanswerable" if d.unanswerable else "answerable" for d in data])
         if not self.fitted.now:
             stored = np.load(path)
             return stored["weights"], float(stored["bias"])

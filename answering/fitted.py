@@ -1,12 +1,14 @@
 """What the answer pipeline's learned parts (the guard, the answerability classifier) were fitted
 on, and the manifest that `python -m answering fit` writes beside them: for each, the key of its
 examples and settings, how many examples of each kind it learnt from, and its file's checksum.
-A server that finds a part whose key the manifest does not name fits it at start and says so.
-Pure, but for reading a manifest and checksumming the files it names."""
+A server fits a part at start only where its kept weights are missing, and warns wherever its
+parts are not the ones the manifest names. Pure, but for reading a manifest and checksumming the
+files it names."""
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,11 @@ class Fitted:
     examples: int
     kinds: dict[str, int]  # examples per label
     now: bool  # fitted by this process, not read from `path`
+
+    @classmethod
+    def of(cls, name: str, key: str, path: Path | None, labels: list[str]) -> "Fitted":
+        """A part about to be read from `path`, or fitted where nothing is kept there."""
+        return cls(name, key, path, len(labels), dict(Counter(labels)), path is None or not path.is_file())
 
 
 def checksum(path: Path) -> str:

@@ -31,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -179,8 +178,7 @@ class Guard:
         data, domain = examples(catalogue), domain_texts(catalogue)
         key = fit_key(data, domain, self.settings)
         path = cache(key) if cache else None
-        self.fitted = Fitted("guard", key, path, len(data.texts), dict(Counter(data.kinds)),
-                             not (path is not None and path.is_file()))
+        self.fitted = Fitted.of("guard", key, path, data.kinds)
         if not self.fitted.now:
             stored = np.load(path)
             self.weights, self.bias = stored["weights"], float(stored["bias"])
