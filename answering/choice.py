@@ -6,7 +6,7 @@ from __future__ import annotations
 from answering.demands import Demand, lower_words, meets, precise
 from knowledge.retrieval import Hit
 
-FIGURES = ("count", "measure", "when")  # what a Greek, Turkish or Russian question word asks plainly
+FIGURES = ("count", "measure", "when")  # a number, a size, a date: what a question word in any language asks plainly
 
 
 def choose(hits: list[Hit], exhibit, summary: float | None, need: Demand, allowed: set[str] | None,
@@ -40,7 +40,7 @@ def gives(need: Demand, hits: list[Hit], chosen: list[int | None], exhibit) -> b
     asked for (a number of things, a size, a date, a name): then the answerability classifier's
     doubt is overruled, for the catalogue plainly holds the answer."""
     first = chosen[0] if chosen else None
-    return (need.kind in ("count", "measure", "when", "who") and first is not None and exhibit is not None
+    return (need.kind in (*FIGURES, "who") and first is not None and exhibit is not None
             and hits[first].exhibit_id == exhibit.id)
 
 
