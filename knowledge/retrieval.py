@@ -230,8 +230,8 @@ class Retriever:
     def lexical(self, question: str, language: str) -> np.ndarray:
         """Per-passage similarity of the words of a question to the passages in its language
         (zero for English, which the encoder reads well, and for paragraphs, which are English).
-        Read-only, and kept for recent questions: an answer asks for it for the facts and again
-        for the exhibit's summary."""
+        Read-only, and kept for recent questions: a suggested question that many visitors press
+        is read once."""
         return self._lexical_cached(question, language)
 
     def _lexical_scores(self, question: str, language: str) -> np.ndarray:
@@ -293,12 +293,6 @@ class Retriever:
         mask = self._is_fact & ((self._exhibit_of == self._position[exhibit_id])
                                 if exhibit_id in self.catalogue else True)
         return float((self.vectors[mask] @ vector).max())
-
-    def summary_score(self, exhibit_id: str, vector: np.ndarray, question: str = "", language: str = "en",
-                      meaning: np.ndarray | None = None) -> float:
-        """The score of an exhibit's summary for a question asked there, on the scale of its facts'
-        in `fact_hits` (the same bonuses, and ordered among them by the multilingual encoder)."""
-        return self.summary_in(self.exhibit_scores(question, exhibit_id, vector, language, meaning), exhibit_id)
 
     def rank_exhibits(self, question: str, exhibit_in_view: str | None = None,
                       vector: np.ndarray | None = None) -> list[str]:
