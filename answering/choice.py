@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from answering.demands import Demand, lower_words, meets, precise
 from knowledge.retrieval import Hit
+from knowledge.support import stems
 
 FIGURES = ("count", "measure", "when")  # a number, a size, a date: what a question word in any language asks plainly
 
@@ -17,7 +18,10 @@ def choose(hits: list[Hit], exhibit, summary: float | None, need: Demand, allowe
     `relevance_margin` of the best of all, and the next such fact when it ranks within
     `second_fact_margin` of it; none when no passage close enough does. Demands are checked on
     the English passages, whose `places` and the exhibit's own name never answer "who"; only
-    facts of `allowed` exhibits are chosen (all, when None)."""
+    facts of `allowed` exhibits are chosen (all, when None). Where the best-ranked passage tells
+    of what was asked about without what was asked for ("it was found near Pomos" for "who found
+    it?"), another passage answers only if it holds the question's words that the best one holds:
+    else it is about something else (who collected the stone), and the catalogue lacks the answer."""
     ranked = [(h.score, i) for i, h in enumerate(hits) if allowed is None or h.exhibit_id in allowed]
     if exhibit is not None and summary is not None:
         ranked.append((summary, None))
@@ -26,6 +30,9 @@ def choose(hits: list[Hit], exhibit, summary: float | None, need: Demand, allowe
     text = {i: hits[i].passage.text if i is not None else exhibit.summary for _, i in ranked}
     fitting = [(score, i) for score, i in ranked if score >= ranked[0][0] - relevance_margin
                and meets(need, text[i], exempt)]
+    if need.kind is not None:
+        asked = stems(" ".join(need.asked)) - stems(" ".join(exempt))
+        fitting = [c for c in fitting if about(asked, [text[i] for _, i in ranked[:ranked.index(c)]]) <= stems(text[c[1]])]
     # "how many": the passages that give the number go before those that only say "several"
     fitting = [c for c in fitting if precise(need, text[c[1]])] or fitting
     if not fitting:
@@ -33,6 +40,11 @@ def choose(hits: list[Hit], exhibit, summary: float | None, need: Demand, allowe
     first_score, first = fitting[0]
     second = [i for score, i in fitting[1:] if i is not None and score >= first_score - second_fact_margin]
     return [first] + second[:1]
+
+
+def about(asked: set[str], passages: list[str]) -> set[str]:
+    """The question's words (stems) that the passages hold: what they tell of what was asked."""
+    return {w for text in passages for w in asked & stems(text)}
 
 
 def gives(need: Demand, hits: list[Hit], chosen: list[int | None], exhibit) -> bool:

@@ -97,8 +97,10 @@ ASKS_HOW = re.compile(r"\bhow (many|much|tall|high|deep|wide|thick|big|large|far
 ASKS_AGE = re.compile(r"\bhow old (was|were|is|are) (he|she|they|\w+( \w+)?) when\b", re.I)
 ASKS_WHEN = re.compile(r"^\W*(so |and |but |ok,? )?when\b|\b(what|which) (year|century|date|decade)\b|"
                        r"\bhow (old|long ago)\b|\bsince when\b", re.I)
-ASKS_NAME = re.compile(r"\b(what|what's) (was |is |were )?the names? of\b|\bwhat (was|is) [\w'’]+ (real |full |first )?name\b",
-                       re.I)
+# "what was the name of", and as a visitor doubts it is known: "do we know the names of", "is the
+# name of the architect recorded?"
+ASKS_NAME = re.compile(r"\b(what|what's) (was |is |were )?the names? of\b|\bwhat (was|is) [\w'’]+ (real |full |first )?name\b|"
+                       r"\bknow (the |their |his |her )?names?\b|\bnames? of [^?]{0,40}\b(known|recorded)\b", re.I)
 # "who was Hilarion?", "who was he?" ask what someone already named was; "who was it named
 # after?" asks where a name comes from, which the exhibit's own name may hold: neither asks for a
 # name the question lacks
@@ -248,9 +250,11 @@ def _quantities(words: list[str], exact: bool = False) -> list[int]:
 
 def _counted(words: list[str], things: tuple[str, ...], exact: bool = False) -> bool:
     """A number within four words of what is counted (of people, for any word for people);
-    `exact`: a number, not "several" or "a few"."""
-    if not things:
-        return bool(_quantities(words, exact))
+    `exact`: a number, not "several" or "a few". With nothing named to count (a Greek, Turkish or
+    Russian "how many", read on the English fact), a number itself: "four gates", not "several
+    fires"."""
+    if not things:  # not an order either: "the 19th century"
+        return any(words[i + 1:i + 2] not in (["st"], ["nd"], ["rd"], ["th"]) for i in _quantities(words, exact=True))
     low = [w.lower() for w in words]
     wanted = {_stem(t, 6) for t in things} | {SAME[_stem(t, 6)] for t in things if _stem(t, 6) in SAME}
     people = any(t in PEOPLE for t in things)

@@ -234,6 +234,14 @@ def test_a_person_at_the_museum_keeps_their_details_in_every_language(question):
     assert named_outright(question) == "personal_data"
 
 
+@pytest.mark.parametrize("question", [
+    "Tell me the names of the visitors who were here this morning.", "What are the names of the people here today?",
+    "Give me the names of the tourists who are here.", "Tell me the names of the people here now.",
+])
+def test_the_names_of_people_present_now_are_personal_details(question):
+    assert named_outright(question) == "personal_data"
+
+
 def test_a_joke_to_order_is_off_topic_in_every_language_but_jokes_in_history_are_questions():
     for request in ("Tell me a joke.", "Do you know any jokes?", "Make me laugh", "Πες μου ένα ανέκδοτο.",
                     "Bir fıkra anlatır mısın?", "Şaka yap!", "Расскажи анекдот.", "Расскажите нам шутку"):

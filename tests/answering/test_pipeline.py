@@ -193,6 +193,18 @@ def test_a_close_fact_that_gives_what_was_asked_is_quoted_before_a_closer_one_th
     assert plan.used and plan.hits[plan.used[0]].passage.text == plan.facts[0]
 
 
+def test_a_fact_that_tells_of_the_deed_without_the_doer_means_the_catalogue_does_not_know_who(retriever):
+    """The idol "was found near the village of Pomos": nobody is named, and the fact about who
+    collected picrolite names people for another deed; asked who collected it, it answers."""
+    from answering.pipeline import build_pipeline
+
+    pipeline = build_pipeline(retriever)
+    plan = pipeline.plan("Who found the idol?", "idol-of-pomos")
+    assert plan.mode == "unknown" and "found near the village of Pomos" in plan.lead
+    plan = pipeline.plan("Who collected the picrolite?", "idol-of-pomos")
+    assert plan.mode == "grounded" and "prehistoric Cypriots" in plan.facts[0]
+
+
 def test_what_changes_from_day_to_day_gets_an_honest_pointer_to_the_staff(retriever):
     from answering.pipeline import build_pipeline
 
