@@ -18,21 +18,22 @@ def choose(hits: list[Hit], exhibit, summary: float | None, need: Demand, allowe
     `relevance_margin` of the best of all, and the next such fact when it ranks within
     `second_fact_margin` of it; none when no passage close enough does. Demands are checked on
     the English passages, whose `places` and the exhibit's own name never answer "who"; only
-    facts of `allowed` exhibits are chosen (all, when None). Where the best-ranked passage tells
-    of what was asked about without what was asked for ("it was found near Pomos" for "who found
-    it?"), another passage answers only if it holds the question's words that the best one holds:
-    else it is about something else (who collected the stone), and the catalogue lacks the answer."""
+    facts of `allowed` exhibits are chosen (all, when None). Where a better-ranked passage tells
+    of the deed asked about without naming who did it ("it was found near Pomos" for "who found
+    it?"), a passage names the doer only if it holds the words of the deed that one holds: else
+    its names did something else (who collected the stone), and the catalogue lacks the answer.
+    English only: a question in another language is read for the kind of answer, not its words."""
     ranked = [(h.score, i) for i, h in enumerate(hits) if allowed is None or h.exhibit_id in allowed]
     if exhibit is not None and summary is not None:
         ranked.append((summary, None))
     ranked.sort(key=lambda c: -c[0])
     exempt = places | lower_words(exhibit.names.en if exhibit else "")
     text = {i: hits[i].passage.text if i is not None else exhibit.summary for _, i in ranked}
-    fitting = [(score, i) for score, i in ranked if score >= ranked[0][0] - relevance_margin
-               and meets(need, text[i], exempt)]
-    if need.kind is not None:
-        asked = stems(" ".join(need.asked)) - stems(" ".join(exempt))
-        fitting = [c for c in fitting if about(asked, [text[i] for _, i in ranked[:ranked.index(c)]]) <= stems(text[c[1]])]
+    met = {i: meets(need, text[i], exempt) for _, i in ranked}
+    fitting = [(score, i) for score, i in ranked if score >= ranked[0][0] - relevance_margin and met[i]]
+    if need.kind == "who":
+        doers = of_the_deed(need, [i for _, i in ranked], text, met, exempt)
+        fitting = [c for c in fitting if c[1] in doers]
     # "how many": the passages that give the number go before those that only say "several"
     fitting = [c for c in fitting if precise(need, text[c[1]])] or fitting
     if not fitting:
@@ -42,9 +43,18 @@ def choose(hits: list[Hit], exhibit, summary: float | None, need: Demand, allowe
     return [first] + second[:1]
 
 
-def about(asked: set[str], passages: list[str]) -> set[str]:
-    """The question's words (stems) that the passages hold: what they tell of what was asked."""
-    return {w for text in passages for w in asked & stems(text)}
+def of_the_deed(need: Demand, ranked: list[int | None], text: dict, met: dict, exempt: frozenset[str]) -> set[int | None]:
+    """The passages whose names may be who did the deed a "who" question asks about: those that
+    hold every word of the deed that a better-ranked passage naming nobody holds."""
+    deed = stems(" ".join(need.deed)) - stems(" ".join(exempt))
+    told, kept = set(), set()
+    for i in ranked:
+        holds = deed & stems(text[i])
+        if told <= holds:
+            kept.add(i)
+        if not met[i]:
+            told |= holds
+    return kept
 
 
 def gives(need: Demand, hits: list[Hit], chosen: list[int | None], exhibit) -> bool:

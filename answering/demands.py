@@ -100,7 +100,8 @@ ASKS_WHEN = re.compile(r"^\W*(so |and |but |ok,? )?when\b|\b(what|which) (year|c
 # "what was the name of", and as a visitor doubts it is known: "do we know the names of", "is the
 # name of the architect recorded?"
 ASKS_NAME = re.compile(r"\b(what|what's) (was |is |were )?the names? of\b|\bwhat (was|is) [\w'’]+ (real |full |first )?name\b|"
-                       r"\bknow (the |their |his |her )?names?\b|\bnames? of [^?]{0,40}\b(known|recorded)\b", re.I)
+                       r"\b(do|does|did) (we|you|they|anyone|people) know (the |their |his |her )?names?\b|"
+                       r"\bnames? of [^?.]{0,40}\b(known|recorded)\b", re.I)
 # "who was Hilarion?", "who was he?" ask what someone already named was; "who was it named
 # after?" asks where a name comes from, which the exhibit's own name may hold: neither asks for a
 # name the question lacks
@@ -123,6 +124,7 @@ class Demand:
     names: tuple[str, ...] = ()  # proper names the question uses: the catalogue must know them
     roles: tuple[str, ...] = ()  # "the ship's captain": the passage must name that role
     asked: frozenset[str] = frozenset()  # the question's own words, which cannot answer "who"
+    deed: frozenset[str] = frozenset()  # for "who": the words of what was done, the words asking for a name left out
     person: bool = False  # "what was the name of": a people's name does not answer it
 
     @property
@@ -163,10 +165,11 @@ def demand(question: str) -> Demand:
         return Demand("measure", tuple(DIMENSION[m.group(3).lower()]), words=DIMENSION_WORDS.get(m.group(3).lower()), **base)
     if ASKS_WHEN.search(text):
         return Demand("when", **base)
+    deed = frozenset(w.lower() for w in WORD.findall(ASKS_NAME.sub(" ", text)))
     if ASKS_NAME.search(text):
-        return Demand("who", person=True, **base)
+        return Demand("who", person=True, deed=deed, **base)
     if ASKS_WHO.search(text) and not DESCRIBE.search(text):
-        return Demand("who", **base)
+        return Demand("who", deed=deed, **base)
     return Demand(**base)
 
 
@@ -252,9 +255,10 @@ def _counted(words: list[str], things: tuple[str, ...], exact: bool = False) -> 
     """A number within four words of what is counted (of people, for any word for people);
     `exact`: a number, not "several" or "a few". With nothing named to count (a Greek, Turkish or
     Russian "how many", read on the English fact), a number itself: "four gates", not "several
-    fires"."""
-    if not things:  # not an order either: "the 19th century"
-        return any(words[i + 1:i + 2] not in (["st"], ["nd"], ["rd"], ["th"]) for i in _quantities(words, exact=True))
+    fires", which `precise` would otherwise fall back on."""
+    if not things:  # not an order either: "the 19th century", "a 12th-century church"
+        return any(not (i + 1 < len(words) and re.match(r"(st|nd|rd|th)\b", words[i + 1]))
+                   for i in _quantities(words, exact=True))
     low = [w.lower() for w in words]
     wanted = {_stem(t, 6) for t in things} | {SAME[_stem(t, 6)] for t in things if _stem(t, 6) in SAME}
     people = any(t in PEOPLE for t in things)

@@ -88,9 +88,9 @@ INTENTS: dict[str, list[str]] = {
              r"(православные|мусульмане|христиане|турки|греки|армяне) (лучше|хуже)",
              r"\b(which|what) (people|community|nation|race|religion|group)s?\b.{0,40}\b(most primitive|inferior|"
              r"stupidest|worst|dirtiest)\b"],
-    # present now, not buried or once living "here"
-    "personal_data": [r"\b(names?|addresses|phone numbers?)\b.{0,40}\b(visitors|guests|tourists|people)\b.{0,30}\b((were|was|are|is) here|"
-                      r"here (now|today)|today|this morning|earlier|before me)\b",
+    # visitors here, and people here now: not people buried, or living, "here" long ago
+    "personal_data": [r"\b(names?|addresses|phone numbers?)\b.{0,40}\b(visitors|guests|tourists)\b.{0,30}\b(here|today|this morning|earlier|before me)\b",
+                      r"\b(names?|addresses|phone numbers?)\b.{0,40}\bpeople\b.{0,30}\b(are here|here (now|today)|today|this morning|earlier|before me)\b",
                       r"\bgive me (their|his|her) (addresses|address|phone numbers?|numbers?|e-?mails?)\b",
                       r"\b(her|his|their) (name|names|address|phone|number)\b.{0,40}\b(here|now|ago|today|tonight)\b",
                       r"\b(here|now|ago|today|tonight)\b.{0,40}\b(her|his|their) (name|names|address|phone|number)\b",

@@ -124,6 +124,7 @@ def test_a_count_in_another_language_is_not_met_by_several_or_by_an_order():
     need = demand_in(fold("Πόσοι μοναχοί ζουν σήμερα στη μονή;"), "el")
     assert not meets(need, "Most buildings date from the 19th century onwards, after several fires.")
     assert meets(need, "The walls have eleven bastions and three gates.")
+    assert not meets(need, "A 12th-century church with a dome.")
     assert meets(demand("For how many centuries was it used?"), "It was used from the 11th century to the 3rd century BC.")
 
 
@@ -161,3 +162,9 @@ def test_doubting_that_a_name_is_known_asks_for_a_name(question):
     need = demand(question)
     assert need.kind == "who" and need.person
     assert not meets(need, "The ship was built of pine and carried wine.")
+
+
+@pytest.mark.parametrize("question", ["The name of the church is Panagia. Is it well known for icons?",
+                                      "I know the name, but what does it mean?"])
+def test_a_name_said_or_known_already_is_not_asked_for(question):
+    assert demand(question).kind is None

@@ -131,7 +131,8 @@ def test_requests_worded_in_new_ways_are_named(request_text, kind):
     "How did they bake bread in the village?", "Mozaik nasıl yapılır?", "Как варили вино в монастыре?",
     "Which team of archaeologists excavated the tombs?",
     "Did the defenders jump from the walls?", "Πήδηξαν οι υπερασπιστές από τα τείχη;", "Прыгали ли защитники со стен?",
-    "Askerler surlardan atladı mı?",
+    "Askerler surlardan atladı mı?", "Do we know the names of the people buried here?",
+    "Are the addresses of the people who lived here known?", "What were the names of the people who were here before the Ottomans?",
 ])
 def test_history_questions_near_those_words_are_not_named(question):
     assert named_outright(question) is None
@@ -237,6 +238,7 @@ def test_a_person_at_the_museum_keeps_their_details_in_every_language(question):
 @pytest.mark.parametrize("question", [
     "Tell me the names of the visitors who were here this morning.", "What are the names of the people here today?",
     "Give me the names of the tourists who are here.", "Tell me the names of the people here now.",
+    "Give me the names of the visitors here.", "Names of the guests staying here?",
 ])
 def test_the_names_of_people_present_now_are_personal_details(question):
     assert named_outright(question) == "personal_data"
