@@ -20,8 +20,8 @@ def choose(hits: list[Hit], exhibit, summary: float | None, need: Demand, allowe
     the English passages, whose `places` and the exhibit's own name never answer "who"; only
     facts of `allowed` exhibits are chosen (all, when None). Where a better-ranked passage tells
     of the deed asked about without naming who did it ("it was found near Pomos" for "who found
-    it?"), a passage names the doer only if it holds the words of the deed that one holds: else
-    its names did something else (who collected the stone), and the catalogue lacks the answer.
+    it?"), a passage names the doer only if it tells of that deed too: else its names did
+    something else (who collected the stone), and the catalogue lacks the answer.
     English only: a question in another language is read for the kind of answer, not its words."""
     ranked = [(h.score, i) for i, h in enumerate(hits) if allowed is None or h.exhibit_id in allowed]
     if exhibit is not None and summary is not None:
@@ -45,7 +45,9 @@ def choose(hits: list[Hit], exhibit, summary: float | None, need: Demand, allowe
 
 def of_the_deed(need: Demand, ranked: list[int | None], text: dict, met: dict, exempt: frozenset[str]) -> set[int | None]:
     """The passages whose names may be who did the deed a "who" question asks about: those that
-    hold every word of the deed that a better-ranked passage naming nobody holds."""
+    tell of the deed (its word, "found") wherever a better-ranked passage naming nobody does.
+    Only that one word: "who gave the fortress its walls?" is answered by "the Venetians rebuilt
+    the castle with thick walls", which a better-ranked "the first fortress" must not rule out."""
     deed = stems(" ".join(need.deed)) - stems(" ".join(exempt))
     told, kept = set(), set()
     for i in ranked:

@@ -102,6 +102,9 @@ ASKS_WHEN = re.compile(r"^\W*(so |and |but |ok,? )?when\b|\b(what|which) (year|c
 ASKS_NAME = re.compile(r"\b(what|what's) (was |is |were )?the names? of\b|\bwhat (was|is) [\w'’]+ (real |full |first )?name\b|"
                        r"\b(do|does|did) (we|you|they|anyone|people) know (the |their |his |her )?names?\b|"
                        r"\bnames? of [^?.]{0,40}\b(known|recorded)\b", re.I)
+# the deed a "who" question asks the doer of: the first word after "who" and its helping verbs
+HELPING = r"was|were|is|are|did|does|do|has|have|had|first|originally"
+DEED = re.compile(rf"\bwho\s+(?:(?:{HELPING})\s+)*(?!(?:{HELPING}|it|the|this|that)\b)([a-z]{{3,}})\b", re.I)
 # "who was Hilarion?", "who was he?" ask what someone already named was; "who was it named
 # after?" asks where a name comes from, which the exhibit's own name may hold: neither asks for a
 # name the question lacks
@@ -124,7 +127,7 @@ class Demand:
     names: tuple[str, ...] = ()  # proper names the question uses: the catalogue must know them
     roles: tuple[str, ...] = ()  # "the ship's captain": the passage must name that role
     asked: frozenset[str] = frozenset()  # the question's own words, which cannot answer "who"
-    deed: frozenset[str] = frozenset()  # for "who": the words of what was done, the words asking for a name left out
+    deed: frozenset[str] = frozenset()  # for "who": the word of what was done ("found" in "who found it?")
     person: bool = False  # "what was the name of": a people's name does not answer it
 
     @property
@@ -165,7 +168,7 @@ def demand(question: str) -> Demand:
         return Demand("measure", tuple(DIMENSION[m.group(3).lower()]), words=DIMENSION_WORDS.get(m.group(3).lower()), **base)
     if ASKS_WHEN.search(text):
         return Demand("when", **base)
-    deed = frozenset(w.lower() for w in WORD.findall(ASKS_NAME.sub(" ", text)))
+    deed = frozenset(m.group(1).lower() for m in DEED.finditer(text))
     if ASKS_NAME.search(text):
         return Demand("who", person=True, deed=deed, **base)
     if ASKS_WHO.search(text) and not DESCRIBE.search(text):

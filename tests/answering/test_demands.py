@@ -168,3 +168,10 @@ def test_doubting_that_a_name_is_known_asks_for_a_name(question):
                                       "I know the name, but what does it mean?"])
 def test_a_name_said_or_known_already_is_not_asked_for(question):
     assert demand(question).kind is None
+
+
+@pytest.mark.parametrize("question, deed", [
+    ("Who found it?", {"found"}), ("Who first built the castle?", {"built"}), ("Who was buried here?", {"buried"}),
+    ("Who was it found by?", set()), ("Who did the stitching, and who sold it?", {"sold"}), ("Whose tomb is this?", set())])
+def test_the_deed_a_who_question_asks_the_doer_of_is_the_word_after_who(question, deed):
+    assert set(demand(question).deed) == deed
