@@ -3,6 +3,8 @@ what the question asks for, and a second that ranks nearly as well; whose facts 
 the answerability classifier's doubt is overruled; which fact an "I don't know" offers. Pure."""
 from __future__ import annotations
 
+import re
+
 from answering.demands import Demand, lower_words, meets, precise
 from knowledge.retrieval import Hit
 from knowledge.support import stems
@@ -51,7 +53,8 @@ def of_the_deed(need: Demand, ranked: list[int | None], text: dict, met: dict, e
     deed = stems(" ".join(need.deed)) - stems(" ".join(exempt))
     told, kept = set(), set()
     for i in ranked:
-        holds = deed & stems(text[i])
+        words = re.findall(r"[a-z]+", text[i].lower())
+        holds = {d for d in deed if any(d in w for w in words)}  # "rebuilt" tells of "built"
         if told <= holds:
             kept.add(i)
         if not met[i]:

@@ -103,7 +103,7 @@ ASKS_NAME = re.compile(r"\b(what|what's) (was |is |were )?the names? of\b|\bwhat
                        r"\b(do|does|did) (we|you|they|anyone|people) know (the |their |his |her )?names?\b|"
                        r"\bnames? of [^?.]{0,40}\b(known|recorded)\b", re.I)
 # the deed a "who" question asks the doer of: the first word after "who" and its helping verbs
-HELPING = r"was|were|is|are|did|does|do|has|have|had|first|originally"
+HELPING = r"was|were|is|are|been|did|does|do|has|have|had|can|could|will|would|first|originally"
 DEED = re.compile(rf"\bwho\s+(?:(?:{HELPING})\s+)*(?!(?:{HELPING}|it|the|this|that)\b)([a-z]{{3,}})\b", re.I)
 # "who was Hilarion?", "who was he?" ask what someone already named was; "who was it named
 # after?" asks where a name comes from, which the exhibit's own name may hold: neither asks for a

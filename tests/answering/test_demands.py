@@ -1,6 +1,7 @@
 """What a question asks for, and whether a passage gives it: pure string logic, no model."""
 import pytest
 
+from answering.choice import of_the_deed
 from answering.demands import demand, demand_in, live_in, meets, precise, unknown_names, vocabulary
 from knowledge.lexical import fold
 
@@ -172,6 +173,17 @@ def test_a_name_said_or_known_already_is_not_asked_for(question):
 
 @pytest.mark.parametrize("question, deed", [
     ("Who found it?", {"found"}), ("Who first built the castle?", {"built"}), ("Who was buried here?", {"buried"}),
-    ("Who was it found by?", set()), ("Who did the stitching, and who sold it?", {"sold"}), ("Whose tomb is this?", set())])
+    ("Who was it found by?", set()), ("Who did the stitching, and who sold it?", {"sold"}), ("Whose tomb is this?", set()),
+    ("Who has been buried here?", {"buried"})])
 def test_the_deed_a_who_question_asks_the_doer_of_is_the_word_after_who(question, deed):
     assert set(demand(question).deed) == deed
+
+
+def test_a_fact_naming_nobody_for_the_deed_rules_out_lower_facts_that_do_not_tell_of_it():
+    """"Rebuilt" tells of "built"; a fact about collecting stone does not tell of finding."""
+    text = {0: "The hoard was found near the village.", 1: "Local people collected the stone.",
+            2: "The hoard was found by a farmer."}
+    met = {0: False, 1: True, 2: True}
+    assert of_the_deed(demand("Who found it?"), [0, 1, 2], text, met, frozenset()) == {0, 2}
+    walls = {0: "The first fortress was built in the Byzantine period.", 1: "The Venetians rebuilt the castle walls."}
+    assert of_the_deed(demand("Who built the walls?"), [0, 1], walls, {0: False, 1: True}, frozenset()) == {0, 1}
