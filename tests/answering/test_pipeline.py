@@ -2,7 +2,7 @@
 import pytest
 
 from answering.checks import FactGate
-from answering.pipeline import SAFE_DECLINE, DeltaCleaner, unsafe_output
+from answering.pipeline import SAFE_DECLINE, AnswerSettings, DeltaCleaner, unsafe_output
 
 FACTS = ["The wreck of the ship was found in 1965 by the local diver Andreas Cariolou.",
          "Michael Katzev led the excavation of the wreck from 1968."]
@@ -302,3 +302,16 @@ def test_a_greeting_thanks_or_goodbye_is_answered_in_kind_not_with_a_fact(retrie
 
     plan = build_pipeline(retriever).plan(message, "kourion", language=session)
     assert plan.mode == "courtesy" and words in plan.lead and not plan.model and not plan.hits
+
+
+def test_a_fact_told_by_half_its_own_words_is_still_quoted_as_served():
+    """"No, the name comes from the grandeur" tells half of the fact's own words and leaves out
+    whose tombs they were: at the served `cover` the fact is quoted after it."""
+    fact = ("No kings were buried in the Tombs of the Kings; the name comes from the grandeur of the tombs, "
+            "which belonged to aristocrats and officials.")
+    said = "No, the name comes from the grandeur of these tombs. "
+    for cover, quoted in ((0.5, False), (AnswerSettings().cover, True)):
+        g = FactGate([fact], "Tombs of the Kings Paphos", "Were real kings buried here?", DeltaCleaner(),
+                     unsafe_output, SAFE_DECLINE, cover=cover)
+        answer = "".join(stream(g, said))
+        assert answer.startswith(" No, the name comes from the grandeur") and ("aristocrats" in answer) == quoted, answer
