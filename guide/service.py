@@ -255,7 +255,7 @@ class GuideService:
                 self.metrics.declined[plan.category] += 1
             finish, text = "stop", plan.lead
             if plan.lead:  # the lead exists before the model runs: the visitor hears it at once
-                ttft = time.perf_counter() - start
+                ttft, request.heard = time.perf_counter() - start, time.monotonic()
                 session.send(p.AnswerDelta(request_id=ask.request_id, seq=0, text=plan.lead))
             if plan.model:
                 request.messages, request.prefix = plan.messages, plan.lead
@@ -321,6 +321,7 @@ class GuideService:
                 chunk += gate.flush() if stopped or piece.finish != "cancelled" else gate.abandon()
             if chunk:
                 first = first or time.perf_counter()
+                request.heard = request.heard or time.monotonic()
                 session.send(p.AnswerDelta(request_id=ask.request_id, seq=seq, text=chunk))
                 seq, text = seq + 1, text + chunk
             if piece.finish:

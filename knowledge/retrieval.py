@@ -27,6 +27,7 @@ from knowledge.multilingual import NAME as MULTILINGUAL, Multilingual
 from knowledge.prompting import Turn, build_messages
 from knowledge.reading import Reading
 from knowledge.schema import LANGUAGES
+from knowledge.together import Together
 from weights.models import resolve_embedder
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class Retriever:
         self._encoder = encoder
         reads_meaning = self.settings.meaning_weight > 0 or self.settings.bank_weight > 0
         self.multilingual = Multilingual() if reads_meaning else None  # None: the encoder is off
-        self._lock = threading.Lock()  # one encode at a time: the encoder is not re-entrant
+        self._together = Together(self._encode_now)  # one encode at a time: the encoder is not re-entrant
         self._name_words = {e.id: _words(e.names.en) | _words(e.id.replace("-", " "))
                             for e in self.catalogue}
         self._position = {exhibit_id: i for i, exhibit_id in enumerate(self.catalogue.ids)}
@@ -138,9 +139,13 @@ class Retriever:
         return vectors
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            return np.asarray(self.encoder.encode(texts, normalize_embeddings=True,
-                                                  batch_size=64, show_progress_bar=False), dtype=np.float32)
+        """Embeddings of `texts`, encoded with those of callers on other threads asking at the
+        same moment (`knowledge.together`)."""
+        return self._together(texts)
+
+    def _encode_now(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.encoder.encode(texts, normalize_embeddings=True,
+                                              batch_size=64, show_progress_bar=False), dtype=np.float32)
 
     def encoded(self, reading: Reading) -> Reading:
         """The reading with its embeddings: encoded here unless it has them already."""

@@ -31,6 +31,7 @@ class GenRequest:
     max_new_tokens: int = 160
     cancel: threading.Event = field(default_factory=threading.Event)
     prefix: str = ""  # the answer's beginning, already spoken; the model continues after it
+    heard: float | None = None  # when (time.monotonic) its visitor got the first words: set by who serves it
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Literal
 
@@ -48,6 +49,10 @@ ANSWER_ROOM = 768  # context cells per answer beyond its cached beginning: its f
 # wrong guess would only slow the others.
 DRAFT = 8
 SPECULATE_ROWS = 16
+# While a visitor has heard nothing yet, answers whose first words were sent less than HOLD
+# seconds ago skip steps: their visitor is still hearing (or reading) a first sentence that takes
+# seconds to speak, and on two cores every row of a step delays the silent visitor's first words.
+HOLD = 1.5
 KV = "unified"  # through the server (tools.bench, one run each) 16 visitors got 70.4 tokens/s with it, 53.7 split
 
 
@@ -212,7 +217,7 @@ class LlamaCppEngine(ChatEncoding):
 
     def _step(self, live: list[Seq]) -> Iterator[Piece]:
         rows, owners = [], []
-        decoding = [s for s in live if s.next is not None]
+        decoding = [s for s in live if s.next is not None and not held(s.request, live)]
         size = min(DRAFT, SPECULATE_ROWS // len(decoding) - 1) if decoding else 0
         for s in decoding:
             guess = draft(s.tokens + s.out, size) if size > 0 else []
@@ -300,6 +305,13 @@ class LlamaCppEngine(ChatEncoding):
         if code != 0:
             raise RuntimeError(f"llama_decode failed ({code}): {len(rows)} tokens do not fit the "
                                f"{self.n_ctx}-token context")
+
+
+def held(request: GenRequest, live: list[Seq]) -> bool:
+    """Whether an answer waits this step: its first words were heard moments ago and another
+    answer's visitor has heard nothing yet."""
+    return (request.heard is not None and time.monotonic() - request.heard < HOLD
+            and any(s.request.heard is None for s in live))
 
 
 def filled(batch, rows: list[tuple[int, int, int, bool]]):

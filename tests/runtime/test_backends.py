@@ -418,3 +418,18 @@ def test_the_bench_times_bare_llama_cpp_alone_and_answers_decoded_together(expor
                             "bare_llamacpp_together_decode_tokens_per_s",
                             "bare_llamacpp_together_split_decode_tokens_per_s"}
     assert all(rate > 0 for rate in figures.values())
+
+
+def test_an_answer_just_heard_waits_while_another_visitor_has_heard_nothing(engine):
+    """The served order of work: a visitor who has their first words is still hearing them, so
+    their answer skips steps until a visitor who has heard nothing has; the words are the same."""
+    import time as clock
+
+    questions = ["Who found it?", "What did the ship carry across the sea to Kyrenia?"]
+    alone = [answer(engine, [GenRequest(asked(q), 10)])[0][0] for q in questions]
+    heard = GenRequest(asked(questions[0]), 10, heard=clock.monotonic())
+    order = [piece.index for piece in engine.generate([heard, GenRequest(asked(questions[1]), 10)]) if piece.text]
+    silent_done = len(order) - order[::-1].index(1)  # after the other visitor's last words
+    assert order[:silent_done].count(0) <= 1  # at most the word its prompt step gave
+    texts, _ = answer(engine, [GenRequest(asked(q), 10, heard=clock.monotonic()) for q in questions])
+    assert texts[:2] == alone  # everyone has heard something: nobody waits, nothing changes
