@@ -95,7 +95,8 @@ class Retriever:
         self._encoder = encoder
         reads_meaning = self.settings.meaning_weight > 0 or self.settings.bank_weight > 0
         self.multilingual = Multilingual() if reads_meaning else None  # None: the encoder is off
-        self._together = Together(self._encode_now)  # one encode at a time: the encoder is not re-entrant
+        # one encode at a time (the encoder is not re-entrant), shared by whoever asks meanwhile
+        self._together = Together(self._encode_now)
         self._name_words = {e.id: _words(e.names.en) | _words(e.id.replace("-", " "))
                             for e in self.catalogue}
         self._position = {exhibit_id: i for i, exhibit_id in enumerate(self.catalogue.ids)}
@@ -144,6 +145,7 @@ class Retriever:
         return self._together(texts)
 
     def _encode_now(self, texts: list[str]) -> np.ndarray:
+        """The sentence encoder on `texts`, now, on this thread (`encode` calls it one batch at a time)."""
         return np.asarray(self.encoder.encode(texts, normalize_embeddings=True,
                                               batch_size=64, show_progress_bar=False), dtype=np.float32)
 

@@ -46,20 +46,24 @@ class Together:
             start = 0
             for e in batch:
                 e.vectors, start = vectors[start:start + len(e.texts)], start + len(e.texts)
-        except BaseException as exc:  # every caller of the batch hears of it, none waits forever
+        except Exception as exc:  # every caller of the batch hears of it, none waits forever
             for e in batch:
                 e.error = exc
         finally:
             with self._cond:
                 self.batches += 1
                 for e in batch:
+                    if e.vectors is None and e.error is None:  # interrupted, not failed
+                        e.error = RuntimeError("the encoding was interrupted")
                     e.done.set()
                 self._busy = False
                 self._cond.notify_all()
-        return self._result(entry)
+        return self._result(entry, leader=True)
 
     @staticmethod
-    def _result(entry: _Entry) -> np.ndarray:
-        if entry.error is not None:
-            raise entry.error
+    def _result(entry: _Entry, leader: bool = False) -> np.ndarray:
+        if entry.error is not None:  # one exception object is raised in one thread only
+            if leader:
+                raise entry.error
+            raise RuntimeError(f"encoding failed: {entry.error}") from entry.error
         return entry.vectors

@@ -309,8 +309,9 @@ class LlamaCppEngine(ChatEncoding):
 
 def held(request: GenRequest, live: list[Seq]) -> bool:
     """Whether an answer waits this step: its first words were heard moments ago and another
-    answer's visitor has heard nothing yet."""
-    return (request.heard is not None and time.monotonic() - request.heard < HOLD
+    answer's visitor has heard nothing yet. A cancelled one never waits: its next step ends it
+    and frees its sequence."""
+    return (request.heard is not None and not request.cancel.is_set() and time.monotonic() - request.heard < HOLD
             and any(s.request.heard is None for s in live))
 
 

@@ -10,56 +10,78 @@ import pytest
 from knowledge.together import Together
 
 
-def slow_lengths(calls: list[list[str]]):
-    def encode(texts: list[str]) -> np.ndarray:
-        calls.append(list(texts))
-        time.sleep(0.05)  # long enough that the other callers arrive while it runs
+class Gated:
+    """An encoder that holds its first call until `release` is set, so that other callers
+    arrive while it runs whatever the machine's load; it fails on the text 'fail'."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+        self.release = threading.Event()
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        if len(self.calls) == 1:
+            assert self.release.wait(10)
         if "fail" in texts:
             raise ValueError("cannot encode 'fail'")
         return np.array([[len(t), i] for i, t in enumerate(texts)], dtype=np.float32)
-    return encode
 
 
-def test_callers_who_arrive_together_share_batches_and_each_gets_its_own_rows():
-    calls: list[list[str]] = []
-    together = Together(slow_lengths(calls))
+def queued(together: Together, n: int) -> None:
+    """Wait until `n` callers wait behind the running encoding."""
+    deadline = time.monotonic() + 10
+    while len(together._queue) < n and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert len(together._queue) == n
+
+
+def started(target, args) -> threading.Thread:
+    thread = threading.Thread(target=target, args=args)
+    thread.start()
+    return thread
+
+
+def test_callers_who_arrive_during_an_encoding_share_the_next_batch_and_each_gets_its_own_rows():
+    encoder = Gated()
+    together = Together(encoder)
     texts = [["a" * n, "b" * (n + 10)] for n in range(1, 9)]
     results: dict[int, np.ndarray] = {}
-    start = threading.Barrier(len(texts))
 
     def ask(i: int) -> None:
-        start.wait()
         results[i] = together(texts[i])
-    threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(texts))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(5)
+    first = started(ask, (0,))
+    while not encoder.calls:
+        time.sleep(0.005)
+    rest = [started(ask, (i,)) for i in range(1, len(texts))]
+    queued(together, len(rest))
+    encoder.release.set()
+    for t in [first, *rest]:
+        t.join(10)
     assert [results[i][:, 0].tolist() for i in range(len(texts))] == [[n, n + 10] for n in range(1, 9)]
-    assert together.batches == len(calls) < len(texts)  # a crowd shares encodings
-    assert sorted(t for call in calls for t in call) == sorted(t for pair in texts for t in pair)
+    assert together.batches == len(encoder.calls) == 2  # the first alone, then the seven together
+    assert len(encoder.calls[1]) == 14
 
 
 def test_a_lone_caller_is_encoded_at_once_and_a_failure_reaches_every_caller_of_its_batch():
-    calls: list[list[str]] = []
-    together = Together(slow_lengths(calls))
-    assert together(["one"]).tolist() == [[3.0, 0.0]] and calls == [["one"]]
+    encoder = Gated()
+    together = Together(encoder)
     errors: list[BaseException] = []
 
     def ask(texts: list[str]) -> None:
         try:
             together(texts)
-        except ValueError as exc:
+        except (ValueError, RuntimeError) as exc:
             errors.append(exc)
-    first = threading.Thread(target=ask, args=(["x"],))
-    first.start()
-    time.sleep(0.01)  # these two wait for the first and are encoded together
-    late = [threading.Thread(target=ask, args=(t,)) for t in (["fail"], ["y"])]
-    for t in late:
-        t.start()
+    first = started(ask, (["x"],))
+    while not encoder.calls:
+        time.sleep(0.005)
+    late = [started(ask, (t,)) for t in (["fail"], ["y"])]
+    queued(together, 2)
+    encoder.release.set()
     for t in [first, *late]:
-        t.join(5)
-    assert len(errors) == 2 and all("fail" in str(e) for e in errors)
+        t.join(10)
+    assert not first.is_alive() and len(errors) == 2
+    assert all("fail" in str(e) for e in errors)  # the leader's own error, and the other's wrapped one
     with pytest.raises(ValueError):
         together(["fail"])
-    assert together(["after"]).shape == (1, 2)  # a failed batch leaves it working
+    assert together(["after"]).tolist() == [[5.0, 0.0]]  # a failed batch leaves it working

@@ -420,16 +420,28 @@ def test_the_bench_times_bare_llama_cpp_alone_and_answers_decoded_together(expor
     assert all(rate > 0 for rate in figures.values())
 
 
-def test_an_answer_just_heard_waits_while_another_visitor_has_heard_nothing(engine):
+def test_an_answer_just_heard_waits_while_another_visitor_has_heard_nothing(engine, monkeypatch):
     """The served order of work: a visitor who has their first words is still hearing them, so
-    their answer skips steps until a visitor who has heard nothing has; the words are the same."""
-    import time as clock
+    their answer skips steps until a visitor who has heard nothing has; the words are the same;
+    a cancelled answer never waits."""
+    import runtime.llamacpp as llamacpp
 
+    monkeypatch.setattr(llamacpp, "HOLD", 60.0)  # however slow this machine is today
     questions = ["Who found it?", "What did the ship carry across the sea to Kyrenia?"]
     alone = [answer(engine, [GenRequest(asked(q), 10)])[0][0] for q in questions]
-    heard = GenRequest(asked(questions[0]), 10, heard=clock.monotonic())
+    assert all(len(engine.tokenizer(a)["input_ids"]) > 2 for a in alone)  # several words each
+    heard = GenRequest(asked(questions[0]), 10, heard=time.monotonic())
     order = [piece.index for piece in engine.generate([heard, GenRequest(asked(questions[1]), 10)]) if piece.text]
+    assert 1 in order
     silent_done = len(order) - order[::-1].index(1)  # after the other visitor's last words
     assert order[:silent_done].count(0) <= 1  # at most the word its prompt step gave
-    texts, _ = answer(engine, [GenRequest(asked(q), 10, heard=clock.monotonic()) for q in questions])
+    texts, _ = answer(engine, [GenRequest(asked(q), 10, heard=time.monotonic()) for q in questions])
     assert texts[:2] == alone  # everyone has heard something: nobody waits, nothing changes
+    cancelled = GenRequest(asked(questions[0]), 10, heard=time.monotonic())
+    pieces = []
+    for piece in engine.generate([cancelled, GenRequest(asked(questions[1]), 10)]):
+        pieces.append(piece)
+        if piece.index == 0 and piece.text:
+            cancelled.cancel.set()
+    ends = [n for n, piece in enumerate(pieces) if piece.finish]
+    assert pieces[ends[0]].index == 0 and pieces[ends[0]].finish == "cancelled"  # not after the other's end
