@@ -88,7 +88,7 @@ class Support:
             if len(added) > allowed or not said_numbers <= nums or not all(n in known for n in said_names):
                 continue
             if self.vocabulary is not None and not added <= self.vocabulary:
-                why = "a word the catalogue never uses"
+                why = "a word the catalogue never uses, or one exhibit only"
             elif negated and not self.denies[i]:
                 why = "a negation not in the sources"  # "the castle was not attacked"
             elif said_numbers and (content - self.own[i]) & self.elsewhere(i):

@@ -2,7 +2,8 @@
 import pytest
 
 from answering.checks import FactGate
-from answering.pipeline import SAFE_DECLINE, AnswerSettings, DeltaCleaner, unsafe_output
+from answering.pipeline import SAFE_DECLINE, AnswerSettings, DeltaCleaner, build_pipeline, common_words, unsafe_output
+from knowledge.support import stems
 
 FACTS = ["The wreck of the ship was found in 1965 by the local diver Andreas Cariolou.",
          "Michael Katzev led the excavation of the wreck from 1968."]
@@ -315,3 +316,19 @@ def test_a_fact_told_by_half_its_own_words_is_still_quoted_as_served():
                      unsafe_output, SAFE_DECLINE, cover=cover)
         answer = "".join(stream(g, said))
         assert answer.startswith(" No, the name comes from the grandeur") and ("aristocrats" in answer) == quoted, answer
+
+
+def test_a_word_only_one_exhibit_uses_is_not_the_guides_own_to_add(retriever):
+    """Tsiattista is poetic duelling: "a traditional dance" adds one word to its fact, and only
+    one exhibit of the catalogue speaks of dance. As served, the sentence is replaced by the fact."""
+    dance, usual = stems("dance"), stems("built came")
+    assert dance <= common_words(retriever.passages, 1) and not dance & common_words(retriever.passages, 2)
+    assert usual <= common_words(retriever.passages, AnswerSettings().common)
+    fact = retriever.catalogue.get("tsiattista").facts
+    said = "This is tsiattista, a traditional dance in Cyprus. "
+    for common, spoken in ((1, True), (AnswerSettings().common, False)):
+        pipeline = build_pipeline(retriever, answers=AnswerSettings(common=common))
+        plan = pipeline.plan("What is tsiattista?", "tsiattista")
+        assert plan.model and any(f in fact for f in plan.facts)
+        answer = "".join(stream(pipeline.gate(plan), said))
+        assert ("dance" in answer) == spoken, answer
