@@ -14,7 +14,8 @@ to the question instead of guessing.
 """
 from __future__ import annotations
 
-from typing import Literal, Sequence
+from collections import Counter
+from typing import Iterable, Literal, Sequence
 
 import numpy as np
 from pydantic import Field
@@ -37,7 +38,7 @@ from knowledge.lexical import fold
 from knowledge.prompting import phrase_beginnings, phrase_messages
 from knowledge.reading import Reading, joined, read
 from knowledge.replies import record
-from knowledge.retrieval import Hit, Retriever
+from knowledge.retrieval import Hit, Passage, Retriever
 from knowledge.schema import LANGUAGES
 from knowledge.support import stems
 
@@ -54,7 +55,7 @@ class AnswerSettings(Settings):
     cover: float = Field(0.6, ge=0, le=1, description="share of a chosen fact's own content words the answer must have said for the fact to count as told; a fact told less is quoted at the end (0.6 over 0.5: on the 201 training questions factual 97.5 against 96.5, median words 18 against 17; 0.67 no better and longer)")
     checks: Checks = Field("sources", description="what each sentence of the model must pass before it is sent: 'sources' (supported by the chosen facts, and safe; failing sentences and left-out facts quoted); 'safety' (the model phrases the chosen facts alone, each sentence only screened for code, addresses and slurs: to measure the model alone); 'none' (raw words, for load tests on a model that speaks noise)")
     follow_up_discount: float = Field(0.05, ge=0, le=1, description="how much less a fact scores when found by a follow-up read with the question before it than by its own words: the visitor's own words come first, the last turn breaks their ambiguity")
-    common: int = Field(2, ge=1, description="in how many exhibits' texts a word must appear for a model sentence to add it to the fact it phrases: a word only one exhibit uses is that exhibit's content, not the guide's own ('a traditional dance' said of poetry duels). On the 201 training questions 2 over 1 rejected 6 more sentences, 5 of them wrong or garbled, factual 97.5 both, own words 90.6 against 92.2; 3 rejected right ones too")
+    common: int = Field(2, ge=1, le=30, description="in how many exhibits' texts a word must appear for a model sentence to add it to the fact it phrases, unless the exhibit in view uses it: a word only another exhibit uses is that exhibit's matter, not the guide's own ('a traditional dance' said of poetic duelling; docs/decisions/2026-12-07-words-of-one-exhibit.md)")
     answerable: AnswerableSettings = Field(default_factory=AnswerableSettings, description="when the guide says the catalogue doesn't hold the answer")
 
 
@@ -68,7 +69,10 @@ class AnswerPipeline:
         self.languages = tuple(languages)  # the languages the served model writes
         self.settings = settings or AnswerSettings()
         self.known = vocabulary([p.text for p in retriever.passages])
-        self.words = common_words(retriever.passages, self.settings.common)  # what a model sentence may add
+        # what a model sentence may add to its fact: the words of the exhibit it speaks of, and
+        # those common to several exhibits; a word only another exhibit uses is that one's matter
+        self.own_words = exhibit_words(retriever.passages)
+        self.words = common(self.own_words.values(), self.settings.common)
         # the island's towns and districts: where things are, never who did them
         self.places = lower_words(" ".join(f"{e.town} {e.region}" for e in retriever.catalogue))
         self.passage = {(p.exhibit_id, p.index): p for p in retriever.passages if p.kind == "fact"}
@@ -138,7 +142,7 @@ class AnswerPipeline:
             return Plan("grounded", " ".join(facts), hits, used, facts=facts, language=language)
         messages = phrase_messages(question, exhibit, facts, earlier, language)
         return Plan("grounded", "", hits, used, messages, True, facts=facts, question=question,
-                    record=record(exhibit) if exhibit else "", language=language)
+                    record=record(exhibit) if exhibit else "", language=language, exhibit=exhibit.id if exhibit else None)
 
     def fact_hits(self, reading: Reading, exhibit_id: str | None, follow: Reading | None,
                   language: str = "en", told: frozenset[str] = frozenset()) -> tuple[list[Hit], Reading, float | None]:
@@ -283,19 +287,22 @@ class AnswerPipeline:
     def gate(self, plan: Plan) -> FactGate:
         s = self.settings
         return FactGate(plan.facts, plan.record, plan.question, DeltaCleaner(), unsafe_output, SAFE_DECLINE,
-                        s.checks, s.most_sentences, s.support, s.cover, self.words)
+                        s.checks, s.most_sentences, s.support, s.cover,
+                        self.words | self.own_words.get(plan.exhibit, frozenset()))
 
 
-def common_words(passages, exhibits: int) -> frozenset[str]:
-    """The stems that the texts of at least `exhibits` exhibits use."""
-    uses: dict[str, int] = {}
-    by_exhibit: dict[str, list[str]] = {}
+def exhibit_words(passages: Sequence[Passage]) -> dict[str, frozenset[str]]:
+    """Per exhibit, the stems its English texts use."""
+    texts: dict[str, list[str]] = {}
     for p in passages:
-        by_exhibit.setdefault(p.exhibit_id, []).append(p.text)
-    for texts in by_exhibit.values():
-        for stem in stems(" ".join(texts)):
-            uses[stem] = uses.get(stem, 0) + 1
-    return frozenset(w for w, n in uses.items() if n >= exhibits)
+        texts.setdefault(p.exhibit_id, []).append(p.text)
+    return {exhibit: frozenset(stems(" ".join(t))) for exhibit, t in texts.items()}
+
+
+def common(words: Iterable[frozenset[str]], least: int) -> frozenset[str]:
+    """The stems that at least `least` of the sets hold."""
+    uses = Counter(w for each in words for w in each)
+    return frozenset(w for w, n in uses.items() if n >= least)
 
 
 def build_pipeline(retriever: Retriever, guard: GuardSettings | None = None,

@@ -22,3 +22,4 @@ class Plan:
     question: str = ""  # lends a sentence its words, never its numbers or names
     record: str = ""  # the exhibit's names, dates and place, which any sentence may also draw on
     language: str = "en"  # the language of the answer
+    exhibit: str | None = None  # the exhibit a phrased answer speaks of: its own words are the model's to use

@@ -49,8 +49,9 @@ class Support:
                  vocabulary: frozenset[str] | None = None, denials: bool = False):
         """`words`: a text (the visitor's question) whose content words any sentence may use,
         but whose numbers and names vouch for nothing. `vocabulary`: the stems the few words a
-        sentence adds to its source must come from (the catalogue's: a colour, a material or a
-        trade the catalogue never names is an invention, however small); None: any word.
+        sentence adds to its source must come from (as served, the exhibit's own and those several
+        exhibits use: a colour, a material or a trade the catalogue never names, or a word only
+        another exhibit uses, is an invention, however small); None: any word.
         `denials`: a sentence denies something only where its source denies something too, as
         a model's must ("the castle was not attacked"; the question lends no denial: "Wasn't it
         attacked?"); a hand-written reply may say "not far" for "a few kilometres"."""
@@ -88,7 +89,7 @@ class Support:
             if len(added) > allowed or not said_numbers <= nums or not all(n in known for n in said_names):
                 continue
             if self.vocabulary is not None and not added <= self.vocabulary:
-                why = "a word the catalogue never uses, or one exhibit only"
+                why = "a word not in the vocabulary"
             elif negated and not self.denies[i]:
                 why = "a negation not in the sources"  # "the castle was not attacked"
             elif said_numbers and (content - self.own[i]) & self.elsewhere(i):

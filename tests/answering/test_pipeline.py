@@ -2,7 +2,9 @@
 import pytest
 
 from answering.checks import FactGate
-from answering.pipeline import SAFE_DECLINE, AnswerSettings, DeltaCleaner, build_pipeline, common_words, unsafe_output
+from answering.pipeline import SAFE_DECLINE, AnswerSettings, DeltaCleaner, build_pipeline, exhibit_words, unsafe_output
+from answering.plan import Plan
+from knowledge.replies import record
 from knowledge.support import stems
 
 FACTS = ["The wreck of the ship was found in 1965 by the local diver Andreas Cariolou.",
@@ -318,17 +320,17 @@ def test_a_fact_told_by_half_its_own_words_is_still_quoted_as_served():
         assert answer.startswith(" No, the name comes from the grandeur") and ("aristocrats" in answer) == quoted, answer
 
 
-def test_a_word_only_one_exhibit_uses_is_not_the_guides_own_to_add(retriever):
-    """Tsiattista is poetic duelling: "a traditional dance" adds one word to its fact, and only
-    one exhibit of the catalogue speaks of dance. As served, the sentence is replaced by the fact."""
-    dance, usual = stems("dance"), stems("built came")
-    assert dance <= common_words(retriever.passages, 1) and not dance & common_words(retriever.passages, 2)
-    assert usual <= common_words(retriever.passages, AnswerSettings().common)
-    fact = retriever.catalogue.get("tsiattista").facts
-    said = "This is tsiattista, a traditional dance in Cyprus. "
-    for common, spoken in ((1, True), (AnswerSettings().common, False)):
-        pipeline = build_pipeline(retriever, answers=AnswerSettings(common=common))
-        plan = pipeline.plan("What is tsiattista?", "tsiattista")
-        assert plan.model and any(f in fact for f in plan.facts)
+def test_a_word_only_another_exhibit_uses_is_not_the_guides_own_to_add(retriever):
+    """Tsiattista is poetic duelling: "a traditional dance" adds to its fact a word that only
+    another exhibit's texts use, so the sentence is replaced by the fact; "music", a word of
+    tsiattista's own texts that no other exhibit uses, the guide may add there."""
+    pipeline, words = build_pipeline(retriever), exhibit_words(retriever.passages)
+    dance, music = stems("dance"), stems("music")
+    assert dance <= set().union(*words.values()) and not dance & (pipeline.words | words["tsiattista"])
+    assert music <= words["tsiattista"] and not music & pipeline.words
+    exhibit = retriever.catalogue.get("tsiattista")
+    for fact, said, spoken in ((exhibit.facts[7], "This is tsiattista, a traditional dance in Cyprus. ", False),
+                               (exhibit.facts[4], "Tsiattista is traditionally accompanied by the music of the violin and the lute. ", True)):
+        plan = Plan("grounded", "", facts=[fact], question="Tell me more.", record=record(exhibit), exhibit=exhibit.id)
         answer = "".join(stream(pipeline.gate(plan), said))
-        assert ("dance" in answer) == spoken, answer
+        assert answer.startswith(" " + said.strip()) == spoken and (fact in answer) != spoken, answer
