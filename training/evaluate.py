@@ -104,14 +104,19 @@ def answer_all(engine, pipeline: AnswerPipeline, items: list[dict], max_tokens: 
 
 def load_paraphrased() -> list[dict]:
     """The differently phrased validation questions, with their expected key facts."""
-    rows = load_rows(PARAPHRASED_FILE)
+    return load_keyed(PARAPHRASED_FILE, "para")
+
+
+def load_keyed(path: Path, label: str) -> list[dict]:
+    """A question file whose records name the exhibit and fact that answer them, each with that
+    fact and its key terms."""
     catalogue = default_catalogue()
     df = document_frequency(catalogue)
     out = []
-    for n, r in enumerate(rows):
+    for n, r in enumerate(load_rows(path)):
         exhibit = catalogue.get(r["exhibit"])
         fact = exhibit.facts[r["fact"]]
-        out.append({"id": f"para/{n}", "exhibit": r["exhibit"], "question": r["q"], "fact": fact,
+        out.append({"id": f"{label}/{n}", "exhibit": r["exhibit"], "question": r["q"], "fact": fact,
                     "key_terms": key_terms(fact, r["q"], exhibit, df)})
     return out
 

@@ -12,29 +12,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from answering.pipeline import AnswerSettings, build_pipeline
-from knowledge.dataset import document_frequency, key_terms, load_rows
+from knowledge.dataset import TRAINING_QUESTIONS_FILE
 from knowledge.retrieval import Retriever
 from runtime.engines import EngineChoice, make_engine
 from training import scoring, speech
-from training.evaluate import answer_all, sources_of, spaced
-
-TUNING = Path(__file__).resolve().parent.parent / "knowledge" / "questions" / "training.yaml"
-
-
-def items(retriever: Retriever, limit: int | None = None) -> list[dict]:
-    """The tuning questions with the fact each asks for and that fact's key terms."""
-    df = document_frequency(retriever.catalogue)
-    out = []
-    for row in spaced(load_rows(TUNING), limit):
-        exhibit = retriever.catalogue.get(row["exhibit"])
-        fact = exhibit.facts[row["fact"]]
-        out.append({"exhibit": row["exhibit"], "question": row["q"], "fact": fact,
-                    "key_terms": key_terms(fact, row["q"], exhibit, df)})
-    return out
-
+from training.evaluate import answer_all, load_keyed, sources_of, spaced
 
 def figures(rows: list[dict], retriever: Retriever) -> dict:
     """Factual accuracy over all answers; own words, sentences and first sentences over grounded ones."""
@@ -63,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         settings.common = args.common
     pipeline = build_pipeline(retriever, answers=settings)
     engine = None if args.model == "quote" else make_engine(EngineChoice(model=args.model, max_batch=8))
-    rows = answer_all(engine, pipeline, items(retriever, args.limit), desc="tuning questions")
+    asked = spaced(load_keyed(TRAINING_QUESTIONS_FILE, "training"), args.limit)
+    rows = answer_all(engine, pipeline, asked, desc="tuning questions")
     for key, value in figures(rows, retriever).items():
         print(f"{key:24s} {value}")
     return 0
