@@ -71,8 +71,9 @@ class AnswerPipeline:
         self.known = vocabulary([p.text for p in retriever.passages])
         # what a model sentence may add to its fact: the words of the exhibit it speaks of, and
         # those common to several exhibits; a word only another exhibit uses is that one's matter
-        self.own_words = exhibit_words(retriever.passages)
-        self.words = common(self.own_words.values(), self.settings.common)
+        own = exhibit_words(retriever.passages)
+        self.words = common(own.values(), self.settings.common)
+        self.vocabulary = {exhibit: words | self.words for exhibit, words in own.items()}
         # the island's towns and districts: where things are, never who did them
         self.places = lower_words(" ".join(f"{e.town} {e.region}" for e in retriever.catalogue))
         self.passage = {(p.exhibit_id, p.index): p for p in retriever.passages if p.kind == "fact"}
@@ -288,7 +289,7 @@ class AnswerPipeline:
         s = self.settings
         return FactGate(plan.facts, plan.record, plan.question, DeltaCleaner(), unsafe_output, SAFE_DECLINE,
                         s.checks, s.most_sentences, s.support, s.cover,
-                        self.words | self.own_words.get(plan.exhibit, frozenset()))
+                        self.vocabulary.get(plan.exhibit, self.words))
 
 
 def exhibit_words(passages: Sequence[Passage]) -> dict[str, frozenset[str]]:
