@@ -85,3 +85,21 @@ def test_a_lone_caller_is_encoded_at_once_and_a_failure_reaches_every_caller_of_
     with pytest.raises(ValueError):
         together(["fail"])
     assert together(["after"]).tolist() == [[5.0, 0.0]]  # a failed batch leaves it working
+
+
+def test_the_retrievers_encoder_is_shared_by_visitors_who_ask_together(retriever):
+    """Sixteen questions encoded on sixteen threads at once, as the server plans them: fewer
+    encodings than questions, and each question gets its own vector, as if encoded alone."""
+    questions = [f"Who found the ship, question {n}?" for n in range(16)]
+    alone = retriever.encode(questions)
+    before, results = retriever._together.batches, {}
+    start = threading.Barrier(len(questions))
+
+    def ask(n: int) -> None:
+        start.wait()
+        results[n] = retriever.encode([questions[n]])[0]
+    threads = [started(ask, (n,)) for n in range(len(questions))]
+    for t in threads:
+        t.join(30)
+    assert retriever._together.batches - before < len(questions)
+    assert all(np.allclose(results[n], alone[n], atol=1e-4) for n in range(len(questions)))
