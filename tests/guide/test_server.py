@@ -523,3 +523,22 @@ def test_every_answer_suggests_what_to_ask_next(server):
     done = c.ask("s1", "Who found this ship?")
     assert 2 <= len(done["suggestions"]) <= 3 and "Who found this ship?" not in done["suggestions"]
     c.close()
+
+
+def test_an_answer_is_marked_heard_when_its_first_words_are_sent(server, monkeypatch):
+    """The engine lets an answer already heard wait for a visitor who has heard nothing: that
+    needs the service to mark the moment each answer's first words go out."""
+    scheduler = server.server.service.scheduler
+    submitted, submit = [], scheduler.submit
+    monkeypatch.setattr(scheduler, "submit", lambda job: (submitted.append(job.request), submit(job))[1])
+    c = Client(server.url, tour="t-heard")
+    c.send({"type": "exhibit.view", "exhibit": "kyrenia-ship"})
+    c.expect("exhibit.in_view")
+    asked = time.monotonic()
+    c.send({"type": "ask", "request_id": "r1", "text": "Who found this ship?"})
+    c.expect("answer.delta", request_id="r1")
+    first_words = time.monotonic()
+    c.expect("answer.done", request_id="r1")
+    [request] = submitted
+    assert request.heard is not None and asked <= request.heard <= first_words
+    c.close()

@@ -140,6 +140,9 @@ def test_the_multilingual_encoder_reorders_an_exhibits_facts_and_summary_but_nev
 
 
 class NoMeanings:
+    def __init__(self, threads: int = 1):
+        self.threads = threads
+
     def passages(self, texts):
         raise AssertionError("the cached multilingual vectors should have been used")
 
