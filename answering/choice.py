@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from answering.demands import Demand, lower_words, meets, precise
+from knowledge.language import TABLE
 from knowledge.retrieval import Hit
 from knowledge.support import stems
 
@@ -13,13 +14,15 @@ FIGURES = ("count", "measure", "when")  # a number, a size, a date: what a quest
 
 
 def choose(hits: list[Hit], exhibit, summary: float | None, need: Demand, allowed: set[str] | None,
-           places: frozenset[str], relevance_margin: float, second_fact_margin: float) -> list[int | None]:
+           places: frozenset[str], relevance_margin: float, second_fact_margin: float,
+           plain: frozenset[str] = frozenset()) -> list[int | None]:
     """Which passages the answer quotes, best first: positions in `hits`, None for the exhibit's
     summary (it answers "what is this?"; `summary` is its score, on the facts' scale). The
     best-ranked passage that gives what the question asks for, if it ranks within
     `relevance_margin` of the best of all, and the next such fact when it ranks within
     `second_fact_margin` of it; none when no passage close enough does. Demands are checked on
-    the English passages, whose `places` and the exhibit's own name never answer "who"; only
+    the English passages, whose `places` and the exhibit's own name never answer "who", nor a
+    sentence's first word that the catalogue writes in lower case (`plain`); only
     facts of `allowed` exhibits are chosen (all, when None). Where a better-ranked passage tells
     of the deed asked about without naming who did it ("it was found near Pomos" for "who found
     it?"), a passage names the doer only if it tells of that deed too: else its names did
@@ -31,7 +34,7 @@ def choose(hits: list[Hit], exhibit, summary: float | None, need: Demand, allowe
     ranked.sort(key=lambda c: -c[0])
     exempt = places | lower_words(exhibit.names.en if exhibit else "")
     text = {i: hits[i].passage.text if i is not None else exhibit.summary for _, i in ranked}
-    met = {i: meets(need, text[i], exempt) for _, i in ranked}
+    met = {i: meets(need, text[i], exempt, plain) for _, i in ranked}
     fitting = [(score, i) for score, i in ranked if score >= ranked[0][0] - relevance_margin and met[i]]
     if need.kind == "who":
         doers = of_the_deed(need, [i for _, i in ranked], text, met, exempt)
@@ -54,12 +57,18 @@ def of_the_deed(need: Demand, ranked: list[int | None], text: dict, met: dict, e
     told, kept = set(), set()
     for i in ranked:
         words = re.findall(r"[a-z]+", text[i].lower())
-        holds = {d for d in deed if any(d in w for w in words)}  # "rebuilt" tells of "built"
+        holds = {d for d in deed if any(tells_of(w, d) for w in words)}
         if told <= holds:
             kept.add(i)
         if not met[i]:
             told |= holds
     return kept
+
+
+def tells_of(word: str, deed: str) -> bool:
+    """Whether a word tells of a deed's stem: begins with it, or with one of the language's
+    verb prefixes and then it ("rebuilt", "built"); "called" tells nothing of "led"."""
+    return any(word.startswith(p + deed) for p in ("", *TABLE.en.prefixes))
 
 
 def gives(need: Demand, hits: list[Hit], chosen: list[int | None], exhibit) -> bool:

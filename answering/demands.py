@@ -292,21 +292,27 @@ def _plain(word: str) -> str:
     return re.sub(r"['’]s?$", "", word.lower())
 
 
-def _named(passage: str, need: Demand, exempt: frozenset[str]) -> bool:
+def _named(passage: str, need: Demand, exempt: frozenset[str], plain: frozenset[str]) -> bool:
     """A name (a capitalised word that is not the exhibit's, the question's, or a common word) or
-    who did it ("by a farmer") that the question does not already hold."""
+    who did it ("by a farmer") that the question does not already hold. A sentence's first word
+    is capitalised whatever it is: there it is a name only if `plain` (the words the catalogue
+    writes in lower case) lacks it ("No kings were buried here" names nobody)."""
     asked = {_plain(w) for w in need.asked}
-    for w in WORD.findall(passage):
+    for m in WORD.finditer(passage):
+        w = m.group()
+        opens = passage[:m.start()].rstrip()[-1:] in ("", ".", "!", "?", ";", ":")
         if (w[0].isupper() and not w.isupper() and w not in NOT_NAMES and _plain(w) not in asked
-                and _plain(w) not in exempt and not (need.person and w in PEOPLES)):
+                and _plain(w) not in exempt and not (need.person and w in PEOPLES)
+                and not (opens and w.lower() in plain)):
             return True
     return not need.person and any(m.group(3).lower() not in asked for m in AGENT.finditer(passage))
 
 
-def meets(need: Demand, passage: str, exempt: frozenset[str] = frozenset()) -> bool:
+def meets(need: Demand, passage: str, exempt: frozenset[str] = frozenset(), plain: frozenset[str] = frozenset()) -> bool:
     """Whether a passage can answer a question of this demand; `exempt` holds the lower-case
     words of the exhibit's own names and places, which a passage need not repeat and which
-    answer no "who"."""
+    answer no "who"; `plain` the words the catalogue writes in lower case, no name where case
+    says nothing (a sentence's first word)."""
     if not all(_has_term(passage, t) for t in need.terms):
         return False
     if any(not re.search(rf"\b{re.escape(role)}s?\b", passage, re.I) for role in need.roles):
@@ -320,5 +326,5 @@ def meets(need: Demand, passage: str, exempt: frozenset[str] = frozenset()) -> b
     if need.kind == "when":
         return YEAR.search(passage) is not None or SEASON.search(passage) is not None
     if need.kind == "who":
-        return _named(passage, need, exempt)
+        return _named(passage, need, exempt, plain)
     return True

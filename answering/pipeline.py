@@ -14,6 +14,7 @@ to the question instead of guessing.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Iterable, Literal, Sequence
 
@@ -76,6 +77,8 @@ class AnswerPipeline:
         self.vocabulary = {exhibit: words | self.words for exhibit, words in own.items()}
         # the island's towns and districts: where things are, never who did them
         self.places = lower_words(" ".join(f"{e.town} {e.region}" for e in retriever.catalogue))
+        # words the catalogue writes in lower case: no name, even where a sentence begins with one
+        self.plain = frozenset(re.findall(r"\b[a-z][a-z'-]*", " ".join(p.text for p in retriever.passages)))
         self.passage = {(p.exhibit_id, p.index): p for p in retriever.passages if p.kind == "fact"}
 
     def plan(self, question: str, exhibit_id: str | None, language: str | None = "en",
@@ -263,7 +266,8 @@ class AnswerPipeline:
                allowed: set[str] | None = None) -> list[int | None]:
         """`answering.choice.choose` with this pipeline's places and margins."""
         s = self.settings
-        return choose(hits, exhibit, summary, need, allowed, self.places, s.relevance_margin, s.second_fact_margin)
+        return choose(hits, exhibit, summary, need, allowed, self.places, s.relevance_margin,
+                      s.second_fact_margin, self.plain)
 
     @staticmethod
     def decline(verdict, reading: Reading, exhibit) -> str:

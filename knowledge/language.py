@@ -22,6 +22,7 @@ class Words(BaseModel):
     common: list[str] = Field(default_factory=list, description="words too common to show what a sentence says, beyond `stop`")
     telling: list[str] = Field(default_factory=list, description="the commonest words, which give the language away when its letters do not")
     negations: list[str] = Field(default_factory=list, description="words that say something is not so (with any verb ending in n't): a sentence may deny only what its source denies")
+    prefixes: list[str] = Field(default_factory=list, description="word beginnings that make a verb of a verb: 'rebuilt' tells of 'built', 'called' not of 'led'")
 
 
 class Table(BaseModel):

@@ -1,7 +1,7 @@
 """What a question asks for, and whether a passage gives it: pure string logic, no model."""
 import pytest
 
-from answering.choice import of_the_deed
+from answering.choice import of_the_deed, tells_of
 from answering.demands import demand, demand_in, live_in, meets, precise, unknown_names, vocabulary
 from knowledge.lexical import fold
 
@@ -187,3 +187,20 @@ def test_a_fact_naming_nobody_for_the_deed_rules_out_lower_facts_that_do_not_tel
     assert of_the_deed(demand("Who found it?"), [0, 1, 2], text, met, frozenset()) == {0, 2}
     walls = {0: "The first fortress was built in the Byzantine period.", 1: "The Venetians rebuilt the castle walls."}
     assert of_the_deed(demand("Who built the walls?"), [0, 1], walls, {0: False, 1: True}, frozenset()) == {0, 1}
+
+
+def test_a_word_tells_of_a_deed_from_its_start_or_after_a_verb_prefix_not_from_its_middle():
+    """"Renowned" holds "owned" but tells nothing of owning; "disowned" does."""
+    owned = {0: "The estate was owned by a noble family.", 1: "The renowned estate passed to the crown.",
+             2: "The estate was owned for a century before it was sold."}
+    assert of_the_deed(demand("Who owned it?"), [2, 1, 0], owned, {0: True, 1: True, 2: False}, frozenset()) == {2, 0}
+    assert tells_of("disowned", "owned") and tells_of("owned", "owned") and not tells_of("renowned", "owned")
+
+
+def test_a_sentences_first_word_is_a_name_only_where_the_catalogue_never_writes_it_in_lower_case():
+    need = demand("Do we know the names of the people buried here?")
+    plain = frozenset({"no", "kings", "were", "buried", "a", "diver"})
+    assert not meets(need, "No kings were buried here; the tombs belonged to officials.", plain=plain)
+    assert meets(need, "No kings were buried here; the tombs belonged to officials.")  # case alone: "No" is a name
+    assert meets(need, "Andreas Cariolou, a diver, was buried here.", plain=plain)
+    assert meets(need, "The tomb is said to be that of Umm Haram.", plain=frozenset({"umm", "haram"}))  # not a sentence's first word
