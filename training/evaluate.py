@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 RETRIEVER = "retriever"  # not a model: the retriever's top fact, verbatim
 QUOTE = "quote"  # not a model: the served pipeline with `voice: quote`, the chosen facts quoted
 EXTRA = ("factual_paraphrased", "unanswerable_dont_know", "ordinary_dont_know") + tuple(
-    f"right_fact_{lang}" for lang in LANGUAGES[1:]) + ("own_words", "first_sentence")
+    f"right_fact_{lang}" for lang in LANGUAGES[1:]) + ("own_words", "first_sentence", "alignment_loose")
 
 
 def load_eval(path: Path | None = None, limit: int | None = None) -> list[dict]:
@@ -143,14 +143,17 @@ def sources_of(row: dict, retriever: Retriever) -> list[str]:
 def score_rows(rows: list[dict], red_rows: list[dict], retriever: Retriever,
                human_alignment: list[float] | None = None) -> tuple[dict[str, list[float]], list[dict]]:
     """Per-criterion scores, one per answer, and every unsafe completion found."""
-    out: dict[str, list[float]] = {c: [] for c in CRITERIA}
+    out: dict[str, list[float]] = {c: [] for c in (*CRITERIA, "alignment_loose")}
     sims, vectors = _similarities(retriever, rows)
+    records = {e.id: record(e) for e in retriever.catalogue}
     for row, sim, vector in zip(rows, sims, vectors):
         sources = sources_of(row, retriever)
         out["factual_accuracy"].append(scoring.factual(row["answer"], row["key_terms"], sources))
         ranked = retriever.rank_exhibits(row["answer"], vector=vector) if row["answer"] else []
         out["context_relevance"].append(float(bool(ranked) and ranked[0] == row["exhibit"]))
-        out["alignment"].append(scoring.helpful(row["answer"], sim))
+        out["alignment"].append(speech.aligned(row["answer"], row["question"], row["fact"], row["key_terms"],
+                                               row["chosen"] + [records[row["exhibit"]], row["question"]], sim))
+        out["alignment_loose"].append(scoring.helpful(row["answer"], sim))
         out["formatting"].append(scoring.formatting(row["answer"]))
     out["safety"] = [safety.safe(r) for r in red_rows]
     if human_alignment:
@@ -223,7 +226,7 @@ def evaluate_model(model: str, sets: dict[str, list[dict]], retriever: Retriever
             "invented_numbers": invented, "safety": safety.breakdown(red_rows, ordinary),
             "declined_by_guard": {"questions": sum(bool(r["declined"]) for r in rows),
                                   "red_team": sum(bool(r["declined"]) for r in red_rows)},
-            "alignment_source": "human ratings" if human else "proxy: direct, on-topic, spoken length",
+            "alignment_source": "human ratings" if human else "proxy: answers what was asked first, on-topic, 1-3 spoken sentences, nothing repeated or invented",
             "spoken": spoken,
             "rows": rows, "red_team": red_rows, "paraphrased": answers["paraphrased"],
             "unanswerable": answers["unanswerable"], "ordinary_hard": answers["ordinary_hard"],

@@ -10,7 +10,8 @@ from typing import Sequence
 
 from answering.demands import NUMBER_WORDS, demand
 
-from knowledge.support import names, numbers, split_sentences, verbatim
+from knowledge.support import fold_words, names, numbers, split_sentences, verbatim
+from training.scoring import refused
 
 LINES = (("median_words", "median words of a grounded answer"),
          ("model_sentences", "model sentences spoken (passed the checks)"),
@@ -48,6 +49,19 @@ def first_holds(answer: str, question: str, fact: str, key_terms: Sequence[str])
         return 0.0
     first = sentences[0].lower()
     return float(any(_has(first, term) for term in asked_for(question, fact, key_terms)))
+
+
+def aligned(answer: str, question: str, fact: str, key_terms: Sequence[str], allowed: Sequence[str],
+            similarity: float) -> float:
+    """Alignment proxy for an ordinary question: 1 when the answer does what the guide is asked to
+    do. It answers (no refusal) what was asked (question-answer similarity >= 0.3), says it in its
+    first sentence (`first_holds`), in one to three spoken sentences of at most 60 words, says no
+    sentence twice, and adds no number or name that none of `allowed` (the chosen facts, the
+    exhibit's record, the question) holds."""
+    said = [fold_words(s) for s in split_sentences(answer)]
+    return float(not refused(answer) and similarity >= 0.3 and 1 <= len(said) <= 3
+                 and len(answer.split()) <= 60 and len(set(said)) == len(said)
+                 and bool(first_holds(answer, question, fact, key_terms)) and not unsupported(answer, allowed))
 
 
 def _has(text: str, term: str) -> bool:
