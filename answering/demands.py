@@ -300,7 +300,7 @@ def _named(passage: str, need: Demand, exempt: frozenset[str], plain: frozenset[
     asked = {_plain(w) for w in need.asked}
     for m in WORD.finditer(passage):
         w = m.group()
-        opens = passage[:m.start()].rstrip()[-1:] in ("", ".", "!", "?", ";", ":")
+        opens = passage[:m.start()].rstrip().rstrip("\"'“‘(")[-1:] in ("", ".", "!", "?")
         if (w[0].isupper() and not w.isupper() and w not in NOT_NAMES and _plain(w) not in asked
                 and _plain(w) not in exempt and not (need.person and w in PEOPLES)
                 and not (opens and w.lower() in plain)):

