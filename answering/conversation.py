@@ -5,6 +5,7 @@ by code, never by the model's arithmetic; and it suggests what to ask next. Pure
 catalogue, the hand-written replies and the dialogue state (`conversation_for` reads them)."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -29,6 +30,12 @@ SAME_AGE = 50  # years between two starts below which neither is called the olde
 def year_words(year: int, language: str) -> str:
     """A year as the visitor's language writes it: '300 BC', '300 π.Χ.', 'MÖ 300', '300 г. до н. э.'."""
     return fixed("year_bc" if year < 0 else "year_ad", language).format(abs(year))
+
+
+def common_words(exhibit: Exhibit, language: str) -> set[str]:
+    """The name-stems of the words an exhibit's text in a language writes in lower case."""
+    summary, facts = exhibit.text(language)
+    return {fold(w)[:NAME_STEM] for w in re.findall(r"[^\W\d_]+", " ".join([summary, *facts])) if w[0].islower()}
 
 
 def comparison(a: Exhibit, b: Exhibit, language: str) -> str:
@@ -69,14 +76,17 @@ class Conversation:
     def _name_stems(self) -> dict[str, list[tuple[set[str], bool]]]:
         """Per exhibit, per language name: the beginnings of its words (six letters, which
         inflected forms share: 'Σαλαμίνα', 'Σαλαμίνας'), and whether any is its own (no other
-        exhibit's name in that language has it)."""
+        exhibit's name in that language has it, and no other exhibit's text writes it in lower
+        case: 'Settlement' in one name is still the word other texts use for any settlement)."""
         out: dict[str, list[tuple[set[str], bool]]] = {e.id: [] for e in self.catalogue}
         for language in LANGUAGES:
             words = {e.id: {w[:NAME_STEM] for w in fold(e.name(language)).split() if len(w) >= 4}
                      for e in self.catalogue}
             shared = Counter(w for ws in words.values() for w in ws)
+            plain = {e.id: common_words(e, language) for e in self.catalogue}
             for exhibit_id, ws in words.items():
-                own = {w for w in ws if shared[w] == 1}
+                elsewhere = set().union(*(p for other, p in plain.items() if other != exhibit_id))
+                own = {w for w in ws if shared[w] == 1 and w not in elsewhere}
                 out[exhibit_id].append((own or ws, bool(own)))
         return out
 

@@ -191,3 +191,14 @@ def test_a_follow_up_that_moves_on_is_not_answered_with_the_fact_just_told(pipel
 def test_a_follow_up_that_asks_for_a_date_may_find_it_in_the_fact_just_told(pipeline):
     _, plans = talk(pipeline, "kition", ["Who was born in Kition?", "When was he born?"])
     assert first_fact(plans[1]) == first_fact(plans[0]) == ("kition", 5)
+
+
+def test_a_word_other_exhibits_texts_write_in_lower_case_names_no_exhibit_alone(pipeline):
+    """'Settlement' is in one exhibit's name, but other texts speak of any settlement with it;
+    'Choirokoitia' names that exhibit wherever it is written."""
+    named = pipeline.conversation.named
+    assert "choirokoitia" not in named(fold("Is there an older settlement near the mosque?"))
+    assert named(fold("Is Choirokoitia older than this?")) == ["choirokoitia"]
+    assert "choirokoitia" in named(fold("Is the Choirokoitia Neolithic Settlement older?"))
+    plan = pipeline.plan("Is there an older settlement near the mosque?", "hala-sultan-tekke")
+    assert not any("older of the two" in f for f in plan.facts)
