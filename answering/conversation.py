@@ -24,6 +24,7 @@ from knowledge.support import Support, stems
 
 COMPARE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "requests" / "compare.yaml"
 NAME_STEM = 6  # letters of a name's word that its inflected forms keep
+NAMES_NOTHING = 1 / 3  # a word this share of the exhibits' texts use names none of them alone
 SAME_AGE = 50  # years between two starts below which neither is called the older
 
 
@@ -32,10 +33,12 @@ def year_words(year: int, language: str) -> str:
     return fixed("year_bc" if year < 0 else "year_ad", language).format(abs(year))
 
 
-def common_words(exhibit: Exhibit, language: str) -> set[str]:
-    """The name-stems of the words an exhibit's text in a language writes in lower case."""
+def common_words(exhibit: Exhibit, language: str, lower: bool = True) -> set[str]:
+    """The name-stems of the words an exhibit's text in a language writes in lower case (all its
+    words where `lower` is false)."""
     summary, facts = exhibit.text(language)
-    return {fold(w)[:NAME_STEM] for w in re.findall(r"[^\W\d_]+", " ".join([summary, *facts])) if w[0].islower()}
+    return {fold(w)[:NAME_STEM] for w in re.findall(r"[^\W\d_]+", " ".join([summary, *facts]))
+            if w[0].islower() or not lower}
 
 
 def comparison(a: Exhibit, b: Exhibit, language: str) -> str:
@@ -76,17 +79,20 @@ class Conversation:
     def _name_stems(self) -> dict[str, list[tuple[set[str], bool]]]:
         """Per exhibit, per language name: the beginnings of its words (six letters, which
         inflected forms share: 'Σαλαμίνα', 'Σαλαμίνας'), and whether any is its own (no other
-        exhibit's name in that language has it, and no other exhibit's text writes it in lower
-        case: 'Settlement' in one name is still the word other texts use for any settlement)."""
+        exhibit's name in that language has it, no other exhibit's text writes it in lower case,
+        and not a third of all exhibits' texts use it: 'Settlement' in one name is still the word
+        other texts use for any settlement, and 'Cyprus' in 'Cyprus Museum' the island's name)."""
         out: dict[str, list[tuple[set[str], bool]]] = {e.id: [] for e in self.catalogue}
         for language in LANGUAGES:
             words = {e.id: {w[:NAME_STEM] for w in fold(e.name(language)).split() if len(w) >= 4}
                      for e in self.catalogue}
             shared = Counter(w for ws in words.values() for w in ws)
             plain = {e.id: common_words(e, language) for e in self.catalogue}
+            used = Counter(w for e in self.catalogue for w in common_words(e, language, lower=False))
+            many = len(self.catalogue) * NAMES_NOTHING
             for exhibit_id, ws in words.items():
                 elsewhere = set().union(*(p for other, p in plain.items() if other != exhibit_id))
-                own = {w for w in ws if shared[w] == 1 and w not in elsewhere}
+                own = {w for w in ws if shared[w] == 1 and w not in elsewhere and used[w] < many}
                 out[exhibit_id].append((own or ws, bool(own)))
         return out
 

@@ -202,3 +202,10 @@ def test_a_word_other_exhibits_texts_write_in_lower_case_names_no_exhibit_alone(
     assert "choirokoitia" in named(fold("Is the Choirokoitia Neolithic Settlement older?"))
     plan = pipeline.plan("Is there an older settlement near the mosque?", "hala-sultan-tekke")
     assert not any("older of the two" in f for f in plan.facts)
+
+
+def test_a_word_most_exhibits_texts_use_names_none_of_them_alone(pipeline):
+    """'Cyprus' is in the Cyprus Museum's name and in most texts: the island, not the museum."""
+    plan = pipeline.plan("Is this the oldest church in Cyprus?", "saint-lazarus-church")
+    assert not any("older of the two" in f for f in plan.facts)
+    assert pipeline.conversation.named(fold("Which is older, this or the Cyprus Museum?")) == ["cyprus-museum"]
