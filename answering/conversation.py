@@ -79,22 +79,32 @@ class Conversation:
     def _name_stems(self) -> dict[str, list[tuple[set[str], bool]]]:
         """Per exhibit, per language name: the beginnings of its words (six letters, which
         inflected forms share: 'Σαλαμίνα', 'Σαλαμίνας'), and whether any is its own (no other
-        exhibit's name in that language has it, no other exhibit's text writes it in lower case,
-        and not a third of all exhibits' texts use it: 'Settlement' in one name is still the word
-        other texts use for any settlement, and 'Cyprus' in 'Cyprus Museum' the island's name)."""
+        exhibit's name in that language has it, and it is no common word (`_common`): 'Settlement'
+        in one name is still the word other texts use for any settlement, and 'Cyprus' in
+        'Cyprus Museum' the island's name)."""
         out: dict[str, list[tuple[set[str], bool]]] = {e.id: [] for e in self.catalogue}
         for language in LANGUAGES:
             words = {e.id: {w[:NAME_STEM] for w in fold(e.name(language)).split() if len(w) >= 4}
                      for e in self.catalogue}
             shared = Counter(w for ws in words.values() for w in ws)
-            plain = {e.id: common_words(e, language) for e in self.catalogue}
-            used = Counter(w for e in self.catalogue for w in common_words(e, language, lower=False))
-            many = len(self.catalogue) * NAMES_NOTHING
+            common = self._common(language)
             for exhibit_id, ws in words.items():
-                elsewhere = set().union(*(p for other, p in plain.items() if other != exhibit_id))
-                own = {w for w in ws if shared[w] == 1 and w not in elsewhere and used[w] < many}
+                plain = common(exhibit_id)
+                own = {w for w in ws if shared[w] == 1 and w not in plain}
                 out[exhibit_id].append((own or ws, bool(own)))
         return out
+
+    def _common(self, language: str):
+        """exhibit id -> the words of its name that name nothing in particular: in English, those
+        another exhibit's text writes in lower case or a third of all texts use. Greek, Turkish
+        and Russian texts name exhibits by their lower-case, inflected nouns ("κυπριακό
+        συλλαβάριο"), so there a name's word is judged by the names alone."""
+        if language != "en":
+            return lambda exhibit_id: set()
+        plain = {e.id: common_words(e, language) for e in self.catalogue}
+        used = Counter(w for e in self.catalogue for w in common_words(e, language, lower=False))
+        many = {w for w, n in used.items() if n >= len(self.catalogue) * NAMES_NOTHING}
+        return lambda exhibit_id: many.union(*(p for other, p in plain.items() if other != exhibit_id))
 
     def named(self, folded: str) -> list[str]:
         """Exhibits a question names, most clearly named first: by a word of their name no other

@@ -209,3 +209,12 @@ def test_a_word_most_exhibits_texts_use_names_none_of_them_alone(pipeline):
     plan = pipeline.plan("Is this the oldest church in Cyprus?", "saint-lazarus-church")
     assert not any("older of the two" in f for f in plan.facts)
     assert pipeline.conversation.named(fold("Which is older, this or the Cyprus Museum?")) == ["cyprus-museum"]
+
+
+@pytest.mark.parametrize("question, exhibit", [
+    ("Είναι παλαιότερο από τους Τάφους των Βασιλέων;", "tombs-of-the-kings"),  # one word of the name, inflected
+    ("Το κυπριακό συλλαβάριο είναι παλαιότερο;", "cypriot-syllabary"),
+    ("Этот корабль старше?", "kyrenia-ship")])
+def test_in_greek_turkish_and_russian_a_names_word_that_texts_write_in_lower_case_still_names_it(pipeline, question, exhibit):
+    """Those texts speak of an exhibit by its lower-case nouns: the English rule would unname it."""
+    assert exhibit in pipeline.conversation.named(fold(question))
