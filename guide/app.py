@@ -24,12 +24,11 @@ log = logging.getLogger(__name__)
 def build_service(settings: ServerSettings, engine=None) -> GuideService:
     catalogue = default_catalogue()
     retriever = Retriever(catalogue, settings.retrieval)
-    retriever.fact_hits("warm up the encoder")
     for language in LANGUAGES[1:]:
         retriever.bridge(language)
     engine = engine or make_engine(settings)
     if engine.name == "llamacpp":  # torch then only encodes questions: the cores are llama.cpp's
-        torch.set_num_threads(settings.encoder_threads)
+        torch.set_num_threads(settings.retrieval.encoder_threads)
     pipeline = build_pipeline(retriever, settings.guard, settings.answers, engine.languages)
     learned_parts_problems(pipeline)
     rehearse(pipeline, engine, catalogue.exhibits[0].id)
@@ -39,13 +38,11 @@ def build_service(settings: ServerSettings, engine=None) -> GuideService:
 
 def rehearse(pipeline, engine, exhibit_id: str) -> None:
     """Answer one question before the guide says it is ready, its words thrown away: every part
-    a first visitor would wake (the encoders, the classifiers, the model's weights, read from
+    a first visitor would wake (the encoders, the classifiers, a local model's weights, read from
     disk page by page as they are first touched, and its compute buffers) is awake already."""
-    if engine.name not in ("llamacpp", "transformers"):  # a remote model wakes on its own
-        return
     try:
         plan = pipeline.plan("What is this?", exhibit_id)
-        if plan.model:
+        if plan.model and engine.name in ("llamacpp", "transformers"):  # a remote model wakes on its own
             for _ in engine.generate([GenRequest(plan.messages, max_new_tokens=2)]):
                 pass
     except Exception:  # a rehearsal that fails costs the first visitor time, never the start

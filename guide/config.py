@@ -48,7 +48,6 @@ class ServerSettings(Settings):
     answers: AnswerSettings = Field(default_factory=AnswerSettings, description="how answers are built from the facts and the model")
     handoff_seconds: float = Field(0.05, ge=0, le=1, description="an answer's pieces between its first and its last reach the event loop joined, at most this often: each handoff wakes the loop, which takes a core from llama.cpp's decoding threads (model alone through the server, two rounds each, measured when llama.cpp still used OpenMP and one decoding thread: words after the first at 81.9 and 80.3 tokens/s, against 74.8 and 67.8 handing every piece over); 0 hands every piece over at once")
     threads: int | None = Field(None, ge=1, description="llama.cpp's threads for every step, or the transformers engine's torch threads; none: every core")
-    encoder_threads: int = Field(1, ge=1, le=64, description="torch threads of the sentence encoder where llama.cpp decodes (torch then encodes only questions, in milliseconds): on two cores, its threads spinning beside llama.cpp's stalled first answers by up to a second (docs/serving.md)")
 
     @field_validator("db", mode="before")
     @classmethod

