@@ -5,7 +5,6 @@ by code, never by the model's arithmetic; and it suggests what to ask next. Pure
 catalogue, the hand-written replies and the dialogue state (`conversation_for` reads them)."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from knowledge.lexical import fold
 from knowledge.reading import Reading
 from knowledge.replies import load_replies
 from knowledge.schema import LANGUAGES, Exhibit
-from knowledge.support import Support, stems
+from knowledge.support import Support, letter_words, stems, written_lower
 
 COMPARE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "requests" / "compare.yaml"
 NAME_STEM = 6  # letters of a name's word that its inflected forms keep
@@ -33,12 +32,14 @@ def year_words(year: int, language: str) -> str:
     return fixed("year_bc" if year < 0 else "year_ad", language).format(abs(year))
 
 
-def common_words(exhibit: Exhibit, language: str, lower: bool = True) -> set[str]:
-    """The name-stems of the words an exhibit's text in a language writes in lower case (all its
-    words where `lower` is false)."""
+def name_stems(words) -> set[str]:
+    """Words as a name's words are compared: folded, their first six letters."""
+    return {fold(w)[:NAME_STEM] for w in words}
+
+
+def text_in(exhibit: Exhibit, language: str) -> str:
     summary, facts = exhibit.text(language)
-    return {fold(w)[:NAME_STEM] for w in re.findall(r"[^\W\d_]+", " ".join([summary, *facts]))
-            if w[0].islower() or not lower}
+    return " ".join([summary, *facts])
 
 
 def comparison(a: Exhibit, b: Exhibit, language: str) -> str:
@@ -101,8 +102,8 @@ class Conversation:
         συλλαβάριο"), so there a name's word is judged by the names alone."""
         if language != "en":
             return lambda exhibit_id: set()
-        plain = {e.id: common_words(e, language) for e in self.catalogue}
-        used = Counter(w for e in self.catalogue for w in common_words(e, language, lower=False))
+        plain = {e.id: name_stems(written_lower(text_in(e, language))) for e in self.catalogue}
+        used = Counter(w for e in self.catalogue for w in name_stems(letter_words(text_in(e, language))))
         many = {w for w, n in used.items() if n >= len(self.catalogue) * NAMES_NOTHING}
         return lambda exhibit_id: many.union(*(p for other, p in plain.items() if other != exhibit_id))
 

@@ -29,6 +29,7 @@ from pydantic import Field
 
 from common.tables import load_table
 from knowledge.schema import Strict
+from knowledge.support import split_sentences
 
 Kind = Literal["count", "measure", "price", "when", "who"]
 WORDS_FILE = Path(__file__).parent / "data" / "demands.yaml"
@@ -298,13 +299,12 @@ def _named(passage: str, need: Demand, exempt: frozenset[str], plain: frozenset[
     is capitalised whatever it is: there it is a name only if `plain` (the words the catalogue
     writes in lower case) lacks it ("No kings were buried here" names nobody)."""
     asked = {_plain(w) for w in need.asked}
-    for m in WORD.finditer(passage):
-        w = m.group()
-        opens = passage[:m.start()].rstrip().rstrip("\"'“‘(")[-1:] in ("", ".", "!", "?")
-        if (w[0].isupper() and not w.isupper() and w not in NOT_NAMES and _plain(w) not in asked
-                and _plain(w) not in exempt and not (need.person and w in PEOPLES)
-                and not (opens and w.lower() in plain)):
-            return True
+    for sentence in split_sentences(passage):
+        for k, w in enumerate(WORD.findall(sentence)):
+            if (w[0].isupper() and not w.isupper() and w not in NOT_NAMES and _plain(w) not in asked
+                    and _plain(w) not in exempt and not (need.person and w in PEOPLES)
+                    and not (k == 0 and w.lower() in plain)):
+                return True
     return not need.person and any(m.group(3).lower() not in asked for m in AGENT.finditer(passage))
 
 

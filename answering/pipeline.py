@@ -14,7 +14,6 @@ to the question instead of guessing.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Iterable, Literal, Sequence
 
@@ -41,7 +40,7 @@ from knowledge.reading import Reading, joined, read
 from knowledge.replies import record
 from knowledge.retrieval import Hit, Passage, Retriever
 from knowledge.schema import LANGUAGES
-from knowledge.support import stems
+from knowledge.support import stems, written_lower
 
 Voice = Literal["model", "quote"]
 FOLLOW_UP_WORDS = 6  # a question this short at the exhibit of the last turn is read with that turn's question
@@ -78,7 +77,7 @@ class AnswerPipeline:
         # the island's towns and districts: where things are, never who did them
         self.places = lower_words(" ".join(f"{e.town} {e.region}" for e in retriever.catalogue))
         # words the catalogue writes in lower case: no name, even where a sentence begins with one
-        self.plain = frozenset(re.findall(r"\b[a-z][a-z'-]*", " ".join(p.text for p in retriever.passages)))
+        self.plain = frozenset(written_lower(" ".join(p.text for p in retriever.passages)))
         self.passage = {(p.exhibit_id, p.index): p for p in retriever.passages if p.kind == "fact"}
 
     def plan(self, question: str, exhibit_id: str | None, language: str | None = "en",

@@ -121,5 +121,16 @@ def fold_words(text: str) -> str:
     return " ".join(re.findall(r"[\w'-]+", text.lower()))
 
 
+def letter_words(text: str) -> list[str]:
+    """The words of a text in any alphabet, as written (no digits, no apostrophes)."""
+    return re.findall(r"[^\W\d_]+", text)
+
+
+def written_lower(text: str) -> set[str]:
+    """The words a text writes in lower case: common words, whatever case a sentence's first
+    word or a title gives them elsewhere."""
+    return {w for w in letter_words(text) if w[0].islower()}
+
+
 def split_sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
